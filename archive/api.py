@@ -1,0 +1,172 @@
+"""``Archive``: the library API that the command line and the terminal UI are thin layers over."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
+from pathlib import Path
+
+from .extract import extract
+from .importer import ProgressCallback, import_paths
+from .index import Index, IndexBusy
+from .location import archive_dir, bundled_dir
+from .models import (
+    Clipping,
+    ClippingsError,
+    Hit,
+    ImportFailure,
+    ImportReport,
+    RawPage,
+    SearchResult,
+)
+from .store import Catalog, Originals
+
+
+class Archive:
+    """An archive folder: originals, catalog and index, opened together.
+
+    ``Archive.open()`` creates a new archive on first use and imports the bundled pages into it
+    (the sample page becomes clipping 1). Use it as a context manager, or call ``close()``.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.mkdir(parents=True, exist_ok=True)
+        self.originals = Originals(path / "originals")
+        self.catalog = Catalog(path / "catalog.sqlite3")
+        self.index = Index(path / "index")
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str] | None = None, *, seed: bool = True) -> Archive:
+        """Open the archive at ``path`` (see ``archive.location``), creating it if needed."""
+        folder = archive_dir(path)
+        new = not (folder / "catalog.sqlite3").exists()
+        archive = cls(folder)
+        if new and seed:
+            archive.import_paths(sorted(bundled_dir().iterdir()))
+        else:
+            with contextlib.suppress(IndexBusy):  # an import is running: it will catch up
+                archive.sync_index(timeout=0)
+        return archive
+
+    def close(self) -> None:
+        self.index.close()
+        self.catalog.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return self.catalog.count()
+
+    def get(self, clipping_id: int) -> Clipping:
+        """The clipping with that id; raises ``NotFound``."""
+        return self.catalog.get(clipping_id)
+
+    def clippings(self) -> Iterator[Clipping]:
+        """Every clipping, oldest first, without the body (for listings)."""
+        return self.catalog.iter_all(body=False)
+
+    def original_path(self, clipping_id: int) -> Path:
+        return self.originals.path(self.get(clipping_id).sha256)
+
+    def search(self, query: str, *, limit: int | None = 20, sort: str = "relevance") -> SearchResult:
+        """Hits for ``query`` (the query language of ``archive.index.query``), best first."""
+        total, found = self.index.search(query, limit=limit, sort=sort, texts=self._bodies)
+        by_id = {c.id: c for c in self.catalog.get_many([h.id for h in found], body=False)}
+        hits = [
+            Hit(by_id[h.id], h.score, h.snippet, h.highlights) for h in found if h.id in by_id
+        ]
+        return SearchResult(query=query, total=total, hits=hits)
+
+    def _bodies(self, ids: list[int]) -> dict[int, str]:
+        marks = ",".join("?" * len(ids))
+        rows = self.catalog.db.execute(f"SELECT id, text FROM clippings WHERE id IN ({marks})", ids)
+        return dict(rows.fetchall())
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def import_paths(
+        self, paths: Iterable[str | os.PathLike[str]], *, progress: ProgressCallback | None = None
+    ) -> ImportReport:
+        """Import files and folders (recursively); failures are reported, never raised."""
+        self.sync_index()
+        return import_paths(
+            [Path(p) for p in paths],
+            originals=self.originals,
+            catalog=self.catalog,
+            index=self.index,
+            progress=progress,
+        )
+
+    def remove(self, clipping_id: int) -> Clipping:
+        """Delete a clipping: its catalog row, its index entry and its original."""
+        clipping = self.get(clipping_id)
+        with self.catalog.transaction():
+            self.catalog.remove(clipping_id)
+        with self.index.writer() as writer:
+            writer.delete(clipping_id)
+        if self.catalog.id_for_hash(clipping.sha256) is None:
+            self.originals.remove(clipping.sha256)
+        return clipping
+
+    def reextract(self, clipping_id: int) -> Clipping:
+        """Extract a clipping again from its original (after extraction improved)."""
+        info = self.catalog.page_info(clipping_id)
+        page = RawPage(
+            data=self.originals.read(info["sha256"]),
+            source=info["source"],
+            format=info["format"],
+            url=info["page_url"],
+            saved=_parse_time(info["page_saved"]),
+        )
+        article = extract(page)
+        with self.catalog.transaction():
+            self.catalog.update_article(clipping_id, article)
+        return self.get(clipping_id)
+
+    def reindex(
+        self, *, reextract: bool = True, progress: Callable[[int, int], None] | None = None
+    ) -> list[ImportFailure]:
+        """Rebuild the index from the originals, extracting each again unless told not to.
+
+        A clipping whose extraction now fails keeps its last good one, and is reported.
+        """
+        failures: list[ImportFailure] = []
+        if reextract:
+            ids = self.catalog.ids()
+            for done, clipping_id in enumerate(ids, 1):
+                try:
+                    self.reextract(clipping_id)
+                except (ClippingsError, OSError) as error:
+                    failures.append(ImportFailure(f"clipping {clipping_id}", str(error)))
+                if progress:
+                    progress(done, len(ids))
+        self.index.rebuild(self.catalog.iter_all())
+        return failures
+
+    def sync_index(self, *, timeout: float = 60.0) -> None:
+        """Bring the index in step with the catalog (after a crash between the two)."""
+        if self.index.doc_count() == self.catalog.count():
+            return
+        catalog_ids = set(self.catalog.ids())
+        index_ids = self.index.ids()
+        missing, extra = catalog_ids - index_ids, index_ids - catalog_ids
+        if not missing and not extra:
+            return
+        with self.index.writer(timeout=timeout) as writer:
+            for clipping_id in extra:
+                writer.delete(clipping_id)
+            for clipping in self.catalog.get_many(sorted(missing)):
+                writer.add(clipping)
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None

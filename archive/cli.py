@@ -1,0 +1,315 @@
+"""The ``clippings`` command: a thin layer over ``archive.Archive`` for people and scripts.
+
+Every command takes ``--archive DIR`` and ``--json`` where it prints data. Errors are one line on
+stderr and exit status 1; no traceback reaches the user (``CLIPPINGS_DEBUG=1`` shows them).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from .models import ClippingsError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from .api import Archive
+
+SORT_CHOICE = click.Choice(["relevance", "newest", "oldest"])
+
+
+def _console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, emoji=False, markup=False)
+
+
+def _set_archive(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value:
+        ctx.ensure_object(dict)["archive"] = value
+
+
+archive_option = click.option(
+    "--archive",
+    "archive_path",
+    metavar="DIR",
+    expose_value=False,
+    callback=_set_archive,
+    is_eager=True,
+    help="Archive folder (default: $CLIPPINGS_ARCHIVE, else your user data folder).",
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON, for scripts.")
+
+
+@contextmanager
+def open_archive() -> Iterator[Archive]:
+    from .api import Archive
+
+    ctx = click.get_current_context()
+    with Archive.open(ctx.ensure_object(dict).get("archive")) as archive:
+        yield archive
+
+
+def _print_json(data: object) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False))
+
+
+class ClippingsGroup(click.Group):
+    """Turns user-facing errors into one line and an exit status, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except ClippingsError as error:
+            _fail(str(error))
+        except KeyboardInterrupt:
+            _fail("interrupted", status=130)
+        except Exception as error:
+            if os.environ.get("CLIPPINGS_DEBUG"):
+                raise
+            _fail(f"unexpected {type(error).__name__}: {error} (CLIPPINGS_DEBUG=1 shows more)")
+
+
+def _fail(message: str, *, status: int = 1) -> None:
+    first_line = (message.strip().splitlines() or ["error"])[0]
+    click.echo(f"clippings: {first_line}", err=True)
+    sys.exit(status)
+
+
+@click.group(cls=ClippingsGroup, invoke_without_command=True)
+@archive_option
+@click.version_option(package_name="clippings")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Clippings: keep every saved web page, read it clean, find it as you type.
+
+    With no command, lists the archive.
+    """
+    ctx.ensure_object(dict)
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(list_cmd)
+
+
+@cli.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@archive_option
+@json_option
+def import_cmd(paths: tuple[str, ...], as_json: bool) -> None:
+    """Import saved pages: files, and folders (recursively).
+
+    Prints what was imported, what was already there and what failed, with the reason.
+    Exits with status 1 if anything failed.
+    """
+    with open_archive() as archive, _progress(enabled=not as_json) as progress:
+        report = archive.import_paths(paths, progress=progress)
+    if as_json:
+        _print_json(report.to_dict())
+    else:
+        err = _console(stderr=True)
+        for failure in report.failed:
+            err.print(f"failed: {_safe(failure.source)}: {_safe(failure.reason)}")
+        click.echo(
+            f"imported {len(report.imported)}, already present {len(report.already_present)}, "
+            f"skipped {len(report.skipped)}, failed {len(report.failed)}"
+        )
+    if report.failed:
+        sys.exit(1)
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[..., None] | None]:
+    """A progress bar on stderr when it is a terminal; nothing otherwise."""
+    if not enabled or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskProgressColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (BarColumn(), MofNCompleteColumn(), TaskProgressColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=_console(stderr=True), transient=True) as bar:
+        task = bar.add_task("import", total=None)
+
+        def update(event: Any) -> None:
+            bar.update(task, completed=event.done, total=event.total)
+
+        yield update
+
+
+@cli.command("search")
+@click.argument("query", nargs=-1, required=True)
+@click.option("--limit", "-n", default=20, show_default=True, help="How many hits to show.")
+@click.option("--sort", type=SORT_CHOICE, default="relevance", show_default=True)
+@archive_option
+@json_option
+def search_cmd(query: tuple[str, ...], limit: int, sort: str, as_json: bool) -> None:
+    """Search the archive, best hits first, each with a highlighted snippet.
+
+    \b
+    Examples:
+      clippings search '"maximum pressure" author:nazarko'
+      clippings search 'title:(korea OR japan) -trump' --sort newest
+      clippings search 'sanction*' site:reuters date:2019-01..2019-06
+    """
+    with open_archive() as archive:
+        result = archive.search(" ".join(query), limit=limit, sort=sort)
+    if as_json:
+        for hit in result.hits:
+            _print_json(hit.to_dict())
+        return
+    from . import render
+
+    out = _console()
+    if not result.hits:
+        click.echo("no hits", err=True)
+        return
+    for hit in result.hits:
+        out.print(render.hit_text(hit))
+        out.print()
+    shown = len(result.hits)
+    more = f" (showing {shown}; --limit for more)" if result.total > shown else ""
+    click.echo(f"{result.total} hit{'s' if result.total != 1 else ''}{more}", err=True)
+
+
+@cli.command("show")
+@click.argument("clipping_id", type=int)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="text: readable (rendered on a terminal); markdown: the reader's source; json: all fields.",
+)
+@archive_option
+def show_cmd(clipping_id: int, fmt: str) -> None:
+    """Show one clipping as a clean article."""
+    with open_archive() as archive:
+        clipping = archive.get(clipping_id)
+    from . import render
+
+    if fmt == "json":
+        _print_json(clipping.to_dict(full=True))
+    elif fmt == "text" and sys.stdout.isatty():
+        _console().print(render.article(clipping))
+    else:
+        click.echo(render.article_plain(clipping, markdown=fmt == "markdown"), nl=False)
+
+
+@cli.command("list")
+@click.option("--limit", "-n", type=int, default=None, help="Show only the first N.")
+@archive_option
+@json_option
+def list_cmd(limit: int | None, as_json: bool) -> None:
+    """List every clipping, oldest first."""
+    from rich.table import Table
+
+    from . import render
+
+    table = Table(box=None, show_header=not as_json, pad_edge=False)
+    for name in ("id", "date", "site", "title"):
+        table.add_column(name, overflow="ellipsis", no_wrap=name != "title")
+    with open_archive() as archive:
+        for count, clipping in enumerate(archive.clippings(), 1):
+            if limit is not None and count > limit:
+                break
+            if as_json:
+                _print_json(clipping.to_dict())
+            else:
+                table.add_row(*render.list_row(clipping))
+    if not as_json:
+        _console().print(table)
+
+
+@cli.command("rm")
+@click.argument("clipping_ids", nargs=-1, type=int, required=True)
+@archive_option
+def rm_cmd(clipping_ids: tuple[int, ...]) -> None:
+    """Delete clippings (their catalog entry, index entry and stored original)."""
+    with open_archive() as archive:
+        for clipping_id in clipping_ids:
+            removed = archive.remove(clipping_id)
+            click.echo(f"removed #{removed.id}: {_safe(removed.title)}")
+
+
+@cli.command("reindex")
+@archive_option
+def reindex_cmd() -> None:
+    """Rebuild the search index from the stored originals (extracting each page again)."""
+    with open_archive() as archive:
+        failures = archive.reindex()
+        count = len(archive)
+    for failure in failures:
+        click.echo(f"kept the old extraction of {failure.source}: {_safe(failure.reason)}", err=True)
+    click.echo(f"reindexed {count} clippings")
+
+
+@cli.command("extract")
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "markdown"]),
+    default="json",
+    show_default=True,
+    help="json: one object per line, in argument order; markdown: the reader's view.",
+)
+@click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
+@archive_option
+def extract_cmd(files: tuple[str, ...], fmt: str, as_json: bool) -> None:
+    """Show what would be extracted from saved pages, touching no archive.
+
+    The tool for bug reports: one JSON object per line, in argument order. A file that fails
+    gives an object with an "error" field, and the exit status is 1.
+    """
+    from pathlib import Path
+
+    from . import render
+    from .extract import extract
+    from .models import Clipping
+    from .sources import candidate_for, read_page
+    from .store import sha256_of
+
+    failed = False
+    for name in files:
+        path = Path(name)
+        try:
+            page = read_page(candidate_for(path))
+            article = extract(page)
+        except ClippingsError as error:
+            failed = True
+            if as_json or fmt == "json":
+                _print_json({"source": name, "error": str(error)})
+            click.echo(f"clippings: {name}: {error}", err=True)
+            continue
+        clipping = Clipping(**vars(article), source=name, sha256=sha256_of(page.data))
+        if as_json or fmt == "json":
+            _print_json(clipping.to_dict(full=True))
+        else:
+            click.echo(render.article_plain(clipping, markdown=True))
+    if failed:
+        sys.exit(1)
+
+
+def _safe(text: str) -> str:
+    from .render import safe
+
+    return safe(text)
+
+
+def main() -> None:
+    cli(prog_name="clippings")

@@ -1,0 +1,97 @@
+"""The query language: Whoosh's syntax, mail-style field prefixes and date ranges, with clear errors.
+
+``"maximum pressure" author:nazarko``, ``title:(korea OR japan)``, ``-trump``, ``press*``,
+``presure~``, ``date:2019-07``, ``date:2019-01..2019-06``, ``saved:..2020``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from whoosh import query as wq
+from whoosh.qparser import (
+    FieldAliasPlugin,
+    FuzzyTermPlugin,
+    MultifieldParser,
+    PlusMinusPlugin,
+    plugins,
+    syntax,
+)
+
+from ..models import ClippingsError
+from .schema import ALIASES, DEFAULT_FIELDS, SCHEMA
+
+
+class QueryError(ClippingsError):
+    """A query that cannot be read; the message says where and why, in one line."""
+
+
+class _DateRangePlugin(plugins.TaggingPlugin):
+    """``2019-01..2019-06``, ``2019..``, ``..2019-06-30``: a range on the field before it."""
+
+    expr = r"(?P<start>\d{4}[\d-]*)?\.\.(?P<end>\d{4}[\d-]*)?(?=\s|\)|$)"
+    priority = 0
+
+    def create(self, parser: object, match: re.Match[str]) -> syntax.RangeNode:
+        return syntax.RangeNode(match.group("start"), match.group("end"), False, False)
+
+
+def _parser() -> MultifieldParser:
+    parser = MultifieldParser(DEFAULT_FIELDS, SCHEMA)
+    parser.add_plugin(FuzzyTermPlugin())
+    parser.add_plugin(PlusMinusPlugin())
+    parser.add_plugin(_DateRangePlugin())
+    parser.add_plugin(FieldAliasPlugin(ALIASES))
+    return parser
+
+
+_PARSER = _parser()
+_KNOWN_FIELDS = set(SCHEMA.names()) | {alias for names in ALIASES.values() for alias in names}
+_FIELD_PREFIX = re.compile(r"(?:(?<=^)|(?<=[\s(+-]))(\w+):(?!//)")
+
+
+def parse(text: str) -> wq.Query:
+    """The Whoosh query for ``text``; raises :class:`QueryError` for input it cannot read."""
+    _check_balance(text)
+    _check_fields(text)
+    parsed = _PARSER.parse(text)
+    for problem in _errors(parsed):
+        raise QueryError(f"can't read the query {text!r}: {problem}")
+    return parsed
+
+
+def _check_balance(text: str) -> None:
+    if text.count('"') % 2:
+        raise QueryError(f"unclosed quote in {text!r}: add the closing \"")
+    depth = 0
+    outside = text.split('"')[::2]  # parentheses inside quotes are words
+    for char in "".join(outside):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth < 0:
+                raise QueryError(f"a ')' without its '(' in {text!r}")
+    if depth:
+        raise QueryError(f"unclosed '(' in {text!r}: add the closing ')'")
+
+
+def _check_fields(text: str) -> None:
+    outside = " ".join(text.split('"')[::2])
+    for match in _FIELD_PREFIX.finditer(outside):
+        name = match.group(1)
+        if name.lower() not in _KNOWN_FIELDS and name.lower() not in ("http", "https"):
+            known = ", ".join(sorted(f"{f}:" for f in _KNOWN_FIELDS - {"id", "body", "saved"}))
+            raise QueryError(f"unknown field '{name}:' in {text!r} (fields: {known}, saved:)")
+
+
+def _errors(q: wq.Query) -> list[str]:
+    found: list[str] = []
+    stack = [q]
+    while stack:
+        node = stack.pop()
+        error = getattr(node, "error", None)
+        if error:
+            found.append(str(error).strip("\"'") or "unreadable term")
+        stack.extend(node.children())
+    return found

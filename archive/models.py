@@ -1,0 +1,146 @@
+"""Plain data passed between the modules: saved pages, extracted articles, hits, import reports.
+
+No I/O here, and nothing that knows about Whoosh, SQLite or Textual.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+class ClippingsError(Exception):
+    """An error meant for the user: its message is one line that says what went wrong."""
+
+
+class ExtractionError(ClippingsError):
+    """A saved page that cannot become a clipping (empty, binary, an image, no text)."""
+
+
+@dataclass(frozen=True)
+class RawPage:
+    """The bytes of one saved page, plus what its container tells about it.
+
+    ``format`` is ``"html"`` or ``"text"``; ``url`` and ``saved`` come from the container
+    (a WARC header, a SingleFile comment, ...) when it has them.
+    """
+
+    data: bytes
+    source: str
+    format: str
+    url: str | None = None
+    saved: datetime | None = None
+
+
+@dataclass
+class Article:
+    """What extraction finds in one saved page. Every string is clean text (no control characters)."""
+
+    title: str = ""
+    author: str = ""
+    published: str | None = None  # ISO 8601 date or datetime
+    site: str = ""
+    section: str = ""
+    url: str = ""
+    language: str = ""
+    description: str = ""  # the dek / standfirst / meta description
+    keywords: list[str] = field(default_factory=list)
+    text: str = ""  # the article body as plain text: what is indexed
+    markdown: str = ""  # the article body as Markdown: what the reader shows
+    format: str = ""  # "html" or "text"
+
+
+@dataclass
+class Clipping(Article):
+    """One clipping of the archive: the extracted article plus what the catalog knows."""
+
+    id: int = 0
+    sha256: str = ""
+    source: str = ""  # the path the page was imported from
+    saved: str = ""  # ISO 8601 time of the import
+    tags: list[str] = field(default_factory=list)
+    note: str = ""
+
+    def to_dict(self, *, full: bool = False) -> dict[str, Any]:
+        """The clipping as JSON-ready data: the list fields, plus the body when ``full``."""
+        data = {
+            "id": self.id,
+            "title": self.title,
+            "author": self.author,
+            "site": self.site,
+            "section": self.section,
+            "url": self.url,
+            "published": self.published,
+            "saved": self.saved,
+            "language": self.language,
+            "tags": list(self.tags),
+            "source": self.source,
+        }
+        if full:
+            data.update(
+                description=self.description,
+                keywords=list(self.keywords),
+                note=self.note,
+                format=self.format,
+                sha256=self.sha256,
+                text=self.text,
+                markdown=self.markdown,
+            )
+        return data
+
+
+@dataclass
+class Hit:
+    """One search result: the clipping, its score and a snippet with highlight spans."""
+
+    clipping: Clipping
+    score: float
+    snippet: str = ""
+    # (start, end) character offsets into ``snippet`` of the matched terms
+    highlights: list[tuple[int, int]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.clipping.to_dict()
+        data["score"] = round(self.score, 4)
+        data["snippet"] = self.snippet
+        data["highlights"] = [list(span) for span in self.highlights]
+        return data
+
+
+@dataclass
+class SearchResult:
+    """The hits of one query (one page of them) and how many matched in all."""
+
+    query: str
+    total: int
+    hits: list[Hit]
+
+
+@dataclass
+class ImportFailure:
+    source: str
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    """What one import did: new clippings, ones already present, failures with reasons."""
+
+    imported: list[int] = field(default_factory=list)
+    already_present: list[str] = field(default_factory=list)
+    failed: list[ImportFailure] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "imported": len(self.imported),
+            "ids": list(self.imported),
+            "already_present": len(self.already_present),
+            "skipped": len(self.skipped),
+            "failed": [asdict(f) for f in self.failed],
+        }

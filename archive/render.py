@@ -1,0 +1,103 @@
+"""How clippings and hits look in a terminal (rich), with page text kept inert.
+
+Every string that came from a page goes through ``safe`` and into a ``rich.text.Text``: no
+control characters or escape sequences reach the terminal, and ``[bold]`` stays literal text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.console import Group, RenderableType
+from rich.markdown import Markdown
+from rich.rule import Rule
+from rich.text import Text
+
+from .models import Clipping, Hit
+
+# C0 and C1 controls (ESC included), DEL; tabs and newlines are handled by the callers.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|.)")
+
+
+def safe(text: str | None, *, block: bool = False) -> str:
+    """``text`` with escape sequences and control characters removed; one line unless ``block``."""
+    if not text:
+        return ""
+    text = _CONTROLS.sub("", _ESCAPES.sub("", text))
+    return text if block else " ".join(text.split())
+
+
+def when(clipping: Clipping) -> str:
+    """The date a reader cares about: published, else saved (YYYY-MM-DD)."""
+    return (clipping.published or clipping.saved or "")[:10]
+
+
+def byline(clipping: Clipping) -> Text:
+    parts = [clipping.author, clipping.site, clipping.section, when(clipping)]
+    return Text(" · ".join(safe(p) for p in parts if p), style="dim")
+
+
+def hit_text(hit: Hit) -> Text:
+    """One search result: ``#id title`` / byline / snippet with the matched terms highlighted."""
+    clipping = hit.clipping
+    out = Text()
+    out.append(f"#{clipping.id} ", style="bold cyan")
+    out.append(safe(clipping.title) or "(untitled)", style="bold")
+    out.append("\n")
+    out.append_text(byline(clipping))
+    if hit.snippet:
+        snippet = Text(safe(hit.snippet))
+        if len(snippet.plain) == len(hit.snippet):  # offsets still point at the same characters
+            for start, end in hit.highlights:
+                snippet.stylize("bold yellow", start, end)
+        out.append("\n")
+        out.append_text(snippet)
+    return out
+
+
+def list_row(clipping: Clipping) -> tuple[Text, Text, Text, Text]:
+    return (
+        Text(str(clipping.id), style="cyan"),
+        Text(when(clipping)),
+        Text(safe(clipping.site), style="dim"),
+        Text(safe(clipping.title) or "(untitled)"),
+    )
+
+
+def article(clipping: Clipping) -> RenderableType:
+    """The clean article: title, byline, dek and URL above the Markdown body."""
+    header = Text()
+    header.append(safe(clipping.title) or "(untitled)", style="bold")
+    header.append("\n")
+    header.append_text(byline(clipping))
+    if clipping.url:
+        header.append("\n" + safe(clipping.url), style="blue underline")
+    if clipping.tags:
+        header.append("\ntags: " + ", ".join(safe(t) for t in clipping.tags), style="magenta")
+    parts: list[RenderableType] = [header]
+    if clipping.description:
+        parts.append(Text("\n" + safe(clipping.description), style="italic"))
+    parts.append(Rule(style="dim"))
+    parts.append(Markdown(safe(clipping.markdown or clipping.text, block=True)))
+    return Group(*parts)
+
+
+def article_plain(clipping: Clipping, *, markdown: bool = False) -> str:
+    """The article as plain text (or Markdown), for a pipe or a file."""
+    lines = [f"# {safe(clipping.title)}" if markdown else safe(clipping.title)]
+    meta = [
+        ("Author", clipping.author),
+        ("Site", clipping.site),
+        ("Section", clipping.section),
+        ("Published", clipping.published),
+        ("Saved", clipping.saved),
+        ("URL", clipping.url),
+        ("Tags", ", ".join(clipping.tags)),
+    ]
+    lines += [f"{name}: {safe(value)}" for name, value in meta if value]
+    if clipping.description:
+        lines += ["", f"> {safe(clipping.description)}" if markdown else safe(clipping.description)]
+    body = clipping.markdown if markdown else clipping.text
+    lines += ["", safe(body, block=True)]
+    return "\n".join(lines).rstrip() + "\n"

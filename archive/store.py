@@ -1,0 +1,305 @@
+"""The archive's source of truth: the original files (content-addressed) and the SQLite catalog.
+
+Layout of an archive folder::
+
+    originals/ab/cdef0123...   every imported page, byte for byte, named by its SHA-256
+    catalog.sqlite3            clippings (metadata, extracted text), tags, notes (WAL mode)
+    index/                     the Whoosh index: derived, see ``archive.index``
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from .models import Article, Clipping, ClippingsError
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS clippings (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: ids follow import order
+    sha256      TEXT NOT NULL UNIQUE,
+    source      TEXT NOT NULL,                      -- the path it was imported from
+    saved       TEXT NOT NULL,                      -- import time, ISO 8601 UTC
+    format      TEXT NOT NULL,                      -- html | text
+    page_url    TEXT,                               -- what the container said, for re-extraction
+    page_saved  TEXT,
+    title       TEXT NOT NULL DEFAULT '',
+    author      TEXT NOT NULL DEFAULT '',
+    published   TEXT,
+    site        TEXT NOT NULL DEFAULT '',
+    section     TEXT NOT NULL DEFAULT '',
+    url         TEXT NOT NULL DEFAULT '',
+    language    TEXT NOT NULL DEFAULT '',
+    description TEXT NOT NULL DEFAULT '',
+    keywords    TEXT NOT NULL DEFAULT '[]',         -- JSON list
+    text        TEXT NOT NULL DEFAULT '',
+    markdown    TEXT NOT NULL DEFAULT '',
+    note        TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS tags (
+    clipping_id INTEGER NOT NULL REFERENCES clippings(id) ON DELETE CASCADE,
+    tag         TEXT NOT NULL,
+    PRIMARY KEY (clipping_id, tag)
+);
+CREATE INDEX IF NOT EXISTS tags_by_tag ON tags(tag);
+"""
+
+# Extracted fields: written at import, rewritten by a re-extraction (``reindex``).
+ARTICLE_COLUMNS = (
+    "title",
+    "author",
+    "published",
+    "site",
+    "section",
+    "url",
+    "language",
+    "description",
+    "keywords",
+    "text",
+    "markdown",
+)
+
+
+# Every column but the body: enough to list and to show hits.
+_LIST_COLUMNS = ", ".join(
+    ("id", "sha256", "source", "saved", "format", "note")
+    + tuple(c for c in ARTICLE_COLUMNS if c not in ("text", "markdown"))
+)
+
+
+class NotFound(ClippingsError):
+    """No clipping with that id."""
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class Originals:
+    """The saved pages, byte for byte, each under the SHA-256 of its content."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path(self, sha256: str) -> Path:
+        return self.root / sha256[:2] / sha256[2:]
+
+    def __contains__(self, sha256: str) -> bool:
+        return self.path(sha256).is_file()
+
+    def put(self, data: bytes, sha256: str | None = None) -> str:
+        """Store ``data`` (atomically: temp file, fsync, rename) and return its hash."""
+        sha256 = sha256 or sha256_of(data)
+        target = self.path(sha256)
+        if target.is_file():
+            return sha256
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(tmp, 0o444)
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        return sha256
+
+    def read(self, sha256: str) -> bytes:
+        return self.path(sha256).read_bytes()
+
+    def remove(self, sha256: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            self.path(sha256).unlink()
+
+
+class Catalog:
+    """The SQLite catalog: one row per clipping, with its tags and note."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.db = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.executescript(_SCHEMA)
+        self.db.execute(
+            "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
+            (str(SCHEMA_VERSION),),
+        )
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM clippings").fetchone()[0]
+
+    def ids(self) -> list[int]:
+        return [row[0] for row in self.db.execute("SELECT id FROM clippings ORDER BY id")]
+
+    def id_for_hash(self, sha256: str) -> int | None:
+        row = self.db.execute("SELECT id FROM clippings WHERE sha256 = ?", (sha256,)).fetchone()
+        return row[0] if row else None
+
+    def get(self, clipping_id: int) -> Clipping:
+        found = self.get_many([clipping_id])
+        if not found:
+            raise NotFound(f"no clipping {clipping_id}")
+        return found[0]
+
+    def get_many(self, ids: Iterable[int], *, body: bool = True) -> list[Clipping]:
+        """The clippings with these ids, in the order given (unknown ids left out)."""
+        ids = list(ids)
+        if not ids:
+            return []
+        by_id: dict[int, Clipping] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for clipping in self._select(f"WHERE id IN ({marks})", chunk, body=body):
+                by_id[clipping.id] = clipping
+        return [by_id[i] for i in ids if i in by_id]
+
+    def iter_all(self, *, body: bool = True, batch: int = 500) -> Iterator[Clipping]:
+        """Every clipping, oldest first, read in batches (memory stays bounded)."""
+        last = 0
+        while True:
+            rows = list(self._select("WHERE id > ? ORDER BY id LIMIT ?", (last, batch), body=body))
+            if not rows:
+                return
+            yield from rows
+            last = rows[-1].id
+
+    def _select(self, where: str, params: Iterable[object], *, body: bool) -> Iterator[Clipping]:
+        columns = "*" if body else _LIST_COLUMNS
+        rows = self.db.execute(f"SELECT {columns} FROM clippings {where}", tuple(params)).fetchall()
+        tags = self._tags_for([row["id"] for row in rows])
+        for row in rows:
+            yield Clipping(
+                id=row["id"],
+                sha256=row["sha256"],
+                source=row["source"],
+                saved=row["saved"],
+                format=row["format"],
+                title=row["title"],
+                author=row["author"],
+                published=row["published"],
+                site=row["site"],
+                section=row["section"],
+                url=row["url"],
+                language=row["language"],
+                description=row["description"],
+                keywords=json.loads(row["keywords"]),
+                text=row["text"] if body else "",
+                markdown=row["markdown"] if body else "",
+                note=row["note"],
+                tags=tags.get(row["id"], []),
+            )
+
+    def _tags_for(self, ids: list[int]) -> dict[int, list[str]]:
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        found: dict[int, list[str]] = {}
+        for cid, tag in self.db.execute(
+            f"SELECT clipping_id, tag FROM tags WHERE clipping_id IN ({marks}) ORDER BY tag", ids
+        ):
+            found.setdefault(cid, []).append(tag)
+        return found
+
+    def page_info(self, clipping_id: int) -> sqlite3.Row:
+        """What re-extraction needs: hash, format, source and what the container said."""
+        row = self.db.execute(
+            "SELECT id, sha256, format, source, page_url, page_saved FROM clippings WHERE id = ?",
+            (clipping_id,),
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no clipping {clipping_id}")
+        return row
+
+    # -- writing (inside ``transaction()``) --------------------------------------------------
+
+    def add(
+        self,
+        *,
+        sha256: str,
+        source: str,
+        saved: str,
+        article: Article,
+        page_url: str | None = None,
+        page_saved: str | None = None,
+    ) -> int:
+        values = _article_values(article)
+        cursor = self.db.execute(
+            "INSERT INTO clippings (sha256, source, saved, format, page_url, page_saved, "
+            + ", ".join(ARTICLE_COLUMNS)
+            + ") VALUES (?, ?, ?, ?, ?, ?, "
+            + ", ".join("?" * len(ARTICLE_COLUMNS))
+            + ")",
+            (sha256, source, saved, article.format, page_url, page_saved, *values),
+        )
+        return int(cursor.lastrowid)
+
+    def update_article(self, clipping_id: int, article: Article) -> None:
+        sets = ", ".join(f"{column} = ?" for column in ARTICLE_COLUMNS)
+        self.db.execute(
+            f"UPDATE clippings SET {sets} WHERE id = ?", (*_article_values(article), clipping_id)
+        )
+
+    def remove(self, clipping_id: int) -> str:
+        """Delete the row (its tags go with it); returns the hash of its original."""
+        row = self.db.execute(
+            "SELECT sha256 FROM clippings WHERE id = ?", (clipping_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no clipping {clipping_id}")
+        self.db.execute("DELETE FROM clippings WHERE id = ?", (clipping_id,))
+        return row[0]
+
+    def set_tags(self, clipping_id: int, tags: Iterable[str]) -> None:
+        self.db.execute("DELETE FROM tags WHERE clipping_id = ?", (clipping_id,))
+        self.db.executemany(
+            "INSERT OR IGNORE INTO tags (clipping_id, tag) VALUES (?, ?)",
+            [(clipping_id, tag) for tag in tags],
+        )
+
+    def set_note(self, clipping_id: int, note: str) -> None:
+        self.db.execute("UPDATE clippings SET note = ? WHERE id = ?", (note, clipping_id))
+
+
+def _article_values(article: Article) -> tuple[object, ...]:
+    values = []
+    for column in ARTICLE_COLUMNS:
+        value = getattr(article, column)
+        if column == "keywords":
+            value = json.dumps(list(value), ensure_ascii=False)
+        values.append(value)
+    return tuple(values)

@@ -1,0 +1,40 @@
+"""Shared fixtures: every test runs against real archives in temp folders, never the user's."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from archive.api import Archive
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+PAGES = FIXTURES / "pages"
+SAMPLE = ROOT / "clippings" / "000_409f49da4b6764bf.txt"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_archive(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Point the default archive at a temp folder, so no test can touch a real one."""
+    home = tmp_path_factory.mktemp("default-archive")
+    monkeypatch.setenv("CLIPPINGS_ARCHIVE", str(home / "archive"))
+    monkeypatch.delenv("CLIPPINGS_DEBUG", raising=False)
+    return home / "archive"
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Iterator[Archive]:
+    """A new archive (seeded with the bundled sample page) in a temp folder."""
+    with Archive.open(tmp_path / "archive") as opened:
+        yield opened
+
+
+@pytest.fixture
+def html_pages(tmp_path: Path) -> Path:
+    """A folder holding copies of the real-world fixture pages."""
+    folder = tmp_path / "saved"
+    shutil.copytree(PAGES, folder)
+    return folder

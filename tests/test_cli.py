@@ -1,0 +1,169 @@
+"""The command line through click's CliRunner, each result checked again through the library."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from archive.api import Archive
+from archive.cli import cli
+
+from .conftest import SAMPLE
+
+
+@pytest.fixture
+def run(tmp_path: Path):
+    """Run ``clippings --archive <tmp> ARGS`` and return the result."""
+    folder = tmp_path / "cli-archive"
+
+    def invoke(*args: str, archive: bool = True):
+        runner = CliRunner()
+        full = (["--archive", str(folder)] if archive else []) + list(args)
+        return runner.invoke(cli, full, catch_exceptions=False)
+
+    invoke.folder = folder  # type: ignore[attr-defined]
+    return invoke
+
+
+def all_commands() -> list[str]:
+    return sorted(cli.commands)
+
+
+@pytest.mark.parametrize("name", all_commands())
+def test_every_command_has_help_text(name: str) -> None:
+    command = cli.commands[name]
+    assert command.help and len(command.help.strip()) > 20
+    result = CliRunner().invoke(cli, [name, "--help"])
+    assert result.exit_code == 0
+    assert "--archive" in result.output
+
+
+def test_no_command_lists_the_new_archive_with_the_sample(run) -> None:
+    result = run()
+    assert result.exit_code == 0
+    assert "The Dire Necessity of Strategic" in result.output
+    assert result.output.splitlines()[1].split()[0] == "1"
+
+
+def test_archive_from_environment_variable(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("CLIPPINGS_ARCHIVE", str(tmp_path / "from-env"))
+    result = CliRunner().invoke(cli, ["list", "--json"])
+    assert result.exit_code == 0
+    assert json.loads(result.output.splitlines()[0])["id"] == 1
+    assert (tmp_path / "from-env" / "catalog.sqlite3").exists()
+
+
+def test_archive_option_after_the_command(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["list", "--archive", str(tmp_path / "after")])
+    assert result.exit_code == 0
+    assert (tmp_path / "after" / "catalog.sqlite3").exists()
+
+
+def test_import_then_search_show_list_rm(run, html_pages: Path) -> None:
+    result = run("import", str(html_pages))
+    assert result.exit_code == 0, result.output
+    with Archive.open(run.folder) as archive:
+        count = len(archive)
+        assert count == 1 + len(list(html_pages.glob("*.html")))
+        newest = archive.get(count)
+    assert f"imported {count - 1}, already present 0" in result.output
+
+    again = run("import", "--json", str(html_pages))
+    summary = json.loads(again.output)
+    assert summary["imported"] == 0 and summary["already_present"] == count - 1
+
+    listed = [json.loads(line) for line in run("list", "--json").output.splitlines()]
+    assert [c["id"] for c in listed] == list(range(1, count + 1))
+    assert set(listed[0]) >= {
+        "id", "title", "author", "site", "section", "url", "published", "saved", "language",
+        "tags", "source",
+    }  # fmt: skip
+
+    hits = run("search", "--json", '"maximum pressure"', "author:nazarko").output.splitlines()
+    first = json.loads(hits[0])
+    assert first["id"] == 1 and "snippet" in first and first["highlights"]
+
+    shown = json.loads(run("show", "1", "--format", "json").output)
+    assert shown["sha256"] and shown["text"] and shown["markdown"]
+    assert shown["author"] == "Adriana Nazarko"
+    text = run("show", "1").output
+    assert text.startswith("The Dire Necessity")
+    assert "Looking back at U.S. responses" in text
+    assert "More Related News" not in text
+    markdown = run("show", str(newest.id), "--format", "markdown").output
+    assert markdown.startswith("# ")
+
+    removed = run("rm", str(newest.id))
+    assert removed.exit_code == 0
+    with Archive.open(run.folder) as archive:
+        assert len(archive) == count - 1
+
+
+def test_search_output_for_people(run) -> None:
+    result = run("search", "maximum", "pressure")
+    assert result.exit_code == 0
+    assert "#1 The Dire Necessity" in result.output
+    assert "1 hit" in result.output
+
+
+def test_bad_query_is_one_line_not_a_traceback(run) -> None:
+    result = run("search", "title:(korea")
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1
+    assert result.output.startswith("clippings: unclosed '('")
+    assert "Traceback" not in result.output
+
+
+def test_show_unknown_id(run) -> None:
+    result = run("show", "999")
+    assert result.exit_code == 1
+    assert result.output == "clippings: no clipping 999\n"
+
+
+def test_import_failures_are_listed_and_exit_1(run, tmp_path: Path, html_pages: Path) -> None:
+    empty = tmp_path / "empty.html"
+    empty.write_bytes(b"")
+    good = sorted(html_pages.glob("*.html"))[0]
+    result = run("import", str(empty), str(good), str(tmp_path / "missing.html"))
+    assert result.exit_code == 1
+    assert f"failed: {empty}: empty file" in result.output
+    assert "missing.html: no such file or folder" in result.output
+    assert "imported 1, already present 0, skipped 0, failed 2" in result.output
+    with Archive.open(run.folder) as archive:
+        assert len(archive) == 2
+
+
+def test_reindex_keeps_results(run, html_pages: Path) -> None:
+    run("import", str(html_pages))
+    before = run("search", "--json", "the").output
+    result = run("reindex")
+    assert result.exit_code == 0 and "reindexed" in result.output
+    assert run("search", "--json", "the").output == before
+
+
+def test_extract_prints_one_json_object_per_file_in_order(run, html_pages: Path) -> None:
+    pages = sorted(html_pages.glob("*.html"))[:3]
+    result = run("extract", "--json", str(SAMPLE), *map(str, pages), archive=False)
+    assert result.exit_code == 0
+    objects = [json.loads(line) for line in result.output.splitlines()]
+    assert [o["source"] for o in objects] == [str(SAMPLE), *map(str, pages)]
+    assert objects[0]["title"].startswith("The Dire Necessity")
+    for obj in objects:
+        assert set(obj) >= {"title", "text", "markdown", "sha256", "url", "published"}
+    assert not (run.folder).exists()  # touched no archive
+
+
+def test_extract_markdown(run) -> None:
+    result = run("extract", "--format", "markdown", str(SAMPLE), archive=False)
+    assert result.output.startswith("# The Dire Necessity")
+
+
+def test_group_help_lists_the_commands() -> None:
+    result = CliRunner().invoke(cli, ["--help"])
+    for name in ("import", "search", "show", "list", "rm", "reindex", "extract"):
+        assert name in result.output
+    assert isinstance(cli, click.Group)

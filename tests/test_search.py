@@ -1,0 +1,208 @@
+"""Search on a real Whoosh index built through the real import: query language, ranking, snippets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from archive.api import Archive
+from archive.index import QueryError
+
+
+def saved_page(title: str, author: str, published: str, site: str, body: str) -> str:
+    """A small but real-shaped saved article page, metadata in OpenGraph, meta and JSON-LD."""
+    ld = json.dumps(
+        {
+            "@type": "NewsArticle",
+            "headline": title,
+            "author": {"@type": "Person", "name": author},
+            "datePublished": published,
+            "publisher": {"@type": "Organization", "name": site},
+        }
+    )
+    paragraphs = "".join(f"<p>{p}</p>" for p in body.split("\n\n"))
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>{title} | {site}</title>
+<meta property="og:title" content="{title}"><meta property="og:site_name" content="{site}">
+<meta name="author" content="{author}">
+<meta property="article:published_time" content="{published}">
+<script type="application/ld+json">{ld}</script></head>
+<body><nav><a href="/">Home</a> <a href="/world">World</a> <a href="/sport">Sport</a></nav>
+<article><h1>{title}</h1><p class="byline">By {author}</p>{paragraphs}</article>
+<footer>Copyright {site}. All rights reserved.</footer></body></html>"""
+
+
+FILLER = (
+    "The committee met on Tuesday to review the figures from the last quarter, and its members "
+    "agreed that the next report would follow the usual schedule without further changes."
+)
+
+CORPUS = {
+    "harbour.html": (
+        "Harbour Cranes Return to the Old Port",
+        "Maria Keller",
+        "2018-03-04",
+        "Coastal Times",
+        "Three new cranes arrived at the old port this week. "
+        + FILLER
+        + "\n\nDock workers said the cranes would double the capacity of the harbour. "
+        + FILLER,
+    ),
+    "elysee.html": (
+        "Talks at the Élysée Palace",
+        "Jean Dupont",
+        "2020-06-15",
+        "Paris Daily",
+        "Leaders met at the Élysée for talks on energy prices. "
+        + FILLER
+        + "\n\nThe talks ended without an agreement on pressure valves. "
+        + FILLER,
+    ),
+    "pressure.html": (
+        "Pressure Builds on Energy Markets",
+        "Sam Okafor",
+        "2021-11-02",
+        "Market Wire",
+        "Energy markets faced mounting pressures as winter approached. "
+        + FILLER
+        + "\n\nTraders expected prices to rise. Analysts watched the harbour terminals. "
+        + FILLER,
+    ),
+    "gardens.html": (
+        "A Quiet Season for Community Gardens",
+        "Ann Lee",
+        "2019-05-20",
+        "Green Weekly",
+        "Volunteers planted tomatoes and beans in the community gardens. "
+        + FILLER
+        + "\n\nThe maximum harvest is expected in late summer, with little pressure on water. "
+        + FILLER,
+    ),
+}
+
+
+@pytest.fixture
+def corpus(archive: Archive, tmp_path: Path) -> Archive:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name, fields in CORPUS.items():
+        (folder / name).write_text(saved_page(*fields), encoding="utf-8")
+    report = archive.import_paths([folder])
+    assert report.failed == [] and len(report.imported) == len(CORPUS)
+    return archive
+
+
+def titles(archive: Archive, query: str, **options: object) -> list[str]:
+    return [hit.clipping.title for hit in archive.search(query, **options).hits]
+
+
+def test_the_issue_example_finds_the_sample_first(corpus: Archive) -> None:
+    result = corpus.search('"maximum pressure" author:nazarko')
+    assert [h.clipping.id for h in result.hits] == [1]
+    assert result.total == 1
+
+
+def test_phrase_only_matches_words_together(corpus: Archive) -> None:
+    assert "A Quiet Season for Community Gardens" in titles(corpus, "maximum pressure")
+    assert "A Quiet Season for Community Gardens" not in titles(corpus, '"maximum pressure"')
+
+
+def test_fields(corpus: Archive) -> None:
+    assert titles(corpus, "author:keller") == ["Harbour Cranes Return to the Old Port"]
+    assert titles(corpus, "site:paris") == ["Talks at the Élysée Palace"]
+    assert titles(corpus, "title:harbour") == ["Harbour Cranes Return to the Old Port"]
+    assert [h.clipping.id for h in corpus.search("section:asia").hits] == [1]
+
+
+def test_title_match_ranks_above_body_mentions(corpus: Archive) -> None:
+    # "harbour" is in one title and in another page's body
+    assert titles(corpus, "harbour")[0] == "Harbour Cranes Return to the Old Port"
+    assert titles(corpus, "pressure")[0] == "Pressure Builds on Energy Markets"
+
+
+def test_boolean_operators_prefix_fuzzy_and_stemming(corpus: Archive) -> None:
+    assert set(titles(corpus, "cranes OR tomatoes")) == {
+        "Harbour Cranes Return to the Old Port",
+        "A Quiet Season for Community Gardens",
+    }
+    assert titles(corpus, "energy NOT traders") == ["Talks at the Élysée Palace"]
+    assert titles(corpus, "energy -traders") == ["Talks at the Élysée Palace"]
+    assert titles(corpus, "tomat*") == ["A Quiet Season for Community Gardens"]
+    assert titles(corpus, "tomatos~") == ["A Quiet Season for Community Gardens"]
+    assert "Pressure Builds on Energy Markets" in titles(corpus, "pressured")  # stems
+
+
+def test_accents_fold_both_ways(corpus: Archive) -> None:
+    assert titles(corpus, "elysee") == ["Talks at the Élysée Palace"]
+    assert titles(corpus, "élysée") == ["Talks at the Élysée Palace"]
+
+
+def test_dates_and_sorting(corpus: Archive) -> None:
+    assert titles(corpus, "date:2019") == ["A Quiet Season for Community Gardens"]
+    assert titles(corpus, "date:2020-06") == ["Talks at the Élysée Palace"]
+    assert set(titles(corpus, "date:2019..2020")) == {
+        "A Quiet Season for Community Gardens",
+        "Talks at the Élysée Palace",
+    }
+    newest = titles(corpus, "committee", sort="newest")
+    assert newest == [
+        "Pressure Builds on Energy Markets",
+        "Talks at the Élysée Palace",
+        "A Quiet Season for Community Gardens",
+        "Harbour Cranes Return to the Old Port",
+    ]
+    assert titles(corpus, "committee", sort="oldest") == newest[::-1]
+
+
+def test_limit_and_total(corpus: Archive) -> None:
+    result = corpus.search("committee", limit=2)
+    assert len(result.hits) == 2
+    assert result.total == 4
+
+
+def test_empty_query_lists_everything(corpus: Archive) -> None:
+    assert corpus.search("", limit=None).total == len(corpus)
+
+
+def test_snippets_highlight_the_matched_words(corpus: Archive) -> None:
+    [hit] = corpus.search("tomatoes").hits
+    assert hit.highlights
+    for start, end in hit.highlights:
+        assert hit.snippet[start:end].lower() == "tomatoes"
+    assert len(hit.snippet) <= 400
+    # a stemmed match is highlighted too
+    [hit] = corpus.search("title:pressure pressures").hits
+    assert any(hit.snippet[s:e].lower() == "pressures" for s, e in hit.highlights)
+
+
+def test_a_hit_without_a_body_match_still_has_a_snippet(corpus: Archive) -> None:
+    [hit] = corpus.search("author:okafor").hits
+    assert hit.snippet.startswith("Energy markets faced")
+    assert hit.highlights == []
+
+
+@pytest.mark.parametrize(
+    ("query", "says"),
+    [
+        ("title:(harbour", "unclosed '('"),
+        ('"maximum pressure', "unclosed quote"),
+        ("harbour)", "')' without"),
+        ("colour:red", "unknown field 'colour:'"),
+        ("date:yesterdayish", "can't read the query"),
+        ("date:2019-13", "month must be in 1..12"),
+    ],
+)
+def test_queries_that_do_not_parse_give_one_line_errors(
+    corpus: Archive, query: str, says: str
+) -> None:
+    with pytest.raises(QueryError) as error:
+        corpus.search(query)
+    assert says in str(error.value)
+    assert "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize("query", ["harbour", "the", "a", "https://example.com/x", "C++", "AT&T"])
+def test_plain_words_never_error(corpus: Archive, query: str) -> None:
+    corpus.search(query)
