@@ -115,9 +115,8 @@ def import_cmd(paths: tuple[str, ...], as_json: bool) -> None:
     if as_json:
         _print_json(report.to_dict())
     else:
-        err = _console(stderr=True)
         for failure in report.failed:
-            err.print(f"failed: {_safe(failure.source)}: {_safe(failure.reason)}")
+            click.echo(f"failed: {_safe(failure.source)}: {_safe(failure.reason)}", err=True)
         click.echo(
             f"imported {len(report.imported)}, already present {len(report.already_present)}, "
             f"skipped {len(report.skipped)}, failed {len(report.failed)}"

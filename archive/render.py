@@ -6,26 +6,19 @@ control characters or escape sequences reach the terminal, and ``[bold]`` stays 
 
 from __future__ import annotations
 
-import re
-
 from rich.console import Group, RenderableType
 from rich.markdown import Markdown
 from rich.rule import Rule
 from rich.text import Text
 
+from .extract.clean import clean_block, clean_line
 from .models import Clipping, Hit
 
-# C0 and C1 controls (ESC included), DEL; tabs and newlines are handled by the callers.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|.)")
 
 
 def safe(text: str | None, *, block: bool = False) -> str:
-    """``text`` with escape sequences and control characters removed; one line unless ``block``."""
-    if not text:
-        return ""
-    text = _CONTROLS.sub("", _ESCAPES.sub("", text))
-    return text if block else " ".join(text.split())
+    """``text`` without escape sequences or control characters; one line unless ``block``."""
+    return clean_block(text) if block else clean_line(text)
 
 
 def when(clipping: Clipping) -> str:

@@ -167,3 +167,25 @@ def test_group_help_lists_the_commands() -> None:
     for name in ("import", "search", "show", "list", "rm", "reindex", "extract"):
         assert name in result.output
     assert isinstance(cli, click.Group)
+
+
+def test_page_text_never_reaches_the_terminal_as_escapes_or_markup(run, tmp_path: Path) -> None:
+    page = tmp_path / "hostile.html"
+    page.write_text(
+        "<html><head><title>Evil \x1b[31mred\x1b]0;pwned\x07 [bold]title[/bold]</title></head>"
+        "<body><article><h1>Evil [bold]title[/bold]</h1>"
+        + "<p>Paragraph \x1b[2J with [link=http://x]markup[/link] and \x07 bells, words words.</p>" * 8
+        + "</article></body></html>",
+        encoding="utf-8",
+    )
+    assert run("import", str(page)).exit_code == 0
+    outputs = [
+        run("list").output,
+        run("search", "paragraph").output,
+        run("show", "2").output,
+        run("show", "2", "--format", "markdown").output,
+        run("show", "2", "--format", "json").output,
+    ]
+    for output in outputs:
+        assert "\x1b" not in output and "\x07" not in output
+    assert "[bold]" in run("show", "2").output  # shown literally, not as markup

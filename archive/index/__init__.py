@@ -12,19 +12,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as windex
-from whoosh.highlight import ContextFragmenter, Formatter, get_text
 from whoosh.searching import Searcher
 from whoosh.writing import CLEAR, LockError
 
 from ..models import Clipping, ClippingsError
 from .query import QueryError, parse
-from .schema import SCHEMA, SCHEMA_VERSION, document
+from .schema import PROSE_FIELDS, SCHEMA, SCHEMA_VERSION, document
+from .snippets import snippet
 
 __all__ = ["Index", "IndexHit", "IndexBusy", "QueryError", "SORTS"]
 
 SORTS = ("relevance", "newest", "oldest")
 _INDEX_NAME = f"clippings{SCHEMA_VERSION}"
-_MARK_START, _MARK_END = "\x02", "\x03"  # never in clipping text: extraction strips controls
 
 
 class IndexBusy(ClippingsError):
@@ -37,31 +36,6 @@ class IndexHit:
     score: float
     snippet: str = ""
     highlights: list[tuple[int, int]] = field(default_factory=list)
-
-
-class _MarkFormatter(Formatter):
-    """Marks matched terms with sentinel characters; :func:`_spans` turns them into offsets."""
-
-    between = " … "
-
-    def format_token(self, text: str, token: object, replace: bool = False) -> str:
-        return _MARK_START + get_text(text, token, replace) + _MARK_END
-
-
-def _spans(marked: str) -> tuple[str, list[tuple[int, int]]]:
-    out: list[str] = []
-    spans: list[tuple[int, int]] = []
-    length = 0
-    start = 0
-    for char in marked:
-        if char == _MARK_START:
-            start = length
-        elif char == _MARK_END:
-            spans.append((start, length))
-        else:
-            out.append(char)
-            length += 1
-    return "".join(out), spans
 
 
 def _lead(text: str, limit: int = 240) -> str:
@@ -133,16 +107,17 @@ class Index:
         sortedby = None if sort == "relevance" and text.strip() else "date"
         reverse = sort == "newest"
         results = searcher.search(q, limit=limit, sortedby=sortedby, reverse=reverse, terms=True)
-        results.fragmenter = ContextFragmenter(maxchars=160, surround=70)
-        results.formatter = _MarkFormatter()
         hits = [IndexHit(id=int(hit["id"]), score=hit.score or 0.0) for hit in results]
         bodies = texts([h.id for h in hits]) if texts and hits else {}
         for hit, whoosh_hit in zip(hits, results, strict=True):
             body = bodies.get(hit.id, "")
-            marked = whoosh_hit.highlights("body", text=body, top=2) if body else ""
-            if marked:
-                hit.snippet, hit.highlights = _spans(marked)
-            else:
+            terms = frozenset(
+                term.decode("utf-8")
+                for fieldname, term in (whoosh_hit.matched_terms() or ())
+                if fieldname in PROSE_FIELDS
+            )
+            hit.snippet, hit.highlights = snippet(body, terms)
+            if not hit.snippet:
                 hit.snippet = _lead(body)
         return len(results), hits
 

@@ -39,7 +39,8 @@ class _DateRangePlugin(plugins.TaggingPlugin):
 def _parser() -> MultifieldParser:
     parser = MultifieldParser(DEFAULT_FIELDS, SCHEMA)
     parser.add_plugin(FuzzyTermPlugin())
-    parser.add_plugin(PlusMinusPlugin())
+    # + and - only at the start of a word: "2019-07" and "u.s.-north" are not negations
+    parser.add_plugin(PlusMinusPlugin(r"(?:^|(?<=[\s(]))\+", r"(?:^|(?<=[\s(]))-"))
     parser.add_plugin(_DateRangePlugin())
     parser.add_plugin(FieldAliasPlugin(ALIASES))
     return parser
@@ -54,10 +55,10 @@ def parse(text: str) -> wq.Query:
     """The Whoosh query for ``text``; raises :class:`QueryError` for input it cannot read."""
     _check_balance(text)
     _check_fields(text)
-    parsed = _PARSER.parse(text)
+    parsed = _PARSER.process(text).query(_PARSER)  # not .parse(): it hides a lone error
     for problem in _errors(parsed):
         raise QueryError(f"can't read the query {text!r}: {problem}")
-    return parsed
+    return parsed.normalize() if parsed else wq.NullQuery
 
 
 def _check_balance(text: str) -> None:

@@ -47,6 +47,8 @@ SCHEMA = fields.Schema(
     date=fields.DATETIME(sortable=True),
 )
 
+# Fields analyzed as prose: their matched terms are what snippets highlight in the body.
+PROSE_FIELDS = frozenset({"title", "description", "body"})
 # Fields a bare word is looked for in (the others need their prefix, e.g. ``url:``).
 DEFAULT_FIELDS = ["title", "description", "body", "author", "site", "section", "tag"]
 # Prefixes people know from mail search, mapped onto the fields above.
