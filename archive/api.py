@@ -77,13 +77,13 @@ class Archive:
     def original_path(self, clipping_id: int) -> Path:
         return self.originals.path(self.get(clipping_id).sha256)
 
-    def search(self, query: str, *, limit: int | None = 20, sort: str = "relevance") -> SearchResult:
+    def search(
+        self, query: str, *, limit: int | None = 20, sort: str = "relevance"
+    ) -> SearchResult:
         """Hits for ``query`` (the query language of ``archive.index.query``), best first."""
         total, found = self.index.search(query, limit=limit, sort=sort, texts=self._bodies)
         by_id = {c.id: c for c in self.catalog.get_many([h.id for h in found], body=False)}
-        hits = [
-            Hit(by_id[h.id], h.score, h.snippet, h.highlights) for h in found if h.id in by_id
-        ]
+        hits = [Hit(by_id[h.id], h.score, h.snippet, h.highlights) for h in found if h.id in by_id]
         return SearchResult(query=query, total=total, hits=hits)
 
     def _bodies(self, ids: list[int]) -> dict[int, str]:

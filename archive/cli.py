@@ -6,7 +6,6 @@ stderr and exit status 1; no traceback reaches the user (``CLIPPINGS_DEBUG=1`` s
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import sys
@@ -192,7 +191,7 @@ def search_cmd(query: tuple[str, ...], limit: int, sort: str, as_json: bool) -> 
     type=click.Choice(["text", "markdown", "json"]),
     default="text",
     show_default=True,
-    help="text: readable (rendered on a terminal); markdown: the reader's source; json: all fields.",
+    help="text: readable (rendered on a terminal); markdown: the reader's source; json: all.",
 )
 @archive_option
 def show_cmd(clipping_id: int, fmt: str) -> None:
@@ -253,7 +252,9 @@ def reindex_cmd() -> None:
         failures = archive.reindex()
         count = len(archive)
     for failure in failures:
-        click.echo(f"kept the old extraction of {failure.source}: {_safe(failure.reason)}", err=True)
+        click.echo(
+            f"kept the old extraction of {failure.source}: {_safe(failure.reason)}", err=True
+        )
     click.echo(f"reindexed {count} clippings")
 
 

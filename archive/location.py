@@ -1,4 +1,4 @@
-"""Where the archive lives: ``--archive DIR``, else ``$CLIPPINGS_ARCHIVE``, else the user data dir."""
+"""Where the archive lives: ``--archive DIR``, else ``$CLIPPINGS_ARCHIVE``, else user data dir."""
 
 from __future__ import annotations
 

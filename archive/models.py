@@ -35,7 +35,7 @@ class RawPage:
 
 @dataclass
 class Article:
-    """What extraction finds in one saved page. Every string is clean text (no control characters)."""
+    """What extraction finds in a saved page. Every string is clean text (no control characters)."""
 
     title: str = ""
     author: str = ""

@@ -15,7 +15,6 @@ from .extract.clean import clean_block, clean_line
 from .models import Clipping, Hit
 
 
-
 def safe(text: str | None, *, block: bool = False) -> str:
     """``text`` without escape sequences or control characters; one line unless ``block``."""
     return clean_block(text) if block else clean_line(text)

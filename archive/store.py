@@ -74,8 +74,15 @@ ARTICLE_COLUMNS = (
 
 # Every column but the body: enough to list and to show hits.
 _LIST_COLUMNS = ", ".join(
-    ("id", "sha256", "source", "saved", "format", "note")
-    + tuple(c for c in ARTICLE_COLUMNS if c not in ("text", "markdown"))
+    (
+        "id",
+        "sha256",
+        "source",
+        "saved",
+        "format",
+        "note",
+        *(c for c in ARTICLE_COLUMNS if c not in ("text", "markdown")),
+    )
 )
 
 

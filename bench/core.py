@@ -75,7 +75,7 @@ def baseline_extract(paths: list[Path]) -> tuple[float, list[tuple[str, str, str
     return time.perf_counter() - start, docs
 
 
-def baseline_index(docs: list[tuple[str, str, str]], folder: Path):  # noqa: ANN201
+def baseline_index(docs: list[tuple[str, str, str]], folder: Path):
     from whoosh import fields, index
     from whoosh.analysis import StemmingAnalyzer
 
@@ -91,7 +91,7 @@ def baseline_index(docs: list[tuple[str, str, str]], folder: Path):  # noqa: ANN
     return ix
 
 
-def timed(fn, queries: list[str], rounds: int = 5) -> list[float]:  # noqa: ANN001
+def timed(fn, queries: list[str], rounds: int = 5) -> list[float]:
     times = []
     for _ in range(rounds):
         for q in queries:

@@ -44,7 +44,7 @@ def test_import_folder_recursively_in_order(archive: Archive, html_pages: Path) 
     (nested / "note.txt").write_text("A Nested Note\n\nBy Ann Example\n\n" + "Words here. " * 30)
     report = archive.import_paths([html_pages])
     assert report.failed == []
-    pages = sorted(html_pages.rglob("*.html")) + [nested / "note.txt"]
+    pages = [*sorted(html_pages.rglob("*.html")), nested / "note.txt"]
     assert len(report.imported) == len(pages)
     assert report.imported == sorted(report.imported)  # ids in import order
     assert report.imported[0] == 2  # after the sample
@@ -127,7 +127,9 @@ def test_reindex_rebuilds_from_originals_with_the_same_results(
 ) -> None:
     archive.import_paths([html_pages])
     queries = ["the", "pressure", "title:korea", "2019", "said OR says", "a*"]
-    before = {q: [(h.clipping.id, h.snippet) for h in archive.search(q, limit=50).hits] for q in queries}
+    before = {
+        q: [(h.clipping.id, h.snippet) for h in archive.search(q, limit=50).hits] for q in queries
+    }
     # throw the derived index away entirely: it must come back from the originals
     archive.index.destroy()
     reopened = Archive.open(archive.path)
@@ -144,7 +146,9 @@ def test_reindex_rebuilds_from_originals_with_the_same_results(
     assert any(before.values())
 
 
-def test_index_catches_up_with_the_catalog_after_a_crash(archive: Archive, html_pages: Path) -> None:
+def test_index_catches_up_with_the_catalog_after_a_crash(
+    archive: Archive, html_pages: Path
+) -> None:
     """A kill between the catalog commit and the index commit: the next open repairs it."""
     archive.import_paths([html_pages])
     count = len(archive)

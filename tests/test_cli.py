@@ -174,7 +174,8 @@ def test_page_text_never_reaches_the_terminal_as_escapes_or_markup(run, tmp_path
     page.write_text(
         "<html><head><title>Evil \x1b[31mred\x1b]0;pwned\x07 [bold]title[/bold]</title></head>"
         "<body><article><h1>Evil [bold]title[/bold]</h1>"
-        + "<p>Paragraph \x1b[2J with [link=http://x]markup[/link] and \x07 bells, words words.</p>" * 8
+        + "<p>Paragraph \x1b[2J with [link=http://x]markup[/link] and \x07 bells, words words.</p>"
+        * 8
         + "</article></body></html>",
         encoding="utf-8",
     )

@@ -47,9 +47,22 @@ def test_only_the_index_package_imports_whoosh() -> None:
 
 def test_import_archive_is_cheap() -> None:
     """``import archive`` (what the CLI's --help needs) loads neither Whoosh nor trafilatura."""
-    code = "import sys, archive.cli; print(sorted(m for m in ('whoosh', 'trafilatura') if m in sys.modules))"
+    code = (
+        "import sys, archive.cli; "
+        "print(sorted(m for m in ('whoosh', 'trafilatura') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_ruff_is_clean() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--quiet", "archive", "tests", "bench"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_the_bundled_sample_is_the_shared_sample_byte_for_byte() -> None:

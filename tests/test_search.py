@@ -1,4 +1,4 @@
-"""Search on a real Whoosh index built through the real import: query language, ranking, snippets."""
+"""Search on a real Whoosh index built by the real import: query language, ranking, snippets."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ from .query import QueryError, parse
 from .schema import PROSE_FIELDS, SCHEMA, SCHEMA_VERSION, document
 from .snippets import snippet
 
-__all__ = ["Index", "IndexHit", "IndexBusy", "QueryError", "SORTS"]
+__all__ = ["SORTS", "Index", "IndexBusy", "IndexHit", "QueryError"]
 
 SORTS = ("relevance", "newest", "oldest")
 _INDEX_NAME = f"clippings{SCHEMA_VERSION}"
@@ -133,8 +133,7 @@ class Index:
             raw = self._ix.writer(timeout=timeout, delay=0.25)
         except LockError:
             raise IndexBusy(
-                f"the index is busy (another import or reindex is running); "
-                f"waited {timeout:.0f} s"
+                f"the index is busy (another import or reindex is running); waited {timeout:.0f} s"
             ) from None
         try:
             yield IndexWriter(raw)
@@ -170,4 +169,3 @@ class IndexWriter:
 
     def delete(self, clipping_id: int) -> None:
         self.raw.delete_by_term("id", str(clipping_id))
-

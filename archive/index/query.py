@@ -1,4 +1,4 @@
-"""The query language: Whoosh's syntax, mail-style field prefixes and date ranges, with clear errors.
+"""The query language: Whoosh's syntax, mail-style field prefixes, date ranges, clear errors.
 
 ``"maximum pressure" author:nazarko``, ``title:(korea OR japan)``, ``-trump``, ``press*``,
 ``presure~``, ``date:2019-07``, ``date:2019-01..2019-06``, ``saved:..2020``.
@@ -63,7 +63,7 @@ def parse(text: str) -> wq.Query:
 
 def _check_balance(text: str) -> None:
     if text.count('"') % 2:
-        raise QueryError(f"unclosed quote in {text!r}: add the closing \"")
+        raise QueryError(f'unclosed quote in {text!r}: add the closing "')
     depth = 0
     outside = text.split('"')[::2]  # parentheses inside quotes are words
     for char in "".join(outside):

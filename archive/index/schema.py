@@ -80,7 +80,7 @@ def _domain(url: str) -> str:
 
 
 def document(clipping: Clipping) -> dict[str, object]:
-    """The fields Whoosh indexes for one clipping. Only the id is stored: the rest is in the catalog."""
+    """What Whoosh indexes for a clipping. Only the id is stored: the rest is in the catalog."""
     published = to_datetime(clipping.published)
     saved = to_datetime(clipping.saved)
     doc: dict[str, object] = {

@@ -1,0 +1,67 @@
+"""Makes extracted strings safe to store and to print: no control characters, no ANSI escapes.
+
+``clean_line`` is for one-line fields (title, author, ...), ``clean_block`` for multi-line
+text (the body as text or Markdown). Both are pure and cheap; the CLI reuses them before
+it writes anything that came from a saved page to a terminal.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["clean_block", "clean_line", "strip_ansi"]
+
+# ANSI / ECMA-48 escape sequences, 7-bit and 8-bit forms:
+#   CSI  ESC [ ... final      (colours, cursor moves: ESC[31m, ESC[2J)
+#   OSC  ESC ] ... BEL|ST     (window titles, hyperlinks)
+#   DCS/SOS/PM/APC  ESC P|X|^|_ ... ST
+#   two- and three-character escapes (ESC c, ESC (B, ESC 7, ...)
+_ANSI = re.compile(
+    r"""
+    (?:\x1b\[|\x9b) [\x30-\x3f]* [\x20-\x2f]* [\x40-\x7e]?      # CSI
+  | (?:\x1b\]|\x9d) [^\x07\x1b\x9c]* (?:\x07|\x1b\\|\x9c)?     # OSC
+  | (?:\x1b[PX^_]|[\x90\x98\x9e\x9f]) [^\x1b\x9c]* (?:\x1b\\|\x9c)?  # DCS, SOS, PM, APC
+  | \x1b [\x20-\x2f]* [\x30-\x7e]?                               # other escapes
+    """,
+    re.VERBOSE,
+)
+
+# C0 and C1 controls and DEL, minus tab and newline; plus invisible characters that only
+# get in the way of search and display (zero width space, BOM, word joiner, soft hyphen).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u2060\ufeff\u00ad\ufffe\uffff]")
+# controls that separate words (vertical tab, information separators, next line): a space
+_SEPARATORS = re.compile(r"[\x0b\x1c-\x1f\x85]")
+# on one line, every kind of line break or tab is a space too
+_LINE_SEPARATORS = re.compile(r"[\t\n\r\x0b\x0c\x1c-\x1f\x85\u2028\u2029]")
+# whitespace that separates words on one line (tab, newlines, nbsp, the Unicode spaces)
+_SPACES = re.compile(r"[\s\u2028\u2029]+")
+_LINE_BREAKS = re.compile(r"\r\n?|[\x0c\u2028\u2029]")
+_TRAILING_SPACE = re.compile(r"[ \t\u00a0\u3000]+$", re.MULTILINE)
+_BLANK_RUNS = re.compile(r"\n{3,}")
+
+
+def strip_ansi(s: str) -> str:
+    """Remove ANSI escape sequences (``ESC[31m``, OSC titles, ...) and leave the rest as is."""
+    if "\x1b" not in s and not any(c in s for c in "\x9b\x9d\x90\x98\x9e\x9f"):
+        return s
+    return _ANSI.sub("", s)
+
+
+def clean_line(s: str | None) -> str:
+    """One line of clean text: no escapes, no control characters, single spaces, trimmed."""
+    if not s:
+        return ""
+    s = _CONTROLS.sub("", _LINE_SEPARATORS.sub(" ", strip_ansi(s)))
+    return _SPACES.sub(" ", s).strip()
+
+
+def clean_block(s: str | None) -> str:
+    """Clean multi-line text: no escapes, no control characters other than newline and tab,
+    no trailing spaces, at most one blank line in a row, no blank lines at either end."""
+    if not s:
+        return ""
+    s = _LINE_BREAKS.sub("\n", strip_ansi(s))
+    s = _CONTROLS.sub("", _SEPARATORS.sub(" ", s))
+    s = _TRAILING_SPACE.sub("", s)
+    s = _BLANK_RUNS.sub("\n\n", s)
+    return s.strip("\n")

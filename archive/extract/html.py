@@ -1,0 +1,535 @@
+"""Turns a saved HTML page into an Article: the body by trafilatura, the metadata by trust.
+
+The page is decoded once and parsed once (lxml); trafilatura runs once on that tree and its
+body XML gives both the plain text (for the index) and the Markdown (for the reader). The
+declared metadata wins over guesses: JSON-LD, then OpenGraph/article meta tags, then the
+page itself and trafilatura's findings.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import lxml.html
+from lxml import etree
+from lxml.html import HtmlElement
+
+from ..models import Article, ExtractionError, RawPage
+from .clean import clean_block, clean_line, strip_ansi
+from .encoding import decode
+from .language import detect_language, language_tag
+from .markdown import md_escape
+from .metadata import PageMeta, absolute_url, host_of, iso_date, read_meta
+
+__all__ = ["extract_html", "html_to_article"]
+
+# a body shorter than this (characters of plain text) is worth a second, more lenient try
+_SHORT_BODY = 250
+_MAX_AUTHOR = 200
+_MAX_KEYWORDS = 40
+
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+
+
+def extract_html(page: RawPage) -> Article:
+    """The article in a saved HTML page; ExtractionError when it has no text."""
+    return html_to_article(decode(page.data, html=True), page.url)
+
+
+def html_to_article(html: str, url: str | None = None) -> Article:
+    """The article in an HTML document given as text (``url``: where it was saved from)."""
+    html = _XML_DECLARATION.sub("", strip_ansi(html), count=1)
+    if not html.strip():
+        raise ExtractionError("empty file")
+    tree = _parse(html)
+    try:
+        meta = read_meta(tree)
+    except Exception:  # a metadata bug must not lose the body
+        meta = PageMeta()
+    page_url = _page_url(meta, url)
+    doc, plain, markdown = _body(tree, page_url or url)
+    if not plain.strip():
+        raise ExtractionError("no text found in the page")
+    return _article(meta, doc, plain, markdown, page_url, url)
+
+
+# ---------------------------------------------------------------------------- parsing
+
+
+def _parse(html: str) -> HtmlElement:
+    """The page's lxml tree, parsed the way trafilatura would (it reuses it)."""
+    try:
+        from trafilatura.utils import load_html
+
+        tree = load_html(html)
+    except Exception:
+        tree = None
+    if tree is None or tree.find(".//body") is None:
+        # a fragment or an odd page that trafilatura's loader refuses: parse it whole
+        try:
+            tree = lxml.html.document_fromstring(html)
+        except Exception as err:  # lxml refuses the document
+            raise ExtractionError(f"cannot parse the HTML ({_reason(err)})") from None
+    return tree
+
+
+def _reason(err: BaseException) -> str:
+    text = clean_line(str(err))[:80]
+    return f"{type(err).__name__}: {text}" if text else type(err).__name__
+
+
+# ---------------------------------------------------------------------------- the body
+
+
+def _trafilatura(tree: HtmlElement, url: str | None, *, precise: bool, metadata: bool) -> Any:
+    from trafilatura import bare_extraction
+
+    try:
+        return bare_extraction(
+            tree,
+            url=url,
+            favor_precision=precise,
+            include_comments=False,
+            include_formatting=True,
+            include_links=True,
+            include_images=False,
+            include_tables=True,
+            with_metadata=metadata,
+            output_format="python",
+        )
+    except Exception:  # a trafilatura bug on an odd page: the fallbacks below take over
+        return None
+
+
+def _body(tree: HtmlElement, url: str | None) -> tuple[Any, str, str]:
+    """(trafilatura's document or None, plain text, Markdown) of the article body.
+
+    Precision mode first (it leaves out more page furniture); a body that comes back empty
+    or very short gets trafilatura's lenient mode with its own fallbacks, then the text of
+    the page's ``<article>``/``<main>``/``<body>``.
+    """
+    doc = _trafilatura(tree, url, precise=True, metadata=True)
+    plain, markdown = _render(doc)
+    if len(plain) < _SHORT_BODY:
+        retry = _trafilatura(tree, url, precise=False, metadata=doc is None)
+        retry_plain, retry_markdown = _render(retry)
+        if len(retry_plain) > len(plain):
+            plain, markdown = retry_plain, retry_markdown
+            if doc is None:
+                doc = retry
+    if not plain.strip():
+        plain, markdown = _fallback_text(tree)
+    return doc, plain, markdown
+
+
+def _render(doc: Any) -> tuple[str, str]:
+    """Plain text and Markdown from trafilatura's body XML (``doc.text``, the Markdown, is
+    already rendered from it, so the body is stripped of links in place: no copy)."""
+    if doc is None or getattr(doc, "body", None) is None:
+        return "", ""
+    from trafilatura.xml import xmltotxt
+
+    try:
+        markdown = doc.text or ""
+        body = doc.body
+        etree.strip_tags(body, "ref")  # links: keep their text, not their targets
+        etree.strip_elements(body, "graphic", with_tail=False)
+        plain = xmltotxt(body, False)
+    except Exception:
+        return "", ""
+    return clean_block(plain), clean_block(markdown)
+
+
+_SKIP = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "nav",
+        "header",
+        "footer",
+        "aside",
+        "form",
+        "button",
+        "select",
+        "svg",
+        "iframe",
+        "object",
+        "head",
+    }
+)
+_BLOCKS = frozenset(
+    {
+        "p",
+        "div",
+        "section",
+        "article",
+        "main",
+        "li",
+        "dd",
+        "dt",
+        "blockquote",
+        "pre",
+        "tr",
+        "td",
+        "th",
+        "table",
+        "ul",
+        "ol",
+        "dl",
+        "figure",
+        "figcaption",
+        "br",
+        "hr",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+    }
+)
+_HEADINGS = {"h1": "#", "h2": "##", "h3": "###", "h4": "####", "h5": "#####", "h6": "######"}
+
+
+def _fallback_text(tree: HtmlElement) -> tuple[str, str]:
+    """The text of the page's main container, block by block, when trafilatura finds none."""
+    candidates = tree.xpath("//article | //main | //*[@role='main']")
+    container = max(candidates, key=lambda e: len(e.text_content()), default=None)
+    if container is None or len(container.text_content().strip()) < 100:
+        container = tree.find(".//body")
+    if container is None:
+        container = tree
+    blocks: list[tuple[str, str]] = []  # (markdown prefix, text)
+    parts: list[str] = []
+    prefix = ""
+
+    def flush(next_prefix: str = "") -> None:
+        nonlocal prefix
+        text = " ".join("".join(parts).split())
+        if text:
+            blocks.append((prefix, text))
+        parts.clear()
+        prefix = next_prefix
+
+    def walk(element: HtmlElement) -> None:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag in _SKIP or not tag:
+            return
+        block = tag in _BLOCKS
+        if block:
+            flush(_HEADINGS.get(tag, ""))
+        if element.text:
+            parts.append(element.text)
+        for child in element:
+            walk(child)
+            if child.tail:
+                parts.append(child.tail)
+        if block:
+            flush()
+
+    walk(container)
+    flush()
+    plain = "\n\n".join(text for _, text in blocks)
+    markdown = "\n\n".join(
+        f"{prefix} {md_escape(text)}" if prefix else md_escape(text) for prefix, text in blocks
+    )
+    return clean_block(plain), clean_block(markdown)
+
+
+# ---------------------------------------------------------------------------- metadata
+
+
+def _norm(text: str) -> str:
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+def _first(*values: str | None) -> str:
+    for value in values:
+        value = clean_line(value)
+        if value:
+            return value
+    return ""
+
+
+def _page_url(meta: PageMeta, url: str | None) -> str:
+    base = url or meta.og.get("og:url") or None
+    return (
+        absolute_url(meta.canonical, base)
+        or absolute_url(meta.og.get("og:url", ""), url)
+        or absolute_url(meta.ld_url, base)
+        or absolute_url(url or "", None)
+    )
+
+
+def _host_core(host: str) -> str:
+    """``"nytimes"`` for ``"nytimes.com"``, ``"bbc"`` for ``"news.bbc.co.uk"``."""
+    labels = host.split(".")
+    while len(labels) > 1 and len(labels[-1]) <= 3:
+        labels.pop()
+    return _norm(labels[-1]) if labels else ""
+
+
+class _Site:
+    """Recognises a site's name in a title segment: by its declared names or its host."""
+
+    def __init__(self, names: list[str], hosts: list[str]) -> None:
+        self.names = {n for n in (_norm(x) for x in names) if n}
+        self.hosts = {n for h in hosts for n in (_norm(h), _host_core(h)) if n}
+
+    def matches(self, segment: str, *, loose: bool = True) -> bool:
+        """Whether ``segment`` names the site; ``loose`` also accepts a short segment that
+        contains the site's name or is contained in it ("Reuters" / "Thomson Reuters")."""
+        key = _norm(segment)
+        if not key:
+            return False
+        if key in self.names or key in self.hosts:
+            return True
+        if not loose or len(segment.split()) > 4:
+            return False
+        for name in self.names:
+            short, long_ = sorted((key, name), key=len)
+            if len(short) >= 5 and short in long_:
+                return True
+        return any(
+            len(host) >= 4 and key.startswith(host) and len(key) - len(host) <= 4
+            for host in self.hosts
+        )
+
+
+_TITLE_SEPARATOR = re.compile(r"\s+(?:[|\u2013\u2014\u00b7\u2022\u00bb\u00ab/:~]|-{1,2}|::)\s+")
+_BRANDLIKE = re.compile(r"^(?:[A-Z0-9][\w.'&!-]*|[\w.-]+\.[a-z]{2,})$")
+
+
+def _strip_site(title: str, site: _Site, section: str = "") -> str:
+    """The title without a ``" | Site Name"`` suffix or ``"Site - "`` prefix (nor the
+    section's name in the same places: ``"Opinion | ..."``)."""
+    section_key = _norm(section)
+    for _ in range(3):
+        segments = _TITLE_SEPARATOR.split(title)
+        if len(segments) < 2:
+            break
+        separators = _TITLE_SEPARATOR.findall(title)
+        if site.matches(segments[-1]) or (section_key and _norm(segments[-1]) == section_key):
+            title = title[: title.rfind(separators[-1])].strip()
+        elif site.matches(segments[0]) or (section_key and _norm(segments[0]) == section_key):
+            title = title[title.find(separators[0]) + len(separators[0]) :].strip()
+        else:
+            stripped = _strip_unknown_site(title, segments[-1], separators[-1])
+            if stripped == title:
+                break
+            title = stripped
+    return title
+
+
+def _strip_unknown_site(title: str, last: str, separator: str) -> str:
+    """Drop a last segment that looks like a brand when the site's name is not known."""
+    rest = title[: title.rfind(separator)].strip()
+    words = last.split()
+    if len(rest) < 15 or len(rest) < 2 * len(last):
+        return title
+    if separator.strip() == "|" and len(words) <= 5:
+        return rest
+    if len(words) <= 3 and all(_BRANDLIKE.match(w) for w in words):
+        return rest
+    return title
+
+
+def _pick_title(meta: PageMeta, doc: Any, site: _Site, section: str, plain: str) -> str:
+    ld = _strip_site(clean_line(meta.ld_title), site, section)
+    og = _strip_site(_first(meta.og.get("og:title"), meta.og.get("twitter:title")), site, section)
+    truncated = ld.endswith(("...", "\u2026")) or len(ld) >= 100
+    if truncated and len(og) > len(ld) and og.startswith(ld.rstrip(".\u2026 ")):
+        ld = og  # a JSON-LD headline cut short (to 110 characters, ...)
+    candidates = (
+        ld,
+        og,
+        _strip_site(meta.title, site, section),
+        _strip_site(clean_line(getattr(doc, "title", None)), site, section),
+    )
+    for title in candidates:
+        if title and not site.matches(title, loose=False):
+            return title
+    for line in plain.splitlines():
+        line = clean_line(line)
+        if line:
+            return line if len(line) <= 120 else line[:117].rsplit(" ", 1)[0] + "\u2026"
+    return ""
+
+
+_BY = re.compile(r"^(?:by|von|par|por|di|door|av|af)\s+", re.I)
+# what content systems put where a name should be
+_NOT_NAMES = frozenset({"admin", "administrator", "editor", "user", "guest", "unknown", "staff"})
+
+
+def _author_names(values: list[str]) -> list[str]:
+    names: list[str] = []
+    for value in values:
+        for part in re.split(r"\s*;\s*|\s*\|\s*", value):
+            name = _BY.sub("", clean_line(part)).strip(" ,")
+            if (
+                name
+                and not name.startswith(("http://", "https://", "www."))
+                and "@" not in name
+                and name.casefold() not in _NOT_NAMES
+                and name.casefold() not in (n.casefold() for n in names)
+            ):
+                names.append(name)
+    return names
+
+
+def _pick_author(meta: PageMeta, doc: Any) -> str:
+    for source in (
+        meta.ld_authors,
+        [meta.names.get("author", "")],
+        meta.authors,
+        [meta.names.get("byl", ""), meta.names.get("dc.creator", "")],
+        [getattr(doc, "author", None) or ""],
+    ):
+        names = _author_names(source)
+        if names:
+            author = ", ".join(names)
+            return author if len(author) <= _MAX_AUTHOR else author[:_MAX_AUTHOR].rsplit(",", 1)[0]
+    return ""
+
+
+_DATE_NAMES = (
+    "article:published_time",
+    "og:article:published_time",
+    "article:published",
+    "datepublished",
+    "date",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "published_time",
+    "dc.date",
+    "dc.date.issued",
+    "dcterms.created",
+    "dcterms.issued",
+    "sailthru.date",
+    "parsely-pub-date",
+    "article.published",
+)
+
+
+def _pick_published(meta: PageMeta, doc: Any) -> str | None:
+    candidates = [meta.ld_published]
+    candidates += [meta.og.get(name) or meta.names.get(name) or "" for name in _DATE_NAMES]
+    candidates += [meta.time_published, getattr(doc, "date", None) or ""]
+    for value in candidates:
+        iso = iso_date(value)
+        if iso:
+            return iso
+    return None
+
+
+def _pick_keywords(meta: PageMeta, doc: Any) -> list[str]:
+    sources: list[list[str]] = [meta.ld_keywords, meta.tags]
+    for name in ("keywords", "news_keywords"):
+        if meta.names.get(name):
+            sources.append(re.split(r"[,;]", meta.names[name]))
+    sources.append(list(getattr(doc, "tags", None) or []))
+    for source in sources:
+        words: list[str] = []
+        seen: set[str] = set()
+        for word in source:
+            word = clean_line(word)
+            word = word.strip(" \"'")
+            if (
+                word
+                and len(word) <= 80
+                and any(c.isalnum() for c in word)
+                and word.casefold() not in seen
+            ):
+                seen.add(word.casefold())
+                words.append(word)
+        if words:
+            return words[:_MAX_KEYWORDS]
+    return []
+
+
+def _pick_section(meta: PageMeta, doc: Any) -> str:
+    section = _first(
+        meta.ld_section,
+        meta.og.get("article:section"),
+        meta.names.get("section"),
+        meta.names.get("article:section"),
+        meta.names.get("category"),
+    )
+    if not section:
+        categories = [clean_line(c) for c in getattr(doc, "categories", None) or []]
+        section = next((c for c in categories if c and len(c) <= 40), "")
+    return section
+
+
+def _drop_title_repeat(markdown: str, plain: str, title: str) -> tuple[str, str]:
+    """The body without a first line that only repeats the title."""
+    key = _norm(title)
+    if not key:
+        return markdown, plain
+    first, _, rest = plain.partition("\n")
+    if _norm(first) == key and rest.strip():
+        plain = rest.lstrip("\n")
+        md_first, _, md_rest = markdown.partition("\n")
+        if _norm(md_first) == key:
+            markdown = md_rest.lstrip("\n")
+    return markdown, plain
+
+
+def _site_name(value: str | None) -> str:
+    """A declared site name without a tagline (``"LinkNaija | Nigeria's news platform"``)."""
+    value = clean_line(value)
+    if value.startswith(("http://", "https://")):
+        return host_of(value)
+    return _TITLE_SEPARATOR.split(value)[0].strip()
+
+
+def _article(
+    meta: PageMeta, doc: Any, plain: str, markdown: str, page_url: str, url: str | None
+) -> Article:
+    traf_site = clean_line(getattr(doc, "sitename", None))
+    names = [
+        _site_name(meta.og.get("og:site_name")),
+        _site_name(meta.ld_site),
+        _site_name(meta.ld_publisher),
+        _site_name(meta.names.get("application-name")),
+        _site_name(traf_site),
+    ]
+    hosts = [h for h in (host_of(page_url), host_of(url)) if h]
+    site = _Site([n for n in names if n], hosts)
+    section = _pick_section(meta, doc)
+    if section and site.matches(section, loose=False):
+        section = ""
+    title = _pick_title(meta, doc, site, section, plain)
+    markdown, plain = _drop_title_repeat(markdown, plain, title)
+    language = (
+        language_tag(meta.lang)
+        or language_tag(meta.ld_language)
+        or language_tag(meta.names.get("content-language"))
+        or language_tag(meta.names.get("language"))
+        or language_tag(meta.og.get("og:locale"))
+        or detect_language(plain)
+    )
+    return Article(
+        title=title,
+        author=_pick_author(meta, doc),
+        published=_pick_published(meta, doc),
+        site=_first(*names) or (hosts[0] if hosts else ""),
+        section=section,
+        url=page_url or clean_line(getattr(doc, "url", None)),
+        language=language,
+        description=_first(
+            meta.ld_description,
+            meta.og.get("og:description"),
+            meta.names.get("description"),
+            meta.og.get("twitter:description"),
+            getattr(doc, "description", None),
+        ),
+        keywords=_pick_keywords(meta, doc),
+        text=plain,
+        markdown=markdown,
+        format="html",
+    )
