@@ -194,13 +194,14 @@ def search_cmd(query: tuple[str, ...], limit: int, sort: str, as_json: bool) -> 
     help="text: readable (rendered on a terminal); markdown: the reader's source; json: all.",
 )
 @archive_option
-def show_cmd(clipping_id: int, fmt: str) -> None:
+@click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
+def show_cmd(clipping_id: int, fmt: str, as_json: bool) -> None:
     """Show one clipping as a clean article."""
     with open_archive() as archive:
         clipping = archive.get(clipping_id)
     from . import render
 
-    if fmt == "json":
+    if fmt == "json" or as_json:
         _print_json(clipping.to_dict(full=True))
     elif fmt == "text" and sys.stdout.isatty():
         _console().print(render.article(clipping))
@@ -236,21 +237,29 @@ def list_cmd(limit: int | None, as_json: bool) -> None:
 @cli.command("rm")
 @click.argument("clipping_ids", nargs=-1, type=int, required=True)
 @archive_option
-def rm_cmd(clipping_ids: tuple[int, ...]) -> None:
+@json_option
+def rm_cmd(clipping_ids: tuple[int, ...], as_json: bool) -> None:
     """Delete clippings (their catalog entry, index entry and stored original)."""
     with open_archive() as archive:
         for clipping_id in clipping_ids:
             removed = archive.remove(clipping_id)
-            click.echo(f"removed #{removed.id}: {_safe(removed.title)}")
+            if as_json:
+                _print_json(removed.to_dict())
+            else:
+                click.echo(f"removed #{removed.id}: {_safe(removed.title)}")
 
 
 @cli.command("reindex")
 @archive_option
-def reindex_cmd() -> None:
+@json_option
+def reindex_cmd(as_json: bool) -> None:
     """Rebuild the search index from the stored originals (extracting each page again)."""
     with open_archive() as archive:
         failures = archive.reindex()
         count = len(archive)
+    if as_json:
+        _print_json({"reindexed": count, "kept_old": [vars(f) for f in failures]})
+        return
     for failure in failures:
         click.echo(
             f"kept the old extraction of {failure.source}: {_safe(failure.reason)}", err=True

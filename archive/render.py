@@ -90,6 +90,9 @@ def article_plain(clipping: Clipping, *, markdown: bool = False) -> str:
     lines += [f"{name}: {safe(value)}" for name, value in meta if value]
     if clipping.description:
         lines += ["", f"> {safe(clipping.description)}" if markdown else safe(clipping.description)]
-    body = clipping.markdown if markdown else clipping.text
+    if markdown:
+        body = clipping.markdown
+    else:  # one paragraph a line in ``text``: a blank line between them reads better
+        body = "\n\n".join(line for line in clipping.text.splitlines() if line.strip())
     lines += ["", safe(body, block=True)]
     return "\n".join(lines).rstrip() + "\n"

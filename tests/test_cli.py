@@ -162,6 +162,23 @@ def test_extract_markdown(run) -> None:
     assert result.output.startswith("# The Dire Necessity")
 
 
+@pytest.mark.parametrize("name", sorted(set(cli.commands) - {"extract"}))
+def test_every_command_that_prints_data_has_json(name: str) -> None:
+    assert "--json" in CliRunner().invoke(cli, [name, "--help"]).output
+
+
+def test_json_of_rm_and_reindex(run) -> None:
+    assert json.loads(run("reindex", "--json").output) == {"reindexed": 1, "kept_old": []}
+    assert json.loads(run("show", "1", "--json").output)["id"] == 1
+    assert json.loads(run("rm", "--json", "1").output)["id"] == 1
+
+
+def test_plain_show_separates_paragraphs(run) -> None:
+    text = run("show", "1").output
+    assert "will.\n\nLooking back" in text
+    assert "from here?\n\nOn the surface level" in text
+
+
 def test_group_help_lists_the_commands() -> None:
     result = CliRunner().invoke(cli, ["--help"])
     for name in ("import", "search", "show", "list", "rm", "reindex", "extract"):
