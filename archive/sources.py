@@ -10,10 +10,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .extract.sniff import HTML_SUFFIXES, TEXT_SUFFIXES, guess_format
 from .models import ClippingsError, RawPage
 
-HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
-TEXT_SUFFIXES = {".txt"}
 # Files a saved page drags along: skipped quietly when met inside a folder.
 ASSET_SUFFIXES = {
     ".css", ".js", ".mjs", ".map", ".json", ".xml", ".svg", ".png", ".jpg", ".jpeg", ".gif",
@@ -25,7 +24,8 @@ MAX_PAGE_BYTES = 64 * 1024 * 1024
 
 @dataclass(frozen=True)
 class Candidate:
-    """A file to import. ``format`` is ``html`` or ``text``; ``None`` means skip it."""
+    """A file to import. ``format`` is what its name says (``html``, ``text``, ``unknown``);
+    ``None`` means skip it. The bytes have the last word (see ``read_page``)."""
 
     path: Path
     format: str | None
@@ -59,7 +59,7 @@ def candidate_for(path: Path) -> Candidate:
     """A file named by the user: always tried, its format by name, else by its first bytes."""
     if not (path.exists() or path.is_symlink()):
         return Candidate(path, "missing", "no such file or folder")
-    return Candidate(path, format_for(path) or _sniff(path))
+    return Candidate(path, format_for(path) or "unknown")
 
 
 def _walk(root: Path) -> Iterator[Candidate]:
@@ -87,18 +87,6 @@ def _is_assets_dir(name: str, pages: set[str]) -> bool:
     return False
 
 
-def _sniff(path: Path) -> str:
-    """The format of a file without a page suffix, from its first bytes."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(1024).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    except OSError:
-        return "html"  # reading it again will give the real error
-    if head.startswith((b"<!doctype", b"<html", b"<?xml", b"<head", b"<body", b"<!--")):
-        return "html"
-    return "text"
-
-
 def read_page(candidate: Candidate) -> RawPage:
     """The bytes of a candidate file; raises :class:`ClippingsError` with the reason."""
     path = candidate.path
@@ -113,4 +101,5 @@ def read_page(candidate: Candidate) -> RawPage:
         raise ClippingsError("is a folder") from None
     except OSError as error:
         raise ClippingsError(f"can't read it: {error.strerror or error}") from None
-    return RawPage(data=data, source=str(path.resolve()), format=candidate.format or "html")
+    fmt = guess_format(data, path.suffix)
+    return RawPage(data=data, source=str(path.resolve()), format=fmt)

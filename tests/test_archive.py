@@ -171,3 +171,12 @@ def test_originals_are_written_read_only_and_atomically(archive: Archive, tmp_pa
     assert not os.stat(stored).st_mode & 0o222
     leftovers = [p for p in (archive.path / "originals").rglob(".incoming-*")]
     assert leftovers == []
+
+
+def test_format_is_told_by_the_bytes_not_only_the_name(archive: Archive, html_pages: Path) -> None:
+    page = sorted(html_pages.glob("*.html"))[0]
+    no_suffix = html_pages / "saved-page"
+    no_suffix.write_bytes(page.read_bytes())
+    [clipping_id] = archive.import_paths([no_suffix]).imported
+    assert archive.get(clipping_id).format == "html"
+    assert "<" not in archive.get(clipping_id).text[:200]
