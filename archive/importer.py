@@ -106,7 +106,9 @@ def _import_one(
         report.failed.append(ImportFailure(source, str(error)))
         return "failed"
     except Exception as error:  # a bug or a parser's surprise: name it, go on with the batch
-        report.failed.append(ImportFailure(source, f"unexpected error: {type(error).__name__}"))
+        detail = (str(error).strip().splitlines() or [""])[0][:120]
+        reason = f"unexpected {type(error).__name__}" + (f": {detail}" if detail else "")
+        report.failed.append(ImportFailure(source, reason))
         return "failed"
     seen.add(sha)
     pending.append(clipping_id)
