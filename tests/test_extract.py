@@ -14,7 +14,7 @@ import pytest
 
 from archive.extract import extract, extract_file
 from archive.extract.clean import clean_block, clean_line
-from archive.models import Article, ExtractionError, RawPage
+from archive.models import Article, ClippingsError, ExtractionError, RawPage
 
 HERE = Path(__file__).resolve().parent
 PAGES = HERE / "fixtures" / "pages"
@@ -525,7 +525,7 @@ def test_extract_file_guesses_the_format(tmp_path: Path) -> None:
     text = tmp_path / "note.txt"
     text.write_text("A note about cafés\n\n" + FRENCH, encoding="utf-8")
     assert extract_file(text).format == "text"
-    with pytest.raises(ExtractionError, match="cannot read the file"):
+    with pytest.raises(ClippingsError, match="no such file"):
         extract_file(tmp_path / "missing.html")
 
 

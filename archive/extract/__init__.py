@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..models import Article, ExtractionError, RawPage
 from .clean import clean_block, clean_line
-from .sniff import binary_kind, guess_format
+from .sniff import binary_kind
 
 __all__ = ["ExtractionError", "clean_block", "clean_line", "extract", "extract_file"]
 
@@ -53,15 +53,10 @@ def extract(page: RawPage) -> Article:
 
 
 def extract_file(path: str | os.PathLike[str]) -> Article:
-    """The article in a saved page file; HTML or text by its name and its first bytes."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise ExtractionError(
-            f"cannot read the file ({err.strerror or type(err).__name__})"
-        ) from None
-    return extract(RawPage(data=data, source=str(path), format=guess_format(data, path.suffix)))
+    """The article in a saved page file, read the way an import reads it (``archive.sources``)."""
+    from ..sources import candidate_for, read_page
+
+    return extract(read_page(candidate_for(Path(path))))
 
 
 def _cleaned(article: Article) -> Article:
