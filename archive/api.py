@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
+import shutil
+import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 from .extract import extract
 from .importer import ProgressCallback, import_paths
@@ -23,16 +28,36 @@ from .models import (
 )
 from .store import Catalog, Originals
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+Facets = dict[str, list[tuple[str, int]]]
+
+
+def _serialized(method: F) -> F:
+    """Run ``method`` holding the archive's lock: one call at a time across threads."""
+
+    @functools.wraps(method)
+    def wrapper(self: Archive, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
 
 class Archive:
     """An archive folder: originals, catalog and index, opened together.
 
     ``Archive.open()`` creates a new archive on first use and imports the bundled pages into it
     (the sample page becomes clipping 1). Use it as a context manager, or call ``close()``.
+
+    One ``Archive`` may be shared by threads: its calls run one at a time. To search while an
+    import runs, give the import an ``Archive`` of its own (as another process would have);
+    the searching one sees the new clippings as each batch is committed.
     """
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._lock = threading.RLock()
         path.mkdir(parents=True, exist_ok=True)
         self.originals = Originals(path / "originals")
         self.catalog = Catalog(path / "catalog.sqlite3")
@@ -66,6 +91,7 @@ class Archive:
     def __len__(self) -> int:
         return self.catalog.count()
 
+    @_serialized
     def get(self, clipping_id: int) -> Clipping:
         """The clipping with that id; raises ``NotFound``."""
         return self.catalog.get(clipping_id)
@@ -74,17 +100,50 @@ class Archive:
         """Every clipping, oldest first, without the body (for listings)."""
         return self.catalog.iter_all(body=False)
 
+    @_serialized
     def original_path(self, clipping_id: int) -> Path:
         return self.originals.path(self.get(clipping_id).sha256)
 
+    @_serialized
+    def viewable_original(self, clipping_id: int) -> Path:
+        """A copy of the saved page under its own file name, in a temp folder, for a browser
+        (the stored original has no suffix, and stays read-only and untouched)."""
+        clipping = self.get(clipping_id)
+        name = Path(clipping.source).name or f"clipping-{clipping_id}.html"
+        folder = Path(tempfile.mkdtemp(prefix=f"clippings-{clipping_id}-"))
+        copy = folder / name
+        shutil.copyfile(self.originals.path(clipping.sha256), copy)
+        return copy
+
+    @_serialized
     def search(
-        self, query: str, *, limit: int | None = 20, sort: str = "relevance"
+        self, query: str, *, limit: int | None = 20, offset: int = 0, sort: str = "relevance"
     ) -> SearchResult:
-        """Hits for ``query`` (the query language of ``archive.index.query``), best first."""
-        total, found = self.index.search(query, limit=limit, sort=sort, texts=self._bodies)
+        """Hits for ``query`` (the query language of ``archive.index.query``), best first:
+        ``limit`` of them from ``offset`` on; ``total`` counts every match."""
+        total, found = self.index.search(
+            query, limit=limit, offset=offset, sort=sort, texts=self._bodies
+        )
         by_id = {c.id: c for c in self.catalog.get_many([h.id for h in found], body=False)}
         hits = [Hit(by_id[h.id], h.score, h.snippet, h.highlights) for h in found if h.id in by_id]
-        return SearchResult(query=query, total=total, hits=hits)
+        return SearchResult(query=query, total=total, hits=hits, offset=offset)
+
+    @_serialized
+    def facets(self, query: str = "", *, top: int = 12) -> Facets:
+        """Counts by site, year, tag and language among the matches of ``query``."""
+        return self.index.facets(query, top=top)
+
+    @_serialized
+    def suggest(self, query: str) -> str | None:
+        """A spelling correction of ``query`` from the archive's own words, if there is one."""
+        return self.index.suggest(query)
+
+    @_serialized
+    def words_matching(self, query: str, text: str) -> set[str]:
+        """The words of ``text`` that ``query`` matches (lower-cased), to highlight them."""
+        if not query.strip():
+            return set()
+        return self.index.words_matching(query, text)
 
     def _bodies(self, ids: list[int]) -> dict[int, str]:
         marks = ",".join("?" * len(ids))
@@ -93,6 +152,7 @@ class Archive:
 
     # -- writing -----------------------------------------------------------------------------
 
+    @_serialized
     def import_paths(
         self, paths: Iterable[str | os.PathLike[str]], *, progress: ProgressCallback | None = None
     ) -> ImportReport:
@@ -106,6 +166,19 @@ class Archive:
             progress=progress,
         )
 
+    @_serialized
+    def set_tags(self, clipping_id: int, tags: Iterable[str]) -> Clipping:
+        """Replace a clipping's tags (kept in the catalog; the index follows)."""
+        clean = sorted({" ".join(t.split()).lower() for t in tags if t.strip()})
+        self.get(clipping_id)  # NotFound before anything is written
+        with self.catalog.transaction():
+            self.catalog.set_tags(clipping_id, clean)
+        clipping = self.get(clipping_id)
+        with self.index.writer() as writer:
+            writer.add(clipping)
+        return clipping
+
+    @_serialized
     def remove(self, clipping_id: int) -> Clipping:
         """Delete a clipping: its catalog row, its index entry and its original."""
         clipping = self.get(clipping_id)
@@ -117,6 +190,7 @@ class Archive:
             self.originals.remove(clipping.sha256)
         return clipping
 
+    @_serialized
     def reextract(self, clipping_id: int) -> Clipping:
         """Extract a clipping again from its original (after extraction improved)."""
         info = self.catalog.page_info(clipping_id)
@@ -152,6 +226,7 @@ class Archive:
         self.index.rebuild(self.catalog.iter_all())
         return failures
 
+    @_serialized
     def sync_index(self, *, timeout: float = 60.0) -> None:
         """Bring the index in step with the catalog (after a crash between the two)."""
         if self.index.doc_count() == self.catalog.count():

@@ -92,11 +92,23 @@ def _fail(message: str, *, status: int = 1) -> None:
 def cli(ctx: click.Context) -> None:
     """Clippings: keep every saved web page, read it clean, find it as you type.
 
-    With no command, lists the archive.
+    With no command, opens the terminal UI (or, when not run in a terminal, lists the archive).
     """
     ctx.ensure_object(dict)
     if ctx.invoked_subcommand is None:
-        ctx.invoke(list_cmd)
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            ctx.invoke(tui_cmd)
+        else:
+            ctx.invoke(list_cmd)
+
+
+@cli.command("tui")
+@archive_option
+def tui_cmd() -> None:
+    """Open the terminal UI: search as you type, read clean articles, tag, import."""
+    from .tui import create_app
+
+    create_app(click.get_current_context().ensure_object(dict).get("archive")).run()
 
 
 @cli.command("import")

@@ -8,6 +8,7 @@ from pathlib import Path
 import platformdirs
 
 ENV_VAR = "CLIPPINGS_ARCHIVE"
+CONFIG_ENV_VAR = "CLIPPINGS_CONFIG"
 
 
 def archive_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -31,3 +32,11 @@ def bundled_dir() -> Path:
     if installed.is_dir():
         return installed
     return package.parent / "clippings"
+
+
+def config_dir() -> Path:
+    """The user's settings folder (``keymap.toml``): ``$CLIPPINGS_CONFIG``, else the platform's."""
+    from_env = os.environ.get(CONFIG_ENV_VAR)
+    if from_env:
+        return Path(from_env).expanduser()
+    return Path(platformdirs.user_config_dir("clippings", appauthor=False))

@@ -115,6 +115,7 @@ class SearchResult:
     query: str
     total: int
     hits: list[Hit]
+    offset: int = 0  # the rank of the first hit, counted from 0
 
 
 @dataclass

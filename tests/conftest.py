@@ -21,6 +21,7 @@ def _isolated_archive(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
     """Point the default archive at a temp folder, so no test can touch a real one."""
     home = tmp_path_factory.mktemp("default-archive")
     monkeypatch.setenv("CLIPPINGS_ARCHIVE", str(home / "archive"))
+    monkeypatch.setenv("CLIPPINGS_CONFIG", str(home / "config"))  # no user keymap in tests
     monkeypatch.delenv("CLIPPINGS_DEBUG", raising=False)
     return home / "archive"
 

@@ -37,6 +37,20 @@ def test_core_modules_do_not_import_textual() -> None:
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
+def test_only_the_tui_package_imports_textual() -> None:
+    for path in (ROOT / "archive").rglob("*.py"):
+        if "tui" in path.relative_to(ROOT / "archive").parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert "import textual" not in text and "from textual" not in text, path
+
+
+def test_the_tui_keeps_its_styles_in_tcss() -> None:
+    for path in (ROOT / "archive" / "tui").rglob("*.py"):
+        assert "DEFAULT_CSS" not in path.read_text(encoding="utf-8"), path
+    assert (ROOT / "archive" / "tui" / "app.tcss").is_file()
+
+
 def test_only_the_index_package_imports_whoosh() -> None:
     for path in (ROOT / "archive").rglob("*.py"):
         if "index" in path.relative_to(ROOT / "archive").parts:
@@ -85,6 +99,7 @@ def test_installed_wheel_finds_its_bundled_sample_without_the_checkout(tmp_path:
     [wheel] = tmp_path.glob("clippings-*.whl")
     with zipfile.ZipFile(wheel) as zf:
         assert zf.read("archive/_bundled/000_409f49da4b6764bf.txt") == SAMPLE.read_bytes()
+        assert b"#results" in zf.read("archive/tui/app.tcss")
         zf.extractall(tmp_path / "site")
     env = {**os.environ, "PYTHONPATH": str(tmp_path / "site")}
     env["CLIPPINGS_ARCHIVE"] = str(tmp_path / "new-archive")

@@ -6,19 +6,22 @@ One writer at a time (others wait, then get a clear error); searchers refresh to
 from __future__ import annotations
 
 import contextlib
+import re
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as windex
+from whoosh import query as wq
+from whoosh import sorting
 from whoosh.searching import Searcher
 from whoosh.writing import CLEAR, LockError
 
 from ..models import Clipping, ClippingsError
 from .query import QueryError, parse
-from .schema import PROSE_FIELDS, SCHEMA, SCHEMA_VERSION, document
-from .snippets import snippet
+from .schema import FACETS, PROSE_FIELDS, SCHEMA, SCHEMA_VERSION, document, names, prose
+from .snippets import matching_words, snippet
 
 __all__ = ["SORTS", "Index", "IndexBusy", "IndexHit", "QueryError"]
 
@@ -38,6 +41,44 @@ class IndexHit:
     highlights: list[tuple[int, int]] = field(default_factory=list)
 
 
+# a bare word of a query: not a field name, not part of a prefix/fuzzy/boost/range term
+_BARE_WORD = re.compile(r"(?<![\w:*~^.\-'])[^\W\d_]{3,}(?![\w:*~^'])")
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
+
+
+def _known(reader: object, word: str) -> bool:
+    """Whether the archive has ``word``: as written, or by its stem (``garden``, ``gardens``)."""
+    if any((field, word) in reader for field in ("spelling", "author", "site")):
+        return True
+    stems = [token.text for token in prose(word)]
+    return any((field, stem) in reader for stem in stems for field in ("body", "title"))
+
+
+def _nearest(reader: object, word: str) -> str | None:
+    """The most frequent known word one edit from ``word``, else two edits away."""
+    for distance in (1, 2):
+        found: dict[str, int] = {}
+        for term in reader.terms_within("spelling", word, distance, prefix=1):
+            found[term] = reader.doc_frequency("spelling", term)
+        if found:
+            return max(found, key=lambda term: (found[term], term))
+    return None
+
+
+def _facet_key(key: object) -> str:
+    if isinstance(key, bytes):
+        key = key.decode("utf-8", "replace")
+    return str(key) if key not in (None, "") else ""
+
+
+def _remove_other_versions(path: Path) -> None:
+    """Delete the files of an index made under another schema version (it is rebuilt)."""
+    for file in path.iterdir():
+        name = file.name.lstrip("_")
+        if name.startswith("clippings") and not name.startswith(_INDEX_NAME + "_"):
+            file.unlink(missing_ok=True)
+
+
 def _lead(text: str, limit: int = 240) -> str:
     """The start of ``text`` up to ``limit`` characters, cut at a word boundary."""
     text = " ".join(text.split())
@@ -55,6 +96,7 @@ class Index:
         if windex.exists_in(path, indexname=_INDEX_NAME):
             self._ix = windex.open_dir(path, indexname=_INDEX_NAME)
         else:
+            _remove_other_versions(path)
             self._ix = windex.create_in(path, SCHEMA, indexname=_INDEX_NAME)
         self._searcher: Searcher | None = None
 
@@ -89,27 +131,28 @@ class Index:
         text: str,
         *,
         limit: int | None = 20,
+        offset: int = 0,
         sort: str = "relevance",
         texts: Callable[[list[int]], dict[int, str]] | None = None,
     ) -> tuple[int, list[IndexHit]]:
-        """Run the query; returns the total number of matches and the first ``limit`` hits.
+        """Run the query; returns the total number of matches and hits ``offset`` to
+        ``offset + limit`` (all of them when ``limit`` is None).
 
         ``texts`` gives the bodies of the hits, for their snippets (the index stores no text).
         """
         if sort not in SORTS:
             raise ClippingsError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
-        q = parse(text) if text.strip() else None
-        searcher = self.searcher()
-        if q is None:
-            from whoosh.query import Every
-
-            q = Every()
+        q = self._query(text)
         sortedby = None if sort == "relevance" and text.strip() else "date"
         reverse = sort == "newest"
-        results = searcher.search(q, limit=limit, sortedby=sortedby, reverse=reverse, terms=True)
-        hits = [IndexHit(id=int(hit["id"]), score=hit.score or 0.0) for hit in results]
+        end = None if limit is None else offset + limit
+        results = self.searcher().search(
+            q, limit=end, sortedby=sortedby, reverse=reverse, terms=True
+        )
+        page = results[offset:end]
+        hits = [IndexHit(id=int(hit["id"]), score=hit.score or 0.0) for hit in page]
         bodies = texts([h.id for h in hits]) if texts and hits else {}
-        for hit, whoosh_hit in zip(hits, results, strict=True):
+        for hit, whoosh_hit in zip(hits, page, strict=True):
             body = bodies.get(hit.id, "")
             terms = frozenset(
                 term.decode("utf-8")
@@ -120,6 +163,69 @@ class Index:
             if not hit.snippet:
                 hit.snippet = _lead(body)
         return len(results), hits
+
+    def facets(self, text: str, *, top: int = 12) -> dict[str, list[tuple[str, int]]]:
+        """For each facet (site, year, tag, language): its most frequent values among the
+        matches of ``text``, with their counts, most frequent first (years: newest first)."""
+        groupedby = {
+            name: sorting.FieldFacet(field, allow_overlap=multi, maptype=sorting.Count)
+            for name, (field, multi) in FACETS.items()
+        }
+        results = self.searcher().search(self._query(text), limit=1, groupedby=groupedby)
+        found: dict[str, list[tuple[str, int]]] = {}
+        for name in FACETS:
+            counts = [
+                (_facet_key(key), count)
+                for key, count in results.groups(name).items()
+                if _facet_key(key)
+            ]
+            if name == "year":
+                counts.sort(key=lambda item: item[0], reverse=True)
+            else:
+                counts.sort(key=lambda item: (-item[1], item[0].lower()))
+            found[name] = counts[:top]
+        return found
+
+    def suggest(self, text: str) -> str | None:
+        """``text`` with its misspelt words replaced by the archive's own nearest words, or None
+        when every word is known (or nothing better is found)."""
+        reader = self.searcher().reader()
+        changed = False
+
+        def fix(match: re.Match[str]) -> str:
+            nonlocal changed
+            word = match.group(0)
+            folded = "".join(token.text for token in names(word))
+            is_stop_word = not any(True for _ in prose(word))
+            if word in _OPERATORS or is_stop_word or _known(reader, folded):
+                return word
+            best = _nearest(reader, folded)
+            if best:
+                changed = True
+                return best
+            return word
+
+        suggestion = _BARE_WORD.sub(fix, text)
+        return suggestion if changed else None
+
+    def words_matching(self, text: str, body: str) -> set[str]:
+        """The words of ``body`` (lower-cased) that the query ``text`` matches, to highlight
+        them in the reader: stems, prefixes, fuzzy terms and phrases included."""
+        q = self._query(text)
+        reader = self.searcher().reader()
+        # not ``Query.existing_terms``: its loop variable shadows its ``fieldname`` argument,
+        # so it skips every leaf whose field differs from the first term's
+        terms = frozenset(
+            text.decode("utf-8") if isinstance(text, bytes) else str(text)
+            for leaf in q.leaves()
+            for fieldname, text in leaf.expanded_terms(reader, phrases=True)
+            if fieldname in PROSE_FIELDS
+        )
+        return matching_words(" ".join(body.split()), terms) if terms else set()
+
+    @staticmethod
+    def _query(text: str) -> wq.Query:
+        return parse(text) if text.strip() else wq.Every()
 
     # -- writing -----------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from whoosh.support.charset import accent_map
 from ..models import Clipping
 
 # Bump when the schema or an analyzer changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Prose: words, lower-cased, accents folded (élysée = elysee), stop words out, English stems.
 prose = (
@@ -40,12 +40,26 @@ SCHEMA = fields.Schema(
     section=fields.TEXT(analyzer=names),
     tag=fields.KEYWORD(lowercase=True, commas=True, scorable=True),
     url=fields.TEXT(analyzer=names),
-    language=fields.ID,
+    language=fields.ID(sortable=True),
     published=fields.DATETIME(sortable=True),
     saved=fields.DATETIME(sortable=True),
     # what "newest" and "oldest" sort on: the published date, else the import date
     date=fields.DATETIME(sortable=True),
+    # the words of title and body as written (not stemmed): the vocabulary of "did you mean".
+    # (Whoosh's own ``spelling=True`` would also turn fuzzy ``word~`` queries to unstemmed words.)
+    spelling=fields.TEXT(analyzer=names | StopFilter(), phrase=False),
+    # facet columns: the site as shown, and the year of ``date``
+    site_name=fields.ID(sortable=True),
+    year=fields.ID(sortable=True),
 )
+
+# Facets: name -> (field, whether a clipping can have several values)
+FACETS = {
+    "site": ("site_name", False),
+    "year": ("year", False),
+    "tag": ("tag", True),
+    "language": ("language", False),
+}
 
 # Fields analyzed as prose: their matched terms are what snippets highlight in the body.
 PROSE_FIELDS = frozenset({"title", "description", "body"})
@@ -79,6 +93,11 @@ def _domain(url: str) -> str:
     return host.removeprefix("www.")
 
 
+def site_name(clipping: Clipping) -> str:
+    """The site a clipping is listed under: its name, else its domain."""
+    return " ".join(clipping.site.split()) or _domain(clipping.url)
+
+
 def document(clipping: Clipping) -> dict[str, object]:
     """What Whoosh indexes for a clipping. Only the id is stored: the rest is in the catalog."""
     published = to_datetime(clipping.published)
@@ -101,4 +120,7 @@ def document(clipping: Clipping) -> dict[str, object]:
         doc["saved"] = saved
     if published or saved:
         doc["date"] = published or saved
+        doc["year"] = str((published or saved).year)
+    doc["site_name"] = site_name(clipping)
+    doc["spelling"] = f"{clipping.title}\n{clipping.text}"
     return {key: value for key, value in doc.items() if value not in ("", None)}

@@ -22,7 +22,7 @@ def _terms_of(word: str) -> tuple[str, ...]:
     return tuple(token.text for token in prose(word))
 
 
-def _matching_words(text: str, terms: frozenset[str]) -> set[str]:
+def matching_words(text: str, terms: frozenset[str]) -> set[str]:
     return {
         word
         for word in set(_WORD.findall(text.lower()))
@@ -38,7 +38,7 @@ def snippet(
     Returns ``("", [])`` when no word of the body matches.
     """
     text = " ".join(body.split())
-    words = _matching_words(text, terms) if terms else set()
+    words = matching_words(text, terms) if terms else set()
     if not words:
         return "", []
     pattern = re.compile(

@@ -1,0 +1,193 @@
+"""``ClippingsApp``: opens the archive in a worker, runs imports, routes to the screens.
+
+The UI thread never touches the disk: opening, searching, reading, tagging, deleting and
+importing all run in thread workers that post their results back as messages.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.reactive import var
+from textual.screen import Screen
+from textual.worker import get_current_worker
+
+from ..api import Archive
+from ..importer import ImportProgress
+from ..location import archive_dir
+from ..models import ClippingsError
+from .bindings import actions
+from .keymap import load_keymap
+from .messages import ArchiveFailed, ArchiveOpened, ClippingChanged, ImportProgressed, ImportState
+from .screens.help import HelpScreen
+from .screens.import_dialog import ImportScreen
+from .screens.reader import ReaderScreen
+from .screens.search import SearchScreen
+
+
+class _ImportCancelled(Exception):
+    """Raised from the progress callback to stop an import (the app is quitting)."""
+
+
+class ClippingsApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "Clippings"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
+        Binding("f1", "help", "Help", id="app.help"),
+        Binding("ctrl+o", "import", "Import", id="app.import"),
+    ]
+
+    import_state: var[ImportState] = var(ImportState())
+
+    def __init__(self, archive_path: str | os.PathLike[str] | None = None) -> None:
+        super().__init__()
+        self.archive_path = archive_dir(archive_path)
+        self.archive: Archive | None = None
+        self.sub_title = str(self.archive_path)
+
+    def get_default_screen(self) -> Screen[None]:
+        return SearchScreen()
+
+    @property
+    def search_screen(self) -> SearchScreen:
+        screen = self.screen_stack[0]
+        assert isinstance(screen, SearchScreen)
+        return screen
+
+    def on_mount(self) -> None:
+        keymap, problem = load_keymap()
+        if keymap:
+            self.set_keymap(keymap)
+        if problem:
+            self.notify(f"Key remapping ignored: {problem}", severity="warning", markup=False)
+        self._open_archive()
+
+    def on_unmount(self) -> None:
+        if self.archive is not None:
+            self.archive.close()
+
+    # -- the archive -------------------------------------------------------------------------
+
+    @work(thread=True, group="open", exit_on_error=False)
+    def _open_archive(self) -> None:
+        try:
+            archive = Archive.open(self.archive_path)
+        except ClippingsError as error:
+            self.post_message(ArchiveFailed(str(error)))
+        except Exception as error:  # a broken folder, a full disk: one line, no traceback
+            self.post_message(ArchiveFailed(f"{type(error).__name__}: {error}"))
+        else:
+            self.post_message(ArchiveOpened(archive))
+
+    def on_archive_opened(self, message: ArchiveOpened) -> None:
+        self.archive = message.archive
+        self.search_screen.archive_ready()
+
+    def on_archive_failed(self, message: ArchiveFailed) -> None:
+        screen = self.search_screen
+        screen.error = f"Can't open the archive {self.archive_path}: {message.reason}"
+        screen._update_status()
+
+    def on_clipping_changed(self, message: ClippingChanged) -> None:
+        self.search_screen.request_search()
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def open_reader(self, clipping_id: int, query: str = "") -> None:
+        self.push_screen(ReaderScreen(clipping_id, query))
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_import(self) -> None:
+        if not isinstance(self.screen, ImportScreen):
+            self.push_screen(ImportScreen(Path.cwd()))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Every action with a key is also in the command palette (Ctrl+P)."""
+        yield from super().get_system_commands(screen)
+        for action in actions(screen):
+            if action.binding.action == "quit":
+                continue
+
+            def run(node: object = action.node, name: str = action.binding.action) -> None:
+                self.call_later(self.run_action, name, node)
+
+            yield SystemCommand(action.binding.description, f"Key: {action.key}", run)
+
+    # -- importing ---------------------------------------------------------------------------
+
+    def start_import(self, paths: list[Path]) -> None:
+        """Import ``paths`` in the background; ``import_state`` follows it."""
+        if self.import_state.running:
+            self.notify("An import is already running", severity="warning")
+            return
+        if self.archive is None:
+            self.notify("The archive is not open yet", severity="warning")
+            return
+        self.import_state = ImportState(running=True)
+        self._import(paths, self.archive.path)
+
+    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
+    def _import(self, paths: list[Path], folder: Path) -> None:
+        worker = get_current_worker()
+        counts = {"imported": 0, "present": 0, "failed": 0, "skipped": 0}
+        last_post = 0.0
+
+        def progress(event: ImportProgress) -> None:
+            nonlocal last_post
+            if worker.is_cancelled:
+                raise _ImportCancelled
+            counts[event.outcome] = counts.get(event.outcome, 0) + 1
+            now = time.monotonic()
+            if now - last_post > 0.1 or event.done == event.total:
+                last_post = now
+                state = ImportState(
+                    running=True,
+                    done=event.done,
+                    total=event.total,
+                    imported=counts["imported"],
+                    present=counts["present"],
+                    failed=counts["failed"],
+                    skipped=counts["skipped"],
+                    current=str(event.path),
+                )
+                self.post_message(ImportProgressed(state))
+
+        try:
+            # an Archive of its own: searches go on in the app's while this one writes
+            with Archive(folder) as importer:
+                report = importer.import_paths(paths, progress=progress)
+        except _ImportCancelled:
+            return
+        except Exception as error:
+            self.post_message(ImportProgressed(ImportState(error=f"Import stopped: {error}")))
+            return
+        final = ImportState(
+            running=False,
+            done=counts["imported"] + counts["present"] + counts["failed"] + counts["skipped"],
+            total=counts["imported"] + counts["present"] + counts["failed"] + counts["skipped"],
+            imported=len(report.imported),
+            present=len(report.already_present),
+            failed=len(report.failed),
+            skipped=len(report.skipped),
+            report=report,
+        )
+        self.post_message(ImportProgressed(final))
+
+    def on_import_progressed(self, message: ImportProgressed) -> None:
+        self.import_state = message.state
+        state = message.state
+        if not state.running and state.report is not None:
+            summary = f"Import done: {state.imported:,} imported"
+            if state.failed:
+                summary += f", {state.failed:,} failed (Ctrl+O shows why)"
+            self.notify(summary, severity="warning" if state.failed else "information")

@@ -1,0 +1,73 @@
+"""Messages the workers post back to the UI thread, and the state they carry.
+
+Workers run the library calls in threads; the UI only ever handles these results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from textual.message import Message
+
+from ..api import Archive, Facets
+from ..models import ImportReport, SearchResult
+
+
+@dataclass
+class ArchiveOpened(Message):
+    """The archive is open (a new one is seeded with the bundled pages first)."""
+
+    archive: Archive
+
+
+@dataclass
+class ArchiveFailed(Message):
+    """The archive could not be opened: the reason, in one line."""
+
+    reason: str
+
+
+@dataclass
+class SearchDone(Message):
+    """The hits of one query. ``generation`` tells a stale result from the latest one."""
+
+    generation: int
+    result: SearchResult | None
+    error: str = ""
+    suggestion: str | None = None
+    append: bool = False  # a further page of the same query
+
+
+@dataclass
+class FacetsDone(Message):
+    generation: int
+    facets: Facets
+
+
+@dataclass(frozen=True)
+class ImportState:
+    """Where the import running in the background is (shared by the dialog and the status)."""
+
+    running: bool = False
+    done: int = 0
+    total: int = 0
+    imported: int = 0
+    present: int = 0
+    failed: int = 0
+    skipped: int = 0
+    current: str = ""
+    report: ImportReport | None = field(default=None, compare=False)
+    error: str = ""
+
+
+@dataclass
+class ImportProgressed(Message):
+    state: ImportState
+
+
+@dataclass
+class ClippingChanged(Message):
+    """A clipping's tags changed, or it was deleted (``removed``): listings refresh."""
+
+    clipping_id: int
+    removed: bool = False

@@ -1,0 +1,109 @@
+"""The import dialog: choose a file or folder, watch the import, read what failed and why.
+
+The import itself runs on the app (``ClippingsApp.start_import``), so closing the dialog does
+not stop it: the search screen's status line keeps counting.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, DirectoryTree, Input, ProgressBar, Static
+
+from ...render import safe
+from ..messages import ImportState
+from ..widgets.path_input import PathInput
+
+
+def state_text(state: ImportState) -> Text:
+    """ "120 of 400 files · 100 imported · 3 already there · 2 failed" and the like."""
+    if state.error:
+        return Text(safe(state.error), style="bold red")
+    if not state.total and not state.running and state.report is None:
+        return Text("Type a path (Tab completes) or pick one below, then Enter.", style="dim")
+    text = Text()
+    if state.running:
+        text.append(f"{state.done:,} of {state.total:,} files", style="bold")
+    else:
+        text.append("Done: ", style="bold")
+    parts = [
+        (state.imported, "imported", "green"),
+        (state.present, "already there", "dim"),
+        (state.skipped, "skipped (not pages)", "dim"),
+        (state.failed, "failed", "bold red"),
+    ]
+    for count, label, style in parts:
+        if count or label == "imported":
+            text.append(" · ")
+            text.append(f"{count:,} {label}", style=style)
+    return text
+
+
+def failures_text(state: ImportState) -> Text:
+    text = Text()
+    if state.report is None:
+        return text
+    for failure in state.report.failed[:200]:
+        text.append(safe(failure.source), style="bold")
+        text.append(": " + safe(failure.reason) + "\n", style="red")
+    if len(state.report.failed) > 200:
+        text.append(f"… and {len(state.report.failed) - 200:,} more\n", style="dim")
+    return text
+
+
+class ImportScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape", "dismiss", "Close", id="import.close")]
+
+    def __init__(self, start: Path | None = None) -> None:
+        super().__init__(classes="dialog")
+        self.start = start or Path.home()
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box import-box"):
+            yield Static(Text("Import saved pages", style="bold"))
+            with Horizontal(id="import-row"):
+                yield PathInput(value=f"{self.start}/", id="import-path")
+                yield Button("Import", variant="primary", id="import-go")
+            yield DirectoryTree(self.start, id="import-tree")
+            yield ProgressBar(total=None, show_eta=True, id="import-progress")
+            yield Static(id="import-status")
+            yield Static(id="import-failures")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Close", id="import-close")
+
+    def on_mount(self) -> None:
+        self.query_one("#import-path", PathInput).focus()
+        self.watch(self.app, "import_state", self._show_state)
+
+    def _show_state(self, state: ImportState) -> None:
+        bar = self.query_one("#import-progress", ProgressBar)
+        bar.display = state.running or state.report is not None
+        if state.total:
+            bar.update(total=state.total, progress=state.done)
+        self.query_one("#import-status", Static).update(state_text(state))
+        self.query_one("#import-failures", Static).update(failures_text(state))
+        self.query_one("#import-go", Button).disabled = state.running
+
+    @on(DirectoryTree.DirectorySelected)
+    @on(DirectoryTree.FileSelected)
+    def _picked(self, event: DirectoryTree.FileSelected | DirectoryTree.DirectorySelected) -> None:
+        box = self.query_one("#import-path", PathInput)
+        box.value = str(event.path)
+        box.cursor_position = len(box.value)
+
+    @on(Input.Submitted, "#import-path")
+    @on(Button.Pressed, "#import-go")
+    def _go(self) -> None:
+        value = self.query_one("#import-path", PathInput).value.strip()
+        if value:
+            self.app.start_import([Path(value).expanduser()])
+
+    @on(Button.Pressed, "#import-close")
+    def _close(self) -> None:
+        self.dismiss()

@@ -1,0 +1,238 @@
+"""The reader: one clipping as a clean article, with the query's words highlighted.
+
+``n``/``N`` step through the highlights, ``/`` finds text, ``o`` opens the saved page in the
+browser, ``y`` copies the URL, ``t`` edits tags, ``d`` deletes (after asking).
+"""
+
+from __future__ import annotations
+
+import webbrowser
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from ...models import Clipping, ClippingsError
+from ...render import safe
+from ..blocks import literal_pattern, words_pattern
+from ..messages import ClippingChanged
+from ..widgets.article import ArticleView, header_text
+from .dialogs import ConfirmScreen, TagsScreen
+
+
+class ReaderScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="reader.back"),
+        Binding("n", "jump(1)", "Next match", id="reader.next_match"),
+        Binding("N", "jump(-1)", "Previous match", key_display="N", id="reader.previous_match"),
+        Binding("slash", "find", "Find", key_display="/", id="reader.find"),
+        Binding("o", "open_original", "Open original", id="reader.open_original"),
+        Binding("y", "copy_url", "Copy URL", id="reader.copy_url"),
+        Binding("t", "tags", "Tags", id="reader.tags"),
+        Binding("d", "delete", "Delete", id="reader.delete"),
+        Binding("space", "page(1)", "Page down", show=False, id="reader.page_down"),
+        Binding("question_mark", "app.help", "Help", key_display="?", id="reader.help"),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        clipping: Clipping | None
+        words: set[str]
+        error: str = ""
+
+    def __init__(self, clipping_id: int, query: str = "") -> None:
+        super().__init__()
+        self.clipping_id = clipping_id
+        self.search_query = query
+        self.clipping: Clipping | None = None
+        self.query_words: set[str] = set()
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield ArticleView(id="article")
+        yield Input(placeholder="Find in the article (Enter: go, Escape: close)", id="find")
+        yield Static(Text("Loading…", style="dim"), id="reader-status")
+        yield Footer()
+
+    @property
+    def article(self) -> ArticleView:
+        return self.query_one("#article", ArticleView)
+
+    @property
+    def find_box(self) -> Input:
+        return self.query_one("#find", Input)
+
+    def on_mount(self) -> None:
+        self.find_box.display = False
+        self.article.focus()
+        self._load()
+
+    @work(thread=True, exclusive=True, group="reader", exit_on_error=False)
+    def _load(self) -> None:
+        archive = self.app.archive
+        try:
+            clipping = archive.get(self.clipping_id)
+            words = archive.words_matching(self.search_query, clipping.text)
+        except ClippingsError as error:
+            self.post_message(self.Loaded(None, set(), str(error)))
+            return
+        except Exception as error:
+            self.post_message(self.Loaded(None, set(), f"unexpected {type(error).__name__}"))
+            return
+        self.post_message(self.Loaded(clipping, words))
+
+    async def on_reader_screen_loaded(self, message: Loaded) -> None:
+        if message.clipping is None:
+            self._status(Text(safe(message.error), style="bold red"))
+            return
+        self.clipping = message.clipping
+        self.query_words = message.words
+        await self.article.show(message.clipping, words_pattern(message.words))
+        self._status()
+
+    def _status(self, text: Text | None = None) -> None:
+        if text is None:
+            text = Text(f"#{self.clipping_id}", style="dim")
+            count = self.article.match_count
+            what = self.find_box.value.strip() if self.find_box.display else self.search_query
+            if count and what:
+                current = self.article.current_match
+                text.append("  ")
+                position = f"{current + 1} of {count}" if current >= 0 else f"{count}"
+                text.append(f"{position} matches for ", style="bold")
+                text.append(safe(what), style="bold italic")
+                text.append("  (n/N)", style="dim")
+            elif what:
+                text.append("  no matches for ")
+                text.append(safe(what), style="italic")
+        self.query_one("#reader-status", Static).update(text)
+
+    # -- moving ------------------------------------------------------------------------------
+
+    def action_jump(self, step: int) -> None:
+        if self.article.jump(step) < 0:
+            self.app.bell()
+        self._status()
+
+    def action_page(self, pages: int) -> None:
+        if pages > 0:
+            self.article.scroll_page_down(animate=False)
+        else:
+            self.article.scroll_page_up(animate=False)
+
+    def action_back(self) -> None:
+        if self.find_box.display:
+            self._close_find()
+        else:
+            self.dismiss()
+
+    # -- find in the article -----------------------------------------------------------------
+
+    def action_find(self) -> None:
+        self.find_box.display = True
+        self.find_box.focus()
+
+    @on(Input.Changed, "#find")
+    def _find_changed(self, event: Input.Changed) -> None:
+        if not self.find_box.display:  # the box was just closed and emptied
+            return
+        self.article.set_pattern(literal_pattern(event.value))
+        self._status()
+
+    @on(Input.Submitted, "#find")
+    def _find_go(self) -> None:
+        self.article.focus()
+        self.action_jump(1)
+
+    def _close_find(self) -> None:
+        self.find_box.value = ""
+        self.find_box.display = False
+        self.article.set_pattern(words_pattern(self.query_words))
+        self.article.focus()
+        self._status()
+
+    # -- acting on the clipping --------------------------------------------------------------
+
+    def action_open_original(self) -> None:
+        if self.clipping is not None:
+            self._open_original(self.clipping.id)
+
+    @work(thread=True, group="open", exit_on_error=False)
+    def _open_original(self, clipping_id: int) -> None:
+        try:
+            path = self.app.archive.viewable_original(clipping_id)
+            opened = webbrowser.open(path.as_uri())
+        except (ClippingsError, OSError, webbrowser.Error) as error:
+            self.app.call_from_thread(self._tell, f"Can't open the original: {error}", "error")
+            return
+        if opened:
+            self.app.call_from_thread(self._tell, "Opened the saved page in your browser")
+        else:
+            self.app.call_from_thread(self._tell, f"No browser found. The saved page: {path}")
+
+    def _tell(self, message: str, severity: str = "information") -> None:
+        self.notify(message, severity=severity, markup=False)
+
+    def action_copy_url(self) -> None:
+        if self.clipping is None or not self.clipping.url:
+            self._tell("This clipping has no URL", "warning")
+            return
+        self.app.copy_to_clipboard(safe(self.clipping.url))
+        self._tell("Copied the URL")
+
+    def action_tags(self) -> None:
+        if self.clipping is not None:
+            title = safe(self.clipping.title) or "(untitled)"
+            self.app.push_screen(TagsScreen(title, self.clipping.tags), self._save_tags)
+
+    def _save_tags(self, tags: list[str] | None) -> None:
+        if tags is not None:
+            self._set_tags(tags)
+
+    @work(thread=True, group="tags", exit_on_error=False)
+    def _set_tags(self, tags: list[str]) -> None:
+        try:
+            clipping = self.app.archive.set_tags(self.clipping_id, tags)
+        except ClippingsError as error:
+            self.app.call_from_thread(self._tell, f"Tags not saved: {error}", "error")
+            return
+        self.app.call_from_thread(self._tags_saved, clipping)
+
+    def _tags_saved(self, clipping: Clipping) -> None:
+        self.clipping = clipping
+        self.query_one("#article-header", Static).update(header_text(clipping))
+        self.app.post_message(ClippingChanged(clipping.id))
+        self._tell("Tags saved")
+
+    def action_delete(self) -> None:
+        if self.clipping is None:
+            return
+        question = Text.assemble(
+            "Delete ",
+            (safe(self.clipping.title) or "(untitled)", "bold"),
+            f" (#{self.clipping.id}) and its saved page? This cannot be undone.",
+        )
+        self.app.push_screen(ConfirmScreen(question), self._confirmed_delete)
+
+    def _confirmed_delete(self, confirmed: bool | None) -> None:
+        if confirmed:
+            self._delete(self.clipping_id)
+
+    @work(thread=True, group="delete", exit_on_error=False)
+    def _delete(self, clipping_id: int) -> None:
+        try:
+            self.app.archive.remove(clipping_id)
+        except ClippingsError as error:
+            self.app.call_from_thread(self._tell, f"Not deleted: {error}", "error")
+            return
+        self.app.call_from_thread(self._deleted, clipping_id)
+
+    def _deleted(self, clipping_id: int) -> None:
+        self.app.post_message(ClippingChanged(clipping_id, removed=True))
+        self._tell(f"Deleted clipping #{clipping_id}")
+        self.dismiss()

@@ -1,0 +1,293 @@
+"""The home screen: the query box, the hits as you type, the facet panel and a status line.
+
+Each keystroke asks for a search. One search runs at a time, in a thread worker; keystrokes
+that arrive meanwhile are folded into one follow-up search for the latest text, so fast typing
+never queues work and the list never shows the answer to an older query (each request has a
+generation number; results of any other generation are dropped).
+"""
+
+from __future__ import annotations
+
+import time
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.events import Key
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.worker import get_current_worker
+
+from ...index import SORTS
+from ...models import ClippingsError
+from ...render import safe
+from ..messages import ClippingChanged, FacetsDone, ImportState, SearchDone
+from ..widgets.facets import FacetPanel
+from ..widgets.results import ResultList
+
+# hits fetched at a time (a screenful and more); the next page comes as the cursor nears the
+# end. Each hit is laid out as wrapped text, so a smaller page repaints faster as you type.
+PAGE = 20
+SUGGEST_BELOW = 3  # offer "did you mean" when a query has fewer hits than this
+
+
+class QueryInput(Input):
+    """The query box. ``?`` in an empty box opens the help (elsewhere it is a wildcard)."""
+
+    async def _on_key(self, event: Key) -> None:
+        if event.character == "?" and not self.value:
+            event.prevent_default()
+            event.stop()
+            await self.run_action("app.help")
+            return
+        await super()._on_key(event)
+
+
+class SearchScreen(Screen[None]):
+    BINDINGS = [
+        Binding("down", "move(1)", "Next", show=False, id="search.down"),
+        Binding("up", "move(-1)", "Previous", show=False, id="search.up"),
+        Binding("pagedown", "move(10)", "Page down", show=False, id="search.page_down"),
+        Binding("pageup", "move(-10)", "Page up", show=False, id="search.page_up"),
+        Binding("enter", "open", "Open", id="search.open"),
+        Binding("escape", "clear", "Clear", id="search.clear"),
+        Binding("ctrl+s", "sort", "Sort", id="search.sort"),
+        Binding("ctrl+f", "toggle_facets", "Filters", id="search.facets"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sort = "relevance"
+        self.result_total = 0
+        self.status_message: Text = Text("Opening the archive…", style="dim")
+        self.error = ""
+        self.suggestion: str | None = None
+        self._latest = 0  # generation of the latest request
+        self._in_flight: int | None = None  # generation of the search in flight
+        self._on_screen = 0  # generation on screen
+        self._searched_text = ""
+        self._paging = False
+        self._changed_at: float | None = None  # when the text changed that is not shown yet
+        # seconds from the last shown change of the text to its results painted (bench/tui.py)
+        self.latency: float | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield QueryInput(placeholder="Search your clippings…  (F1 or ? for help)", id="query")
+        yield Static(self.status_message, id="status")
+        with Horizontal(id="panes"):
+            yield FacetPanel(id="facets")
+            yield ResultList(id="results")
+        yield Footer()
+
+    @property
+    def query_box(self) -> QueryInput:
+        return self.query_one("#query", QueryInput)
+
+    @property
+    def results(self) -> ResultList:
+        return self.query_one("#results", ResultList)
+
+    @property
+    def facets(self) -> FacetPanel:
+        return self.query_one("#facets", FacetPanel)
+
+    def on_mount(self) -> None:
+        self.query_box.focus()
+        self.watch(self.app, "import_state", self._import_changed, init=False)
+        if self.app.archive is not None:
+            self.request_search()
+
+    # -- searching ---------------------------------------------------------------------------
+
+    def archive_ready(self) -> None:
+        self.request_search()
+
+    @on(Input.Changed, "#query")
+    def _query_changed(self) -> None:
+        if self._changed_at is None:
+            self._changed_at = time.perf_counter()
+        self.request_search()
+
+    def request_search(self) -> None:
+        """Search for the text in the box (now, or as soon as the running search ends)."""
+        self._latest += 1
+        if self._in_flight is None and self.app.archive is not None:
+            self._start_search()
+
+    def _start_search(self) -> None:
+        self._in_flight = self._latest
+        self._searched_text = self.query_box.value
+        self._search(self._in_flight, self._searched_text, self._effective_sort())
+
+    def _effective_sort(self) -> str:
+        # with no query there is nothing to rank: the newest clippings come first
+        if self.sort == "relevance" and not self.query_box.value.strip():
+            return "newest"
+        return self.sort
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _search(self, generation: int, query: str, sort: str) -> None:
+        archive = self.app.archive
+        worker = get_current_worker()
+        result, error, suggestion = None, "", None
+        try:
+            result = archive.search(query, limit=PAGE, sort=sort)
+            if result.total < SUGGEST_BELOW and query.strip() and not worker.is_cancelled:
+                suggestion = archive.suggest(query)
+        except ClippingsError as problem:
+            error = str(problem)
+        except Exception as problem:  # a bug: say so in the status line, keep the app alive
+            error = f"unexpected {type(problem).__name__}: {problem}"
+        self.post_message(SearchDone(generation, result, error, suggestion))
+
+    def on_search_done(self, message: SearchDone) -> None:
+        if message.append:
+            self._paging = False
+            if message.generation == self._on_screen and message.result:
+                self.results.extend(message.result.hits)
+            return
+        self._in_flight = None
+        latest = message.generation == self._latest
+        if latest:
+            self._show(message)
+        if self._latest != message.generation:
+            self._start_search()  # the text changed meanwhile: search for what is there now
+        elif message.result is not None and self.facets.display:
+            self._compute_facets(message.generation, message.result.query)
+
+    def _show(self, message: SearchDone) -> None:
+        self._on_screen = message.generation
+        self.error = message.error
+        self.suggestion = message.suggestion
+        if message.result is not None:
+            self.result_total = message.result.total
+            self.results.show(message.result.hits)
+        self._update_status()
+        if self._changed_at is not None:
+            self.call_after_refresh(self._painted, self._changed_at)
+            self._changed_at = None
+
+    def _painted(self, changed_at: float) -> None:
+        self.latency = time.perf_counter() - changed_at
+
+    @work(thread=True, exclusive=True, group="facets", exit_on_error=False)
+    def _compute_facets(self, generation: int, query: str) -> None:
+        try:
+            facets = self.app.archive.facets(query)
+        except Exception:  # facets are a help, not essential: keep the last ones
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(FacetsDone(generation, facets))
+
+    def on_facets_done(self, message: FacetsDone) -> None:
+        if message.generation == self._on_screen:
+            self.facets.show(message.facets)
+
+    @on(OptionList.OptionHighlighted, "#results")
+    def _maybe_fetch_more(self, event: OptionList.OptionHighlighted) -> None:
+        results = self.results
+        near_end = event.option_index >= len(results.hits) - 3
+        if near_end and len(results.hits) < self.result_total and not self._paging:
+            self._paging = True
+            self._more(
+                self._on_screen, self._searched_text, self._effective_sort(), len(results.hits)
+            )
+
+    @work(thread=True, group="more", exit_on_error=False)
+    def _more(self, generation: int, query: str, sort: str, offset: int) -> None:
+        try:
+            result = self.app.archive.search(query, limit=PAGE, offset=offset, sort=sort)
+        except Exception:
+            result = None
+        self.post_message(SearchDone(generation, result, append=True))
+
+    # -- the status line ---------------------------------------------------------------------
+
+    def _update_status(self) -> None:
+        query = self.query_box.value.strip()
+        text = Text()
+        if self.error:
+            text.append(safe(self.error), style="bold red")
+        elif not query:
+            noun = "clipping" if self.result_total == 1 else "clippings"
+            text.append(f"{self.result_total:,} {noun}", style="bold")
+            text.append(f" · {self._effective_sort()} first", style="dim")
+        elif self.result_total:
+            noun = "hit" if self.result_total == 1 else "hits"
+            text.append(f"{self.result_total:,} {noun}", style="bold")
+            text.append(f" · sorted by {self.sort}", style="dim")
+        else:
+            text.append("No clippings match ", style="bold")
+            text.append(safe(query), style="bold italic")
+        if self.suggestion and not self.error:
+            text.append("  Did you mean ", style="")
+            text.append(safe(self.suggestion), style="bold underline")
+            text.append("? (Enter)" if not self.result_total else "?", style="dim")
+        state: ImportState = self.app.import_state
+        if state.running:
+            text.append(f"  · importing {state.done:,}/{state.total:,}", style="yellow")
+        self.status_message = text
+        self.query_one("#status", Static).update(text)
+
+    def _import_changed(self, state: ImportState) -> None:
+        self._update_status()
+        if not state.running and state.report is not None:
+            self.request_search()  # the import ended: show what it added
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def action_move(self, step: int) -> None:
+        results = self.results
+        if not results.option_count:
+            return
+        current = results.highlighted if results.highlighted is not None else -1
+        results.highlighted = max(0, min(results.option_count - 1, current + step))
+
+    def action_open(self) -> None:
+        if not self.result_total and self.suggestion:
+            self.query_box.value = self.suggestion
+            self.query_box.cursor_position = len(self.suggestion)
+            return
+        hit = self.results.selected_hit
+        if hit is not None:
+            self.app.open_reader(hit.clipping.id, self.query_box.value)
+
+    @on(Input.Submitted, "#query")
+    def _submitted(self) -> None:
+        self.action_open()
+
+    @on(OptionList.OptionSelected, "#results")
+    def _clicked(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.app.open_reader(int(event.option.id), self.query_box.value)
+
+    def action_clear(self) -> None:
+        self.query_box.value = ""
+        self.query_box.focus()
+
+    def action_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self.notify(f"Sorted by {self.sort}", timeout=1.5)
+        self.request_search()
+
+    def action_toggle_facets(self) -> None:
+        panel = self.facets
+        panel.display = not panel.display
+        if panel.display:
+            self.request_search()
+        else:
+            self.query_box.focus()
+
+    @on(FacetPanel.Selected)
+    def _narrow(self, event: FacetPanel.Selected) -> None:
+        value = self.query_box.value.rstrip()
+        if event.filter not in value:
+            self.query_box.value = f"{value} {event.filter}".strip()
+        self.query_box.cursor_position = len(self.query_box.value)
+        self.query_box.focus()
+
+    def on_clipping_changed(self, message: ClippingChanged) -> None:
+        self.request_search()

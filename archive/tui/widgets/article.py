@@ -1,0 +1,123 @@
+"""The reader's article: metadata above, then the Markdown body, with terms highlighted.
+
+Each block of the body is one ``Static``; ``n``/``N`` move a cursor through the highlighted
+matches and scroll the block that holds the current one into view.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from ...models import Clipping
+from ...render import safe
+from ..blocks import Block, highlight, to_blocks
+
+MATCH_STYLE = "bold reverse"
+CURRENT_STYLE = "bold black on yellow"
+
+
+def header_text(clipping: Clipping) -> Text:
+    """Title, byline, site and section, dates, URL and tags: all as plain text."""
+    text = Text()
+    text.append(safe(clipping.title) or "(untitled)", style="bold")
+    lines: list[tuple[str, str, str]] = [
+        ("By ", clipping.author, "italic"),
+        ("", " · ".join(safe(p) for p in (clipping.site, clipping.section) if p), ""),
+        ("Published ", (clipping.published or "")[:10], "dim"),
+        ("Saved ", (clipping.saved or "")[:10], "dim"),
+        ("", clipping.url, "underline bright_blue"),
+        ("Tags: ", ", ".join(clipping.tags), "magenta"),
+    ]
+    dates = [f"{label}{value}" for label, value, _ in lines[2:4] if value]
+    for label, value, style in lines[:2]:
+        if value:
+            text.append("\n" + label, style="dim")
+            text.append(safe(value), style=style)
+    if dates:
+        text.append("\n" + " · ".join(dates), style="dim")
+    for label, value, style in lines[4:]:
+        if value:
+            text.append("\n" + label, style="dim")
+            text.append(safe(value), style=style)
+    return text
+
+
+class ArticleView(VerticalScroll):
+    """The clean article, scrollable, with a cursor over its highlighted matches."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self._blocks: list[Block] = []
+        self._statics: list[Static] = []
+        self._matches: list[tuple[int, int, int]] = []  # (block, start, end)
+        self._current = -1
+        self.pattern: re.Pattern[str] | None = None
+
+    @property
+    def match_count(self) -> int:
+        return len(self._matches)
+
+    @property
+    def current_match(self) -> int:
+        """The index of the current match (0-based), or -1 before the first jump."""
+        return self._current
+
+    async def show(self, clipping: Clipping, pattern: re.Pattern[str] | None) -> None:
+        """Show ``clipping`` with the words of ``pattern`` highlighted."""
+        self._blocks = []
+        if clipping.description:
+            dek = Text(safe(clipping.description), style="italic")
+            self._blocks.append(Block("dek", dek))
+        self._blocks += to_blocks(clipping.markdown or clipping.text)
+        await self.remove_children()
+        header = Static(header_text(clipping), classes="header", id="article-header")
+        self._statics = [
+            Static(block.text, classes=f"block {block.kind} depth{min(block.depth, 3)}")
+            for block in self._blocks
+        ]
+        await self.mount(header, *self._statics)
+        self.set_pattern(pattern)
+        self.scroll_home(animate=False)
+
+    def set_pattern(self, pattern: re.Pattern[str] | None) -> int:
+        """Highlight ``pattern`` (replacing the last one); returns how many matches."""
+        self.pattern = pattern
+        self._matches = []
+        self._current = -1
+        for index, block in enumerate(self._blocks):
+            text = block.text.copy()
+            for start, end in highlight(text, pattern, MATCH_STYLE):
+                self._matches.append((index, start, end))
+            if index < len(self._statics):
+                self._statics[index].update(text)
+        return len(self._matches)
+
+    def jump(self, step: int) -> int:
+        """Move to the next (``step`` 1) or previous (-1) match, wrapping; its index or -1."""
+        if not self._matches:
+            return -1
+        previous = self._current
+        self._current = (
+            (self._current + step) % len(self._matches)
+            if previous >= 0
+            else (0 if step > 0 else len(self._matches) - 1)
+        )
+        for index in {self._matches[previous][0] if previous >= 0 else -1, self._block()}:
+            if index >= 0:
+                self._restyle(index)
+        self.scroll_to_center(self._statics[self._block()], animate=False)
+        return self._current
+
+    def _block(self) -> int:
+        return self._matches[self._current][0]
+
+    def _restyle(self, index: int) -> None:
+        text = self._blocks[index].text.copy()
+        for number, (block, start, end) in enumerate(self._matches):
+            if block == index:
+                text.stylize(CURRENT_STYLE if number == self._current else MATCH_STYLE, start, end)
+        self._statics[index].update(text)

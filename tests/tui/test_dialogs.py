@@ -1,0 +1,158 @@
+"""Import from the TUI, the help screen, the command palette, key remapping."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from textual.widgets import Static
+
+from archive.api import Archive
+from archive.tui import create_app
+from archive.tui.screens.help import HelpScreen
+from archive.tui.screens.import_dialog import ImportScreen
+from archive.tui.screens.search import QueryInput, SearchScreen
+from archive.tui.widgets.path_input import PathInput, PathSuggester
+from archive.tui.widgets.results import ResultList
+
+from ..conftest import PAGES
+from .conftest import plain, settle, type_text
+
+
+def saved_pages(tmp_path: Path) -> Path:
+    """Six real pages, a broken one and a non-page, in a folder to import."""
+    folder = tmp_path / "Downloads"
+    shutil.copytree(PAGES, folder)
+    (folder / "broken.html").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    (folder / "style.css").write_text("body { color: red }")
+    return folder
+
+
+async def test_import_runs_in_the_background_and_lists_failures(tmp_path, monkeypatch):
+    folder = saved_pages(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    app = create_app(tmp_path / "archive")
+    async with app.run_test(size=(110, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        screen = app.screen
+        assert isinstance(screen, ImportScreen)
+        box = screen.query_one(PathInput)
+        assert box.has_focus and box.value == f"{tmp_path}/"
+        await type_text(pilot, "Down")
+        await pilot.press("tab")  # completes the folder name
+        assert box.value == f"{folder}/"
+        await pilot.press("enter")
+        await settle(pilot)
+        state = app.import_state
+        assert not state.running
+        assert (state.imported, state.failed, state.skipped) == (6, 1, 1)
+        status = plain(screen.query_one("#import-status", Static))
+        assert "6 imported" in status and "1 failed" in status
+        failures = plain(screen.query_one("#import-failures", Static))
+        assert "broken.html" in failures and "image" in failures.lower()
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, SearchScreen)
+        assert len(app.screen.query_one(ResultList).hits) == 7
+    with Archive(tmp_path / "archive") as archive:
+        assert len(archive) == 7
+
+
+async def test_searching_goes_on_while_an_import_runs(tmp_path, monkeypatch):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for number in range(150):
+        (folder / f"note-{number:03}.txt").write_text(
+            f"Field note {number}\n\nCompost and tomatoes, note {number}, from the garden.\n"
+        )
+    app = create_app(tmp_path / "archive")
+    async with app.run_test(size=(110, 36)) as pilot:
+        await settle(pilot)
+        app.start_import([folder])
+        await pilot.pause(0.05)
+        searched_while_running = 0
+        for word in ["nuclear", "korea", "pressure"]:
+            app.screen.query_one(QueryInput).value = word
+            for _ in range(40):
+                await pilot.pause(0.01)
+                if app.screen._on_screen == app.screen._latest:
+                    break
+            if app.import_state.running and app.screen.result_total >= 1:
+                searched_while_running += 1
+        assert searched_while_running >= 1, "no search finished while the import ran"
+        await settle(pilot)
+        assert app.import_state.imported == 150
+
+
+async def test_the_path_box_completes_names():
+    suggester = PathSuggester()
+    root = str(PAGES.parent)
+    assert await suggester.get_suggestion(root + "/pa") == root + "/pages/"
+    assert await suggester.get_suggestion(root + "/nothing-like-this") is None
+
+
+async def test_help_lists_the_keys_with_their_ids_and_the_query_language(app):
+    async with app.run_test(size=(110, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")  # the query box is empty: ? opens the help
+        assert isinstance(app.screen, HelpScreen)
+        text = plain(app.screen.query_one("#help-body", Static))
+        for word in [
+            "search.sort",
+            "app.import",
+            "date:2019-01..2019-06",
+            '"maximum pressure"',
+        ]:
+            assert word in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, SearchScreen)
+        await type_text(pilot, "wh?t")  # in a query, ? is typed (a wildcard)
+        assert app.screen.query_one(QueryInput).value == "wh?t"
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_the_command_palette_offers_every_action(app):
+    async with app.run_test(size=(110, 40)) as pilot:
+        await settle(pilot)
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert {"Sort", "Filters", "Import", "Help", "Open", "Clear", "Theme"} <= titles
+        app.open_reader(1)
+        await settle(pilot)
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        expected = {"Next match", "Find", "Open original", "Copy URL", "Tags", "Delete", "Back"}
+        assert expected <= titles
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "Sort")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.sort == "newest"
+
+
+async def test_keys_can_be_remapped_by_binding_id(archive_path, tmp_path, monkeypatch):
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "keymap.toml").write_text('[keymap]\n"search.sort" = "f5"\n')
+    monkeypatch.setenv("CLIPPINGS_CONFIG", str(config))
+    app = create_app(archive_path)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        assert app.screen.sort == "newest"
+
+
+async def test_a_broken_keymap_file_is_reported_not_fatal(archive_path, tmp_path, monkeypatch):
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "keymap.toml").write_text("[keymap\n")
+    monkeypatch.setenv("CLIPPINGS_CONFIG", str(config))
+    app = create_app(archive_path)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await settle(pilot)
+        assert any("Key remapping ignored" in n.message for n in app._notifications)
+        assert isinstance(app.screen, SearchScreen)

@@ -1,0 +1,199 @@
+"""The reader: metadata and article, highlights and n/N, find, open, copy, tags, delete."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from textual.widgets import Static
+
+from archive.api import Archive
+from archive.store import NotFound
+from archive.tui.screens.dialogs import ConfirmScreen, TagsScreen
+from archive.tui.screens.reader import ReaderScreen
+from archive.tui.screens.search import SearchScreen
+from archive.tui.widgets.article import ArticleView
+from archive.tui.widgets.results import ResultList
+
+from .conftest import plain, settle, type_text
+
+
+async def open_clipping(app, pilot, clipping_id: int, query: str = "") -> ReaderScreen:
+    await settle(pilot)
+    app.open_reader(clipping_id, query)
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, ReaderScreen)
+    return screen
+
+
+def article_plain(screen: ReaderScreen) -> str:
+    return "\n".join(plain(static) for static in screen.query(Static))
+
+
+async def test_the_reader_shows_metadata_above_the_clean_article(app):
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_clipping(app, pilot, 1)
+        header = plain(screen.query_one("#article-header", Static))
+        assert header.startswith("The Dire Necessity of Strategic Concessions")
+        assert "By Adriana Nazarko" in header
+        assert "Security, Asia" in header
+        assert "Saved 2024-05-01" in header
+        kinds = {static.classes for static in screen.query(".block")}
+        assert any("p" in classes for classes in kinds)
+        text = article_plain(screen)
+        assert "Looking back at U.S. responses to North Korea" in text
+        assert "Subscribe" not in text
+
+
+async def test_markdown_structure_is_rendered_as_blocks(app):
+    async with app.run_test(size=(100, 40)) as pilot:
+        with Archive(app.archive_path) as archive:
+            clipping = next(
+                c
+                for c in archive.catalog.iter_all()
+                if "\n- " in c.markdown or "\n## " in c.markdown
+            )
+        screen = await open_clipping(app, pilot, clipping.id)
+        classes = {cls for static in screen.query(".block") for cls in static.classes}
+        assert classes & {"item", "h2", "h3"}
+
+
+def longest_clipping(archive_path: Path) -> tuple[int, str]:
+    """The id of the longest fixture article, and its most frequent long word."""
+    with Archive(archive_path) as archive:
+        clipping = max(archive.catalog.iter_all(), key=lambda c: len(c.text))
+    words = Counter(w for w in re.findall(r"[a-z]{7,}", clipping.text.lower()))
+    return clipping.id, words.most_common(1)[0][0]
+
+
+async def test_query_terms_are_highlighted_and_n_and_N_step_through_them(app):
+    clipping_id, word = longest_clipping(app.archive_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_clipping(app, pilot, clipping_id, word)
+        article = screen.query_one(ArticleView)
+        count = article.match_count
+        assert count >= 5
+        assert f"{count} matches for {word}" in str(
+            screen.query_one("#reader-status", Static).render()
+        )
+        await pilot.press("n")
+        assert article.current_match == 0
+        await pilot.press("n", "n")
+        assert article.current_match == 2
+        await pilot.press("N", "N", "N")
+        await pilot.pause()
+        assert article.current_match == count - 1  # wraps around
+        assert article.scroll_y > 0  # the last match is far down the article
+
+
+async def test_slash_finds_in_the_article_and_escape_closes_the_find(app):
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_clipping(app, pilot, 1, "pressure")
+        article = screen.query_one(ArticleView)
+        query_matches = article.match_count
+        await pilot.press("slash")
+        assert screen.find_box.display and screen.find_box.has_focus
+        await type_text(pilot, "hanoi")
+        assert article.match_count == 1
+        await pilot.press("enter")
+        assert article.current_match == 0 and article.has_focus
+        await pilot.press("escape")
+        assert not screen.find_box.display
+        assert article.match_count == query_matches
+        await pilot.press("escape")
+        assert isinstance(app.screen, SearchScreen)
+
+
+async def test_o_opens_a_copy_of_the_saved_page_in_the_browser(app, tmp_path, monkeypatch):
+    # a real program as the browser: it writes down what it was asked to open
+    opened = tmp_path / "opened.txt"
+    browser = tmp_path / "browser.sh"
+    browser.write_text(f'#!/bin/sh\necho "$1" > {opened}\n')
+    browser.chmod(browser.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("BROWSER", str(browser))
+    import webbrowser
+
+    monkeypatch.setattr(webbrowser, "_tryorder", None)  # re-read $BROWSER
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_clipping(app, pilot, 2)
+        await pilot.press("o")
+        await settle(pilot)
+        for _ in range(50):
+            if opened.exists():
+                break
+            await pilot.pause(0.05)
+        uri = opened.read_text().strip()
+        assert uri.startswith("file://") and uri.endswith(".html")
+        copy = Path(uri.removeprefix("file://"))
+        with Archive(app.archive_path) as archive:
+            assert copy.read_bytes() == archive.original_path(2).read_bytes()
+        assert screen.clipping.id == 2
+
+
+async def test_y_copies_the_url(app):
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_clipping(app, pilot, 2)
+        await pilot.press("y")
+        assert app.clipboard == screen.clipping.url
+        assert app.clipboard.startswith("http")
+
+
+async def test_t_edits_tags_in_the_catalog_and_the_index(app):
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_clipping(app, pilot, 1)
+        await pilot.press("t")
+        assert isinstance(app.screen, TagsScreen)
+        await type_text(pilot, "korea, to-read")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert "Tags: korea, to-read" in plain(screen.query_one("#article-header", Static))
+    with Archive(app.archive_path) as archive:
+        assert archive.get(1).tags == ["korea", "to-read"]
+        assert [h.clipping.id for h in archive.search("tag:to-read").hits] == [1]
+
+
+async def test_d_deletes_only_after_confirmation(app):
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_clipping(app, pilot, 2)
+        await pilot.press("d")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, ReaderScreen)
+        await pilot.press("d")
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, SearchScreen)
+        assert 2 not in [h.clipping.id for h in app.screen.query_one(ResultList).hits]
+    with Archive(app.archive_path) as archive, pytest.raises(NotFound):
+        archive.get(2)
+
+
+async def test_a_long_article_scrolls_with_the_keys(app):
+    clipping_id, _ = longest_clipping(app.archive_path)
+    async with app.run_test(size=(100, 20)) as pilot:
+        screen = await open_clipping(app, pilot, clipping_id)
+        article = screen.query_one(ArticleView)
+        await pilot.press("space")
+        await pilot.pause()
+        after_space = article.scroll_y
+        assert after_space > 0
+        await pilot.press("down")
+        await pilot.pause(0.3)
+        assert article.scroll_y > after_space
+        await pilot.press("pageup")
+        await pilot.pause(0.3)
+        assert article.scroll_y < after_space
+        await pilot.press("end")
+        await pilot.pause(0.3)
+        assert article.scroll_y == article.max_scroll_y
+
+
+def test_no_browser_program_is_needed_to_run_the_tests():
+    assert "BROWSER" not in os.environ or os.environ["BROWSER"]

@@ -1,0 +1,252 @@
+"""The search screen: start, search as you type, results, errors, facets, sort, paging."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+
+from archive.api import Archive
+from archive.tui import create_app
+from archive.tui.messages import SearchDone
+from archive.tui.screens.reader import ReaderScreen
+from archive.tui.screens.search import PAGE, QueryInput, SearchScreen
+from archive.tui.widgets.facets import FacetPanel
+from archive.tui.widgets.results import ResultList
+
+from .conftest import settle, type_text
+
+
+def status(app) -> str:
+    return app.screen.status_message.plain
+
+
+def result_ids(app) -> list[int]:
+    return [hit.clipping.id for hit in app.screen.query_one(ResultList).hits]
+
+
+async def test_a_new_archive_opens_on_the_search_screen_with_the_sample(tmp_path: Path):
+    app = create_app(tmp_path / "new")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, SearchScreen)
+        assert isinstance(app.focused, QueryInput)
+        assert result_ids(app) == [1]
+        assert status(app).startswith("1 clipping")
+
+
+async def test_every_clipping_is_listed_newest_first(app):
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert status(app).startswith("8 clippings")
+        listed = app.screen.query_one(ResultList).hits
+        dates = [(h.clipping.published or h.clipping.saved) for h in listed]
+        assert len(listed) == 8
+        assert dates == sorted(dates, reverse=True)
+
+
+async def test_typing_searches_and_highlights_the_terms(app):
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "maximum pressure")
+        await settle(pilot)
+        assert app.screen.query_one(QueryInput).value == "maximum pressure"
+        assert result_ids(app)[0] == 1
+        assert status(app).startswith("1 hit")
+        prompt = app.screen.query_one(ResultList).get_option_at_index(0).prompt
+        assert isinstance(prompt, Text)
+        marked = {prompt.plain[span.start : span.end].lower() for span in prompt.spans}
+        assert {"maximum", "pressure"} <= marked
+
+
+async def test_each_keystroke_searches_and_only_the_latest_result_shows(app):
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        for char in "garden":  # no waiting: the searches overlap the typing
+            await pilot.press(char)
+        await settle(pilot)
+        shown = result_ids(app)
+        with Archive(app.archive_path) as archive:
+            expected = [h.clipping.id for h in archive.search("garden", limit=PAGE).hits]
+        assert shown == expected
+        # a result from an older request is dropped
+        stale = SearchDone(screen._latest - 1, archive_result(app, "pressure"))
+        screen.on_search_done(stale)
+        assert result_ids(app) == expected
+
+
+def archive_result(app, query: str):
+    return app.archive.search(query)
+
+
+async def test_no_hits_says_so_and_offers_a_spelling_that_enter_accepts(app):
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "presure")
+        await settle(pilot)
+        assert result_ids(app) == []
+        assert "No clippings match presure" in status(app)
+        assert "Did you mean pressure?" in status(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.query_one(QueryInput).value == "pressure"
+        assert 1 in result_ids(app)
+
+
+async def test_a_query_that_does_not_parse_is_shown_inline(app):
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "pressure")
+        await settle(pilot)
+        before = result_ids(app)
+        await type_text(pilot, ' "unclosed')
+        await settle(pilot)
+        assert "unclosed quote" in status(app)
+        assert result_ids(app) == before  # the last good results stay
+        assert isinstance(app.screen, SearchScreen)
+
+
+async def test_up_down_enter_open_the_chosen_result_and_escape_goes_back(app):
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        results = app.screen.query_one(ResultList)
+        await pilot.press("down", "down", "up")
+        assert results.highlighted == 1
+        chosen = results.hits[1].clipping.id
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReaderScreen)
+        assert app.screen.clipping.id == chosen
+        await pilot.press("escape")
+        assert isinstance(app.screen, SearchScreen)
+        assert isinstance(app.focused, QueryInput)
+
+
+async def test_enter_opens_the_top_result_and_a_click_opens_any(app):
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "garden")
+        await settle(pilot)
+        top = result_ids(app)[0]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.clipping.id == top
+        await pilot.press("escape")
+        await pilot.press("escape")  # clears the query
+        await settle(pilot)
+        assert app.screen.query_one(QueryInput).value == ""
+        second = result_ids(app)[1]
+        await pilot.click(ResultList, offset=(5, 5))  # the second hit (three lines and a gap each)
+        await settle(pilot)
+        assert isinstance(app.screen, ReaderScreen)
+        assert app.screen.clipping.id == second
+
+
+async def test_facets_count_the_matches_and_selecting_one_narrows(app):
+    async with app.run_test(size=(110, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        panel = app.screen.query_one(FacetPanel)
+        assert panel.display
+        labels = [panel.get_option_at_index(i) for i in range(panel.option_count)]
+        sites = [o.id for o in labels if o.id and o.id.startswith("site\x00")]
+        assert "site\x00VentureBeat" in sites
+        assert any((o.id or "").startswith("language\x00en") for o in labels)
+        panel.focus()
+        index = next(i for i, o in enumerate(labels) if o.id == "site\x00VentureBeat")
+        panel.highlighted = index
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.query_one(QueryInput).value == "site:VentureBeat"
+        assert len(result_ids(app)) == 1
+        assert isinstance(app.focused, QueryInput)
+
+
+async def test_the_sort_key_cycles_relevance_newest_oldest(app):
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "lang:en")
+        await settle(pilot)
+        screen = app.screen
+        assert screen.sort == "relevance"
+        assert len(result_ids(app)) > 3
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert screen.sort == "newest"
+        newest = result_ids(app)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert screen.sort == "oldest"
+        assert result_ids(app) == list(reversed(newest))
+        assert "sorted by oldest" in status(app)
+
+
+async def test_more_results_load_when_the_cursor_reaches_the_end(tmp_path: Path):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for number in range(PAGE + 12):
+        (pages / f"note-{number:03}.txt").write_text(
+            f"Field note {number}\n\nA note about compost number {number}, written in the "
+            "garden while the tomatoes ripened and the bees went about their business.\n",
+            encoding="utf-8",
+        )
+    with Archive.open(tmp_path / "big") as archive:
+        archive.import_paths([pages])
+    app = create_app(tmp_path / "big")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        results = app.screen.query_one(ResultList)
+        assert len(results.hits) == PAGE
+        await pilot.press("pagedown", "pagedown", "pagedown", "pagedown", "pagedown")
+        await settle(pilot)
+        assert len(results.hits) == PAGE + 13  # 62 notes and the sample
+        assert len({h.clipping.id for h in results.hits}) == PAGE + 13
+
+
+async def test_a_missing_archive_folder_that_cannot_be_made_is_one_line(tmp_path: Path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    app = create_app(blocker / "archive")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert status(app).startswith("Can't open the archive")
+        assert "\n" not in status(app)
+
+
+def test_clippings_with_no_command_opens_the_tui_in_a_terminal(tmp_path: Path):
+    """The real command in a real pseudo-terminal: it draws the search screen, ctrl+q quits."""
+    import os
+    import pty
+    import select
+    import subprocess
+    import sys
+    import time
+
+    main, secondary = pty.openpty()
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "100", "LINES": "30"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "archive", "--archive", str(tmp_path / "a")],
+        stdin=secondary,
+        stdout=secondary,
+        stderr=secondary,
+        env=env,
+        close_fds=True,
+    )
+    os.close(secondary)
+    seen = b""
+    deadline = time.monotonic() + 30
+    try:
+        while time.monotonic() < deadline and b"1 clipping" not in seen:
+            ready, _, _ = select.select([main], [], [], 0.2)
+            if ready:
+                seen += os.read(main, 65536)
+        assert b"earch your clippings" in seen  # the "S" is under the cursor
+        assert b"1 clipping" in seen
+        os.write(main, b"\x11")  # ctrl+q
+        assert process.wait(timeout=15) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(main)
