@@ -115,15 +115,22 @@ def tui_cmd() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @archive_option
 @json_option
-def import_cmd(paths: tuple[str, ...], as_json: bool) -> None:
+@click.option(
+    "--events",
+    is_flag=True,
+    help="Print a JSON line per file as it is done, then the summary (for programs that follow).",
+)
+def import_cmd(paths: tuple[str, ...], as_json: bool, events: bool) -> None:
     """Import saved pages: files, and folders (recursively).
 
     Prints what was imported, what was already there and what failed, with the reason.
     Exits with status 1 if anything failed.
     """
-    with open_archive() as archive, _progress(enabled=not as_json) as progress:
-        report = archive.import_paths(paths, progress=progress)
-    if as_json:
+    with open_archive() as archive, _progress(enabled=not (as_json or events)) as progress:
+        report = archive.import_paths(paths, progress=_print_event if events else progress)
+    if events:
+        _print_json({"event": "done", **report.to_dict()})
+    elif as_json:
         _print_json(report.to_dict())
     else:
         for failure in report.failed:
@@ -134,6 +141,20 @@ def import_cmd(paths: tuple[str, ...], as_json: bool) -> None:
         )
     if report.failed:
         sys.exit(1)
+
+
+def _print_event(event: Any) -> None:
+    data = {
+        "event": "file",
+        "done": event.done,
+        "total": event.total,
+        "path": str(event.path),
+        "outcome": event.outcome,
+        "reason": event.reason,
+        "id": event.clipping_id,
+    }
+    click.echo(json.dumps(data, ensure_ascii=False))
+    sys.stdout.flush()
 
 
 @contextmanager

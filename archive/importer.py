@@ -29,6 +29,8 @@ class ImportProgress:
     total: int
     path: Path
     outcome: str  # imported | present | failed | skipped
+    reason: str = ""  # why it failed
+    clipping_id: int | None = None  # the new clipping's id
 
 
 ProgressCallback = Callable[[ImportProgress], None]
@@ -58,7 +60,11 @@ def import_paths(
                 if len(pending) >= BATCH:
                     _commit(catalog, writer, pending)
                 if progress:
-                    progress(ImportProgress(done, len(todo), candidate.path, outcome))
+                    reason = report.failed[-1].reason if outcome == "failed" else ""
+                    new_id = report.imported[-1] if outcome == "imported" else None
+                    progress(
+                        ImportProgress(done, len(todo), candidate.path, outcome, reason, new_id)
+                    )
             _commit(catalog, writer, pending)
         finally:
             if catalog.db.in_transaction:

@@ -13,7 +13,8 @@ recombined paragraph by paragraph, with varied titles, sites, dates and language
   (Pilot's own waiting is left out), beside two baselines measured in the same run on
   the same query prefixes: ``Archive.search`` alone (the library, with snippets, no UI) and a
   bare Whoosh search of the parsed query (no snippets, no catalog);
-- the same keystrokes with the facet panel open (results, then facet counts).
+- the same keystrokes with the facet panel open (results, then facet counts), and while the app
+  imports real pages in the background (on a copy of the archive).
 
 Prints figures; asserts nothing.
 """
@@ -27,9 +28,11 @@ import os
 import pty
 import random
 import select
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from hashlib import sha256
 from pathlib import Path
@@ -162,18 +165,60 @@ async def in_app(folder: Path, facets: bool) -> tuple[float, list[float]]:
         first_paint = time.perf_counter() - started
         if facets:
             await pilot.press("ctrl+f")
-        times = []
-        for query in QUERIES:
-            await pilot.press("escape")
-            await settle(pilot, screen, facets)
-            for char in query:
-                screen.latency = None
-                await pilot.press({" ": "space", '"': "quotation_mark"}.get(char, char))
-                await settle(pilot, screen, facets)
-                while screen.latency is None:
-                    await pilot.pause(0.001)
-                times.append(screen.latency)
+        times = await type_queries(pilot, facets)
     return first_paint, times
+
+
+async def type_queries(pilot, facets: bool, keep=lambda: True) -> list[float]:
+    """Type each query a key at a time; the latency of every key for which ``keep()``."""
+    screen = pilot.app.screen
+    times = []
+    for query in QUERIES:
+        await pilot.press("escape")
+        await settle(pilot, screen, facets)
+        for char in query:
+            screen.latency = None
+            await pilot.press({" ": "space", '"': "quotation_mark"}.get(char, char))
+            await settle(pilot, screen, facets)
+            while screen.latency is None:
+                await pilot.pause(0.001)
+            if keep():
+                times.append(screen.latency)
+    return times
+
+
+async def during_import(folder: Path, pages: Path) -> tuple[list[float], int]:
+    """Keystrokes typed while the app imports ``pages`` in the background."""
+    from archive.tui import create_app
+
+    app = create_app(folder)
+    times: list[float] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        while not screen.result_total:
+            await pilot.pause(0.005)
+        app.start_import([pages])
+        while not app.import_state.done:
+            await pilot.pause(0.01)
+        while app.import_state.running:
+            times += await type_queries(pilot, False, keep=lambda: app.import_state.running)
+        while app.import_state.report is None:
+            await pilot.pause(0.05)
+        imported = app.import_state.imported
+    return times, imported
+
+
+def import_pages(into: Path) -> Path:
+    """Real saved pages to import, each made unique (so none is skipped as already there)."""
+    dev = ROOT.parent / "shared" / "extraction" / "dev" / "html"
+    pages = sorted(dev.glob("*.html")) if dev.is_dir() else []
+    pages = pages or sorted((ROOT / "tests" / "fixtures" / "pages").glob("*.html"))
+    into.mkdir(parents=True, exist_ok=True)
+    for copy in range(max(1, 120 // len(pages))):
+        for page in pages:
+            html = page.read_bytes().replace(b"</body>", f"<p>copy {copy}</p></body>".encode())
+            (into / f"{copy}-{page.name}").write_bytes(html)
+    return into
 
 
 async def settle(pilot, screen, facets: bool) -> None:
@@ -230,12 +275,21 @@ def main() -> None:
     first_paint, typed = asyncio.run(in_app(folder, facets=False))
     _, typed_facets = asyncio.run(in_app(folder, facets=True))
     cold = cold_start(folder)
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = Path(scratch) / "archive"
+        shutil.copytree(folder, copy)
+        typed_importing, imported = asyncio.run(
+            during_import(copy, import_pages(Path(scratch) / "pages"))
+        )
     print(
         f"first paint, in process: {first_paint * 1000:.0f} ms; cold `clippings` in a pty: "
         f"{cold * 1000:.0f} ms"
     )
     print(summary("keystroke -> results on screen (TUI)", typed))
     print(summary("keystroke -> results + facets (TUI)", typed_facets))
+    if typed_importing:
+        label = f"keystroke -> results, importing {imported} pages"
+        print(summary(label, typed_importing))
     print(summary(f"baseline: Archive.search, {PAGE} hits + snippets", library))
     print(summary("baseline: bare Whoosh search, no snippets", bare))
     ratio = statistics.median(typed) / statistics.median(library)

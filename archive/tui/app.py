@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from ..api import Archive
-from ..importer import ImportProgress
+from ..background import BackgroundImport
 from ..location import archive_dir
 from ..models import ClippingsError
 from .bindings import actions
@@ -29,10 +29,6 @@ from .screens.help import HelpScreen
 from .screens.import_dialog import ImportScreen
 from .screens.reader import ReaderScreen
 from .screens.search import SearchScreen
-
-
-class _ImportCancelled(Exception):
-    """Raised from the progress callback to stop an import (the app is quitting)."""
 
 
 class ClippingsApp(App[None]):
@@ -50,6 +46,7 @@ class ClippingsApp(App[None]):
         super().__init__()
         self.archive_path = archive_dir(archive_path)
         self.archive: Archive | None = None
+        self._import_job: BackgroundImport | None = None
         self.sub_title = str(self.archive_path)
 
     def get_default_screen(self) -> Screen[None]:
@@ -70,6 +67,9 @@ class ClippingsApp(App[None]):
         self._open_archive()
 
     def on_unmount(self) -> None:
+        job = self._import_job
+        if job is not None:  # quitting mid-import: what is committed stays, the rest can rerun
+            job.stop()
         if self.archive is not None:
             self.archive.close()
 
@@ -141,40 +141,39 @@ class ClippingsApp(App[None]):
         worker = get_current_worker()
         counts = {"imported": 0, "present": 0, "failed": 0, "skipped": 0}
         last_post = 0.0
-
-        def progress(event: ImportProgress) -> None:
-            nonlocal last_post
-            if worker.is_cancelled:
-                raise _ImportCancelled
-            counts[event.outcome] = counts.get(event.outcome, 0) + 1
-            now = time.monotonic()
-            if now - last_post > 0.1 or event.done == event.total:
-                last_post = now
-                state = ImportState(
-                    running=True,
-                    done=event.done,
-                    total=event.total,
-                    imported=counts["imported"],
-                    present=counts["present"],
-                    failed=counts["failed"],
-                    skipped=counts["skipped"],
-                    current=str(event.path),
-                )
-                self.post_message(ImportProgressed(state))
-
+        # a child process: its extraction and index merges never hold this process's GIL
+        job = self._import_job = BackgroundImport(folder, paths)
         try:
-            # an Archive of its own: searches go on in the app's while this one writes
-            with Archive(folder) as importer:
-                report = importer.import_paths(paths, progress=progress)
-        except _ImportCancelled:
-            return
+            for event in job.events():
+                if worker.is_cancelled:
+                    job.stop()
+                    return
+                counts[event.outcome] = counts.get(event.outcome, 0) + 1
+                now = time.monotonic()
+                if now - last_post > 0.1 or event.done == event.total:
+                    last_post = now
+                    state = ImportState(
+                        running=True,
+                        done=event.done,
+                        total=event.total,
+                        imported=counts["imported"],
+                        present=counts["present"],
+                        failed=counts["failed"],
+                        skipped=counts["skipped"],
+                        current=str(event.path),
+                    )
+                    self.post_message(ImportProgressed(state))
+            report = job.report()
         except Exception as error:
-            self.post_message(ImportProgressed(ImportState(error=f"Import stopped: {error}")))
+            self.post_message(ImportProgressed(ImportState(error=str(error))))
             return
+        finally:
+            self._import_job = None
+        done = sum(counts.values())
         final = ImportState(
             running=False,
-            done=counts["imported"] + counts["present"] + counts["failed"] + counts["skipped"],
-            total=counts["imported"] + counts["present"] + counts["failed"] + counts["skipped"],
+            done=done,
+            total=done,
             imported=len(report.imported),
             present=len(report.already_present),
             failed=len(report.failed),

@@ -133,12 +133,17 @@ async def test_the_command_palette_offers_every_action(app):
         assert app.screen.sort == "newest"
 
 
-async def test_keys_can_be_remapped_by_binding_id(archive_path, tmp_path, monkeypatch):
+def app_with_keymap(archive_path: Path, keymap: str, tmp_path: Path, monkeypatch):
     config = tmp_path / "config"
     config.mkdir()
-    (config / "keymap.toml").write_text('[keymap]\n"search.sort" = "f5"\n')
+    (config / "keymap.toml").write_text(keymap)
     monkeypatch.setenv("CLIPPINGS_CONFIG", str(config))
-    app = create_app(archive_path)
+    return create_app(archive_path)
+
+
+async def test_keys_can_be_remapped_by_binding_id(archive_path, tmp_path, monkeypatch):
+    keymap = '[keymap]\n"search.sort" = "f5"\n'
+    app = app_with_keymap(archive_path, keymap, tmp_path, monkeypatch)
     async with app.run_test(size=(110, 40)) as pilot:
         await settle(pilot)
         await pilot.press("f5")
@@ -147,11 +152,7 @@ async def test_keys_can_be_remapped_by_binding_id(archive_path, tmp_path, monkey
 
 
 async def test_a_broken_keymap_file_is_reported_not_fatal(archive_path, tmp_path, monkeypatch):
-    config = tmp_path / "config"
-    config.mkdir()
-    (config / "keymap.toml").write_text("[keymap\n")
-    monkeypatch.setenv("CLIPPINGS_CONFIG", str(config))
-    app = create_app(archive_path)
+    app = app_with_keymap(archive_path, "[keymap\n", tmp_path, monkeypatch)
     async with app.run_test(size=(110, 40)) as pilot:
         await settle(pilot)
         assert any("Key remapping ignored" in n.message for n in app._notifications)

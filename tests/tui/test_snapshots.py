@@ -28,13 +28,19 @@ def steady(archive_path: Path, monkeypatch: pytest.MonkeyPatch):
     return app
 
 
-def test_search_screen(snap_compare, steady):
+def typing(query: str):
+    """A ``run_before`` that types ``query`` once the archive is open, and waits for results."""
+
     async def run_before(pilot):
         await settle(pilot)
-        await type_text(pilot, "korea OR garden")
+        await type_text(pilot, query)
         await settle(pilot)
 
-    assert snap_compare(steady, terminal_size=SIZE, run_before=run_before)
+    return run_before
+
+
+def test_search_screen(snap_compare, steady):
+    assert snap_compare(steady, terminal_size=SIZE, run_before=typing("korea OR garden"))
 
 
 def test_search_screen_with_filters(snap_compare, steady):
@@ -47,12 +53,7 @@ def test_search_screen_with_filters(snap_compare, steady):
 
 
 def test_no_hits_with_a_suggestion(snap_compare, steady):
-    async def run_before(pilot):
-        await settle(pilot)
-        await type_text(pilot, "presure")
-        await settle(pilot)
-
-    assert snap_compare(steady, terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(steady, terminal_size=SIZE, run_before=typing("presure"))
 
 
 def test_reader(snap_compare, steady):
