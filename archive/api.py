@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from .extract import extract
 from .importer import ProgressCallback, import_paths
 from .index import Index, IndexBusy
+from .index.query import as_you_type as complete_last_word
 from .location import archive_dir, bundled_dir
 from .models import (
     Clipping,
@@ -117,21 +118,31 @@ class Archive:
 
     @_serialized
     def search(
-        self, query: str, *, limit: int | None = 20, offset: int = 0, sort: str = "relevance"
+        self,
+        query: str,
+        *,
+        limit: int | None = 20,
+        offset: int = 0,
+        sort: str = "relevance",
+        as_you_type: bool = False,
     ) -> SearchResult:
         """Hits for ``query`` (the query language of ``archive.index.query``), best first:
-        ``limit`` of them from ``offset`` on; ``total`` counts every match."""
+        ``limit`` of them from ``offset`` on; ``total`` counts every match.
+
+        ``as_you_type``: the last word may be unfinished, so it also matches as a prefix.
+        """
+        text = complete_last_word(query) if as_you_type else query
         total, found = self.index.search(
-            query, limit=limit, offset=offset, sort=sort, texts=self._bodies
+            text, limit=limit, offset=offset, sort=sort, texts=self._bodies
         )
         by_id = {c.id: c for c in self.catalog.get_many([h.id for h in found], body=False)}
         hits = [Hit(by_id[h.id], h.score, h.snippet, h.highlights) for h in found if h.id in by_id]
         return SearchResult(query=query, total=total, hits=hits, offset=offset)
 
     @_serialized
-    def facets(self, query: str = "", *, top: int = 12) -> Facets:
+    def facets(self, query: str = "", *, top: int = 12, as_you_type: bool = False) -> Facets:
         """Counts by site, year, tag and language among the matches of ``query``."""
-        return self.index.facets(query, top=top)
+        return self.index.facets(complete_last_word(query) if as_you_type else query, top=top)
 
     @_serialized
     def suggest(self, query: str) -> str | None:
@@ -139,11 +150,11 @@ class Archive:
         return self.index.suggest(query)
 
     @_serialized
-    def words_matching(self, query: str, text: str) -> set[str]:
+    def words_matching(self, query: str, text: str, *, as_you_type: bool = False) -> set[str]:
         """The words of ``text`` that ``query`` matches (lower-cased), to highlight them."""
         if not query.strip():
             return set()
-        return self.index.words_matching(query, text)
+        return self.index.words_matching(complete_last_word(query) if as_you_type else query, text)
 
     def _bodies(self, ids: list[int]) -> dict[int, str]:
         marks = ",".join("?" * len(ids))

@@ -26,7 +26,9 @@ def when(clipping: Clipping) -> str:
 
 
 def byline(clipping: Clipping) -> Text:
-    parts = [clipping.author, clipping.site, clipping.section, when(clipping)]
+    """Author · site · section · date; "saved DATE" when the page gave no date of its own."""
+    dated = when(clipping) if clipping.published else f"saved {when(clipping)}".strip()
+    parts = [clipping.author, clipping.site, clipping.section, dated if when(clipping) else ""]
     return Text(" · ".join(safe(p) for p in parts if p), style="dim")
 
 

@@ -206,3 +206,30 @@ def test_queries_that_do_not_parse_give_one_line_errors(
 @pytest.mark.parametrize("query", ["harbour", "the", "a", "https://example.com/x", "C++", "AT&T"])
 def test_plain_words_never_error(corpus: Archive, query: str) -> None:
     corpus.search(query)
+
+
+@pytest.mark.parametrize(
+    ("typed", "run"),
+    [
+        ("pres", "(pres OR pres*)"),
+        ("north kor", "north (kor OR kor*)"),
+        ("-pres", "-(pres OR pres*)"),
+        ("north korea ", "north korea "),  # a space: the word is finished
+        ("no", "no"),  # too short to be worth a prefix
+        ('"maximum pres', '"maximum pres'),  # inside a phrase
+        ("title:pres", "title:pres"),
+        ("korea OR", "korea OR"),
+    ],
+)
+def test_as_you_type_completes_only_the_bare_last_word(typed: str, run: str) -> None:
+    from archive.index.query import as_you_type
+
+    assert as_you_type(typed) == run
+
+
+def test_date_is_the_date_shown_published_else_saved(archive: Archive) -> None:
+    sample = archive.get(1)  # a text page: no published date
+    assert not sample.published
+    year = sample.saved[:4]
+    assert [h.clipping.id for h in archive.search(f"date:{year}").hits] == [1]
+    assert archive.search(f"published:{year}").total == 0

@@ -61,6 +61,22 @@ def parse(text: str) -> wq.Query:
     return parsed.normalize() if parsed else wq.NullQuery
 
 
+# the word being typed: the last one, bare (no field, no operator, not inside a phrase)
+_LAST_WORD = re.compile(r"(?:^|(?<=[\s(+-]))([^\W\d_]\w{2,})$")
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
+
+
+def as_you_type(text: str) -> str:
+    """``text`` with its last word also matched as a prefix, for search as you type:
+    ``north kor`` → ``north (kor OR kor*)``. Words under three letters stay as they are
+    (a one-letter prefix matches half the vocabulary)."""
+    match = _LAST_WORD.search(text)
+    if not match or text.count('"') % 2 or match.group(1) in _OPERATORS:
+        return text
+    word = match.group(1)
+    return f"{text[: match.start(1)]}({word} OR {word}*)"
+
+
 def _check_balance(text: str) -> None:
     if text.count('"') % 2:
         raise QueryError(f'unclosed quote in {text!r}: add the closing "')
@@ -93,6 +109,13 @@ def _errors(q: wq.Query) -> list[str]:
         node = stack.pop()
         error = getattr(node, "error", None)
         if error:
-            found.append(str(error).strip("\"'") or "unreadable term")
+            found.append(_unquote(str(error)) or "unreadable term")
         stack.extend(node.children())
     return found
+
+
+def _unquote(message: str) -> str:
+    """Whoosh wraps some messages in one pair of quotes: take it off, and only it."""
+    if len(message) >= 2 and message[0] == message[-1] and message[0] in "\"'":
+        return message[1:-1]
+    return message

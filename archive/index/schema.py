@@ -66,8 +66,8 @@ PROSE_FIELDS = frozenset({"title", "description", "body"})
 # Fields a bare word is looked for in (the others need their prefix, e.g. ``url:``).
 DEFAULT_FIELDS = ["title", "description", "body", "author", "site", "section", "tag"]
 # Prefixes people know from mail search, mapped onto the fields above.
+# (``date:`` is the date field itself: the published date, else the day it was saved)
 ALIASES = {
-    "published": ["date"],
     "tag": ["tags"],
     "language": ["lang"],
     "description": ["dek"],

@@ -36,8 +36,8 @@ class ClippingsApp(App[None]):
     TITLE = "Clippings"
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
-        Binding("f1", "help", "Help", id="app.help"),
-        Binding("ctrl+o", "import", "Import", id="app.import"),
+        Binding("f1", "help", "Help", tooltip="Keys and the query language", id="app.help"),
+        Binding("ctrl+o", "import", "Import", tooltip="Import saved pages", id="app.import"),
     ]
 
     import_state: var[ImportState] = var(ImportState())
@@ -121,7 +121,8 @@ class ClippingsApp(App[None]):
             def run(node: object = action.node, name: str = action.binding.action) -> None:
                 self.call_later(self.run_action, name, node)
 
-            yield SystemCommand(action.binding.description, f"Key: {action.key}", run)
+            about = action.binding.tooltip or action.binding.description
+            yield SystemCommand(action.binding.description, f"{about}  ({action.key})", run)
 
     # -- importing ---------------------------------------------------------------------------
 

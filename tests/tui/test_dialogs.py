@@ -130,7 +130,7 @@ async def test_the_command_palette_offers_every_action(app):
         await pilot.pause(0.5)
         await pilot.press("enter")
         await settle(pilot)
-        assert app.screen.sort == "newest"
+        assert app.screen.sort == "oldest"  # no query: newest, then oldest
 
 
 def app_with_keymap(archive_path: Path, keymap: str, tmp_path: Path, monkeypatch):
@@ -148,7 +148,7 @@ async def test_keys_can_be_remapped_by_binding_id(archive_path, tmp_path, monkey
         await settle(pilot)
         await pilot.press("f5")
         await settle(pilot)
-        assert app.screen.sort == "newest"
+        assert app.screen.sort == "oldest"  # no query: newest, then oldest
 
 
 async def test_a_broken_keymap_file_is_reported_not_fatal(archive_path, tmp_path, monkeypatch):

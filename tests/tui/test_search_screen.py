@@ -250,3 +250,55 @@ def test_clippings_with_no_command_opens_the_tui_in_a_terminal(tmp_path: Path):
         if process.poll() is None:
             process.kill()
         os.close(main)
+
+
+async def test_the_word_being_typed_matches_as_a_prefix(app):
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "maximum pres")
+        await settle(pilot)
+        assert result_ids(app) == [1]
+        prompt = app.screen.query_one(ResultList).get_option_at_index(0).prompt
+        marked = {prompt.plain[span.start : span.end].lower() for span in prompt.spans}
+        assert "pressure" in marked
+        await type_text(pilot, " ")  # a finished word is a word again
+        await settle(pilot)
+        assert result_ids(app) == []
+
+
+async def test_every_facet_narrows_to_what_it_counted(app):
+    """Year counts the date shown (published, else saved): its filter must find the same."""
+    async with app.run_test(size=(110, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        panel = app.screen.query_one(FacetPanel)
+        counted = {
+            o.id: int(str(o.prompt).rsplit(" ", 1)[-1].replace(",", ""))
+            for o in (panel.get_option_at_index(i) for i in range(panel.option_count))
+            if o.id
+        }
+        for option_id, count in counted.items():
+            await pilot.press("escape")
+            await settle(pilot)
+            panel.focus()
+            panel.highlighted = next(
+                i for i in range(panel.option_count) if panel.get_option_at_index(i).id == option_id
+            )
+            await pilot.press("enter")
+            await settle(pilot)
+            assert app.screen.result_total == count, (option_id, status(app))
+
+
+async def test_with_no_query_the_sort_key_flips_newest_and_oldest(app):
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        newest = result_ids(app)
+        assert "sorted by newest" in status(app)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "sorted by oldest" in status(app)
+        assert result_ids(app) == list(reversed(newest))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert result_ids(app) == newest

@@ -27,6 +27,7 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Static(self.question, classes="dialog-question")
+            yield Static(Text(f"y: {self.yes.lower()} · n or Escape: cancel", style="dim"))
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.yes, variant="error", id="yes")
                 yield Button("Cancel", id="no")
@@ -56,7 +57,9 @@ class TagsScreen(ModalScreen[list[str] | None]):
         with Vertical(classes="dialog-box"):
             yield Static(Text.assemble(("Tags for ", "bold"), self.clipping_title))
             yield Input(", ".join(self.tags), placeholder="politics, korea, to read", id="tags")
-            yield Static(Text("Comma-separated. Enter saves, Escape cancels.", style="dim"))
+            yield Static(
+                Text("Comma-separated, kept in lower case. Enter saves, Escape cancels.", "dim")
+            )
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")

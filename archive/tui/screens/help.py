@@ -62,7 +62,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         body = Group(
-            Text("Clippings — help", style="bold"),
+            Text.assemble(("Clippings — help", "bold"), ("   Escape closes it", "dim")),
             Text(""),
             Text("Keys", style="bold underline"),
             keys_table(self.below),
@@ -74,7 +74,6 @@ class HelpScreen(ModalScreen[None]):
             Text("Ctrl+P opens the command palette (every action, and themes).", style="dim"),
             Text(f"Remap keys in {keymap_path()}, e.g.", style="dim"),
             Text('  [keymap]\n  "search.sort" = "f5"', style="dim"),
-            Text("Escape closes this help.", style="dim"),
         )
         with VerticalScroll(classes="dialog-box help-box"):
             yield Static(body, id="help-body")

@@ -6,6 +6,7 @@ not stop it: the search screen's status line keeps counting.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from rich.text import Text
@@ -27,22 +28,21 @@ def state_text(state: ImportState) -> Text:
         return Text(safe(state.error), style="bold red")
     if not state.total and not state.running and state.report is None:
         return Text("Type a path (Tab completes) or pick one below, then Enter.", style="dim")
-    text = Text()
-    if state.running:
-        text.append(f"{state.done:,} of {state.total:,} files", style="bold")
-    else:
-        text.append("Done: ", style="bold")
+    if state.running and not state.total:
+        return Text("Looking for saved pages…", style="dim")
+    pieces = [
+        Text(f"{state.done:,} of {state.total:,} files" if state.running else "Done", "bold"),
+    ]
     parts = [
         (state.imported, "imported", "green"),
         (state.present, "already there", "dim"),
         (state.skipped, "skipped (not pages)", "dim"),
         (state.failed, "failed", "bold red"),
     ]
-    for count, label, style in parts:
-        if count or label == "imported":
-            text.append(" · ")
-            text.append(f"{count:,} {label}", style=style)
-    return text
+    pieces += [
+        Text(f"{n:,} {label}", style) for n, label, style in parts if n or label == "imported"
+    ]
+    return Text(" · ").join(pieces)
 
 
 def failures_text(state: ImportState) -> Text:
@@ -55,6 +55,13 @@ def failures_text(state: ImportState) -> Text:
     if len(state.report.failed) > 200:
         text.append(f"… and {len(state.report.failed) - 200:,} more\n", style="dim")
     return text
+
+
+class VisibleTree(DirectoryTree):
+    """The folder tree without hidden files and folders (``.git``, ``.cache``...)."""
+
+    def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
+        return [path for path in paths if not path.name.startswith(".")]
 
 
 class ImportScreen(ModalScreen[None]):
@@ -70,7 +77,7 @@ class ImportScreen(ModalScreen[None]):
             with Horizontal(id="import-row"):
                 yield PathInput(value=f"{self.start}/", id="import-path")
                 yield Button("Import", variant="primary", id="import-go")
-            yield DirectoryTree(self.start, id="import-tree")
+            yield VisibleTree(self.start, id="import-tree")
             yield ProgressBar(total=None, show_eta=True, id="import-progress")
             yield Static(id="import-status")
             yield Static(id="import-failures")
@@ -83,7 +90,7 @@ class ImportScreen(ModalScreen[None]):
 
     def _show_state(self, state: ImportState) -> None:
         bar = self.query_one("#import-progress", ProgressBar)
-        bar.display = state.running or state.report is not None
+        bar.display = state.running
         if state.total:
             bar.update(total=state.total, progress=state.done)
         self.query_one("#import-status", Static).update(state_text(state))

@@ -27,14 +27,42 @@ from .dialogs import ConfirmScreen, TagsScreen
 
 class ReaderScreen(Screen[None]):
     BINDINGS = [
-        Binding("escape", "back", "Back", id="reader.back"),
-        Binding("n", "jump(1)", "Next match", id="reader.next_match"),
-        Binding("N", "jump(-1)", "Previous match", key_display="N", id="reader.previous_match"),
-        Binding("slash", "find", "Find", key_display="/", id="reader.find"),
-        Binding("o", "open_original", "Open original", id="reader.open_original"),
-        Binding("y", "copy_url", "Copy URL", id="reader.copy_url"),
-        Binding("t", "tags", "Tags", id="reader.tags"),
-        Binding("d", "delete", "Delete", id="reader.delete"),
+        Binding("escape", "back", "Back", tooltip="Back to the results", id="reader.back"),
+        Binding(
+            "n",
+            "jump(1)",
+            "Next match",
+            tooltip="The next highlighted word",
+            id="reader.next_match",
+        ),
+        Binding(
+            "N",
+            "jump(-1)",
+            "Previous match",
+            key_display="N",
+            tooltip="The previous highlighted word",
+            id="reader.previous_match",
+        ),
+        Binding(
+            "slash",
+            "find",
+            "Find",
+            key_display="/",
+            tooltip="Find in the article",
+            id="reader.find",
+        ),
+        Binding(
+            "o",
+            "open_original",
+            "Open original",
+            tooltip="Open the saved page in your browser",
+            id="reader.open_original",
+        ),
+        Binding("y", "copy_url", "Copy URL", tooltip="Copy the page's URL", id="reader.copy_url"),
+        Binding("t", "tags", "Tags", tooltip="Edit this clipping's tags", id="reader.tags"),
+        Binding(
+            "d", "delete", "Delete", tooltip="Delete this clipping (asks first)", id="reader.delete"
+        ),
         Binding("space", "page(1)", "Page down", show=False, id="reader.page_down"),
         Binding("question_mark", "app.help", "Help", key_display="?", id="reader.help"),
     ]
@@ -77,7 +105,7 @@ class ReaderScreen(Screen[None]):
         archive = self.app.archive
         try:
             clipping = archive.get(self.clipping_id)
-            words = archive.words_matching(self.search_query, clipping.text)
+            words = archive.words_matching(self.search_query, clipping.text, as_you_type=True)
         except ClippingsError as error:
             self.post_message(self.Loaded(None, set(), str(error)))
             return

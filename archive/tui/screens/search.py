@@ -30,7 +30,6 @@ from ..widgets.results import ResultList
 # hits fetched at a time (a screenful and more); the next page comes as the cursor nears the
 # end. Each hit is laid out as wrapped text, so a smaller page repaints faster as you type.
 PAGE = 20
-SUGGEST_BELOW = 3  # offer "did you mean" when a query has fewer hits than this
 
 
 class QueryInput(Input):
@@ -51,10 +50,18 @@ class SearchScreen(Screen[None]):
         Binding("up", "move(-1)", "Previous", show=False, id="search.up"),
         Binding("pagedown", "move(10)", "Page down", show=False, id="search.page_down"),
         Binding("pageup", "move(-10)", "Page up", show=False, id="search.page_up"),
-        Binding("enter", "open", "Open", id="search.open"),
-        Binding("escape", "clear", "Clear", id="search.clear"),
-        Binding("ctrl+s", "sort", "Sort", id="search.sort"),
-        Binding("ctrl+f", "toggle_facets", "Filters", id="search.facets"),
+        Binding("enter", "open", "Open", tooltip="Read the chosen clipping", id="search.open"),
+        Binding("escape", "clear", "Clear", tooltip="Clear the query", id="search.clear"),
+        Binding(
+            "ctrl+s", "sort", "Sort", tooltip="Sort by relevance, newest, oldest", id="search.sort"
+        ),
+        Binding(
+            "ctrl+f",
+            "toggle_facets",
+            "Filters",
+            tooltip="Show or hide counts by site, year, tag, language",
+            id="search.facets",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -124,9 +131,12 @@ class SearchScreen(Screen[None]):
 
     def _effective_sort(self) -> str:
         # with no query there is nothing to rank: the newest clippings come first
-        if self.sort == "relevance" and not self.query_box.value.strip():
+        if self.sort == "relevance" and not self._has_query():
             return "newest"
         return self.sort
+
+    def _has_query(self) -> bool:
+        return bool(self.query_box.value.strip())
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search(self, generation: int, query: str, sort: str) -> None:
@@ -134,8 +144,8 @@ class SearchScreen(Screen[None]):
         worker = get_current_worker()
         result, error, suggestion = None, "", None
         try:
-            result = archive.search(query, limit=PAGE, sort=sort)
-            if result.total < SUGGEST_BELOW and query.strip() and not worker.is_cancelled:
+            result = archive.search(query, limit=PAGE, sort=sort, as_you_type=True)
+            if not result.total and query.strip() and not worker.is_cancelled:
                 suggestion = archive.suggest(query)
         except ClippingsError as problem:
             error = str(problem)
@@ -176,7 +186,7 @@ class SearchScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="facets", exit_on_error=False)
     def _compute_facets(self, generation: int, query: str) -> None:
         try:
-            facets = self.app.archive.facets(query)
+            facets = self.app.archive.facets(query, as_you_type=True)
         except Exception:  # facets are a help, not essential: keep the last ones
             return
         if not get_current_worker().is_cancelled:
@@ -199,7 +209,9 @@ class SearchScreen(Screen[None]):
     @work(thread=True, group="more", exit_on_error=False)
     def _more(self, generation: int, query: str, sort: str, offset: int) -> None:
         try:
-            result = self.app.archive.search(query, limit=PAGE, offset=offset, sort=sort)
+            result = self.app.archive.search(
+                query, limit=PAGE, offset=offset, sort=sort, as_you_type=True
+            )
         except Exception:
             result = None
         self.post_message(SearchDone(generation, result, append=True))
@@ -211,21 +223,17 @@ class SearchScreen(Screen[None]):
         text = Text()
         if self.error:
             text.append(safe(self.error), style="bold red")
-        elif not query:
-            noun = "clipping" if self.result_total == 1 else "clippings"
+        elif self.result_total or not query:
+            noun = ("clipping" if not query else "hit") + ("" if self.result_total == 1 else "s")
             text.append(f"{self.result_total:,} {noun}", style="bold")
-            text.append(f" · {self._effective_sort()} first", style="dim")
-        elif self.result_total:
-            noun = "hit" if self.result_total == 1 else "hits"
-            text.append(f"{self.result_total:,} {noun}", style="bold")
-            text.append(f" · sorted by {self.sort}", style="dim")
+            text.append(f" · sorted by {self._effective_sort()}", style="dim")
         else:
             text.append("No clippings match ", style="bold")
             text.append(safe(query), style="bold italic")
         if self.suggestion and not self.error:
             text.append("  Did you mean ", style="")
             text.append(safe(self.suggestion), style="bold underline")
-            text.append("? (Enter)" if not self.result_total else "?", style="dim")
+            text.append("? (Enter)", style="dim")
         state: ImportState = self.app.import_state
         if state.running:
             text.append(f"  · importing {state.done:,}/{state.total:,}", style="yellow")
@@ -269,8 +277,10 @@ class SearchScreen(Screen[None]):
         self.query_box.focus()
 
     def action_sort(self) -> None:
-        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
-        self.notify(f"Sorted by {self.sort}", timeout=1.5)
+        """Relevance, newest, oldest; with no query (nothing to rank) newest and oldest."""
+        current = self._effective_sort()
+        choices = SORTS if self._has_query() else tuple(s for s in SORTS if s != "relevance")
+        self.sort = choices[(choices.index(current) + 1) % len(choices)]
         self.request_search()
 
     def action_toggle_facets(self) -> None:

@@ -47,6 +47,15 @@ class FacetPanel(OptionList):
             options.append(Option(Text("no facets", style="dim"), disabled=True))
         self.set_options(options)
 
+    def on_focus(self) -> None:
+        if self.highlighted is None or self.get_option_at_index(self.highlighted).disabled:
+            first = next(
+                (i for i in range(self.option_count) if not self.get_option_at_index(i).disabled),
+                None,
+            )
+            if first is not None:
+                self.highlighted = first
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         name, _, value = (event.option.id or "").partition("\x00")

@@ -23,6 +23,8 @@ def hit_prompt(hit: Hit) -> Text:
     prompt.append(f"  #{clipping.id}", style="dim")
     prompt.append("\n")
     prompt.append_text(byline(clipping))
+    if clipping.tags:
+        prompt.append("  " + " ".join(f"#{safe(tag)}" for tag in clipping.tags), style="magenta")
     raw = hit.snippet or ""
     cleaned = safe(raw)
     if cleaned:
