@@ -23,9 +23,9 @@ QUERY_EXAMPLES = [
     ("sanctions -trade", "without the word 'trade'"),
     ("press*  presure~", "a prefix; a misspelling (fuzzy)"),
     ("title:(korea talks)", "in the title (also author: site: section: url: tag: lang: dek:)"),
-    ("date:2019-07", "published in July 2019 (also 2019, or 2019-07-31)"),
-    ("date:2019-01..2019-06", "published in a range; open ranges: 2019.. or ..2019-06"),
-    ("saved:2026", "imported in 2026"),
+    ("date:2019-07", "dated July 2019: published, else saved (also 2019, or 2019-07-31)"),
+    ("date:2019-01..2019-06", "in a range; open ranges: 2019.. or ..2019-06"),
+    ("published:2019  saved:2026", "only the published date; only the day it was saved"),
     ("tag:to-read", "tagged 'to-read'"),
     ("korea^2 talks", "'korea' counts double"),
 ]
