@@ -16,7 +16,6 @@ from typing import Any, TypeVar
 from .extract import extract
 from .importer import ProgressCallback, import_paths
 from .index import Index, IndexBusy
-from .index.query import as_you_type as complete_last_word
 from .location import archive_dir, bundled_dir
 from .models import (
     Clipping,
@@ -131,9 +130,13 @@ class Archive:
 
         ``as_you_type``: the last word may be unfinished, so it also matches as a prefix.
         """
-        text = complete_last_word(query) if as_you_type else query
         total, found = self.index.search(
-            text, limit=limit, offset=offset, sort=sort, texts=self._bodies
+            query,
+            limit=limit,
+            offset=offset,
+            sort=sort,
+            texts=self._bodies,
+            as_you_type=as_you_type,
         )
         by_id = {c.id: c for c in self.catalog.get_many([h.id for h in found], body=False)}
         hits = [Hit(by_id[h.id], h.score, h.snippet, h.highlights) for h in found if h.id in by_id]
@@ -142,7 +145,7 @@ class Archive:
     @_serialized
     def facets(self, query: str = "", *, top: int = 12, as_you_type: bool = False) -> Facets:
         """Counts by site, year, tag and language among the matches of ``query``."""
-        return self.index.facets(complete_last_word(query) if as_you_type else query, top=top)
+        return self.index.facets(query, top=top, as_you_type=as_you_type)
 
     @_serialized
     def suggest(self, query: str) -> str | None:
@@ -154,7 +157,7 @@ class Archive:
         """The words of ``text`` that ``query`` matches (lower-cased), to highlight them."""
         if not query.strip():
             return set()
-        return self.index.words_matching(complete_last_word(query) if as_you_type else query, text)
+        return self.index.words_matching(query, text, as_you_type=as_you_type)
 
     def _bodies(self, ids: list[int]) -> dict[int, str]:
         marks = ",".join("?" * len(ids))

@@ -233,3 +233,20 @@ def test_date_is_the_date_shown_published_else_saved(archive: Archive) -> None:
     year = sample.saved[:4]
     assert [h.clipping.id for h in archive.search(f"date:{year}").hits] == [1]
     assert archive.search(f"published:{year}").total == 0
+
+
+def test_the_word_being_typed_is_a_prefix_of_what_was_typed_not_of_its_stem(
+    archive: Archive, tmp_path: Path
+) -> None:
+    pages = tmp_path / "notes"
+    pages.mkdir()
+    (pages / "a.txt").write_text("The president spoke\n\nThe president spoke at length today.\n")
+    (pages / "b.txt").write_text("A previous era\n\nIn a previous era nobody spoke at all.\n")
+    archive.import_paths([pages])
+    found = archive.search("pres", as_you_type=True)
+    titles = {h.clipping.title for h in found.hits}
+    assert "The president spoke" in titles and "A previous era" not in titles
+    assert archive.search("pres").total == 0  # without: a word like any other
+    assert "president" in archive.words_matching(
+        "pres", found.hits[0].clipping.text, as_you_type=True
+    )

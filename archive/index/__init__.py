@@ -19,13 +19,15 @@ from whoosh.searching import Searcher
 from whoosh.writing import CLEAR, LockError
 
 from ..models import Clipping, ClippingsError
-from .query import QueryError, parse
+from .query import QueryError, parse, typed_word
+from .query import as_you_type as complete_word
 from .schema import FACETS, PROSE_FIELDS, SCHEMA, SCHEMA_VERSION, document, names, prose
 from .snippets import matching_words, snippet
 
 __all__ = ["SORTS", "Index", "IndexBusy", "IndexHit", "QueryError"]
 
 SORTS = ("relevance", "newest", "oldest")
+PREFIX_WORDS = 8  # the words a word being typed stands for: its most frequent completions
 _INDEX_NAME = f"clippings{SCHEMA_VERSION}"
 
 
@@ -134,6 +136,7 @@ class Index:
         offset: int = 0,
         sort: str = "relevance",
         texts: Callable[[list[int]], dict[int, str]] | None = None,
+        as_you_type: bool = False,
     ) -> tuple[int, list[IndexHit]]:
         """Run the query; returns the total number of matches and hits ``offset`` to
         ``offset + limit`` (all of them when ``limit`` is None).
@@ -142,7 +145,7 @@ class Index:
         """
         if sort not in SORTS:
             raise ClippingsError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
-        q = self._query(text)
+        q = self._query(text, as_you_type)
         sortedby = None if sort == "relevance" and text.strip() else "date"
         reverse = sort == "newest"
         end = None if limit is None else offset + limit
@@ -164,14 +167,17 @@ class Index:
                 hit.snippet = _lead(body)
         return len(results), hits
 
-    def facets(self, text: str, *, top: int = 12) -> dict[str, list[tuple[str, int]]]:
+    def facets(
+        self, text: str, *, top: int = 12, as_you_type: bool = False
+    ) -> dict[str, list[tuple[str, int]]]:
         """For each facet (site, year, tag, language): its most frequent values among the
         matches of ``text``, with their counts, most frequent first (years: newest first)."""
         groupedby = {
             name: sorting.FieldFacet(field, allow_overlap=multi, maptype=sorting.Count)
             for name, (field, multi) in FACETS.items()
         }
-        results = self.searcher().search(self._query(text), limit=1, groupedby=groupedby)
+        q = self._query(text, as_you_type)
+        results = self.searcher().search(q, limit=1, groupedby=groupedby)
         found: dict[str, list[tuple[str, int]]] = {}
         for name in FACETS:
             counts = [
@@ -208,10 +214,10 @@ class Index:
         suggestion = _BARE_WORD.sub(fix, text)
         return suggestion if changed else None
 
-    def words_matching(self, text: str, body: str) -> set[str]:
+    def words_matching(self, text: str, body: str, *, as_you_type: bool = False) -> set[str]:
         """The words of ``body`` (lower-cased) that the query ``text`` matches, to highlight
         them in the reader: stems, prefixes, fuzzy terms and phrases included."""
-        q = self._query(text)
+        q = self._query(text, as_you_type)
         reader = self.searcher().reader()
         # not ``Query.existing_terms``: its loop variable shadows its ``fieldname`` argument,
         # so it skips every leaf whose field differs from the first term's
@@ -223,9 +229,35 @@ class Index:
         )
         return matching_words(" ".join(body.split()), terms) if terms else set()
 
-    @staticmethod
-    def _query(text: str) -> wq.Query:
-        return parse(text) if text.strip() else wq.Every()
+    def _query(self, text: str, as_you_type: bool = False) -> wq.Query:
+        """The query for ``text``; with ``as_you_type``, its last word also matches as a
+        prefix, expanded to that prefix's most frequent words only (all of them would make
+        each keystroke score hundreds of terms: "pre" took 230 ms on 10,000 clippings)."""
+        if not text.strip():
+            return wq.Every()
+        word = typed_word(text) if as_you_type else None
+        if word is None:
+            return parse(text)
+        prefix = "".join(token.text for token in names(word))
+        # the parser stems the text of a prefix too ("pres*" becomes "pre*", which would
+        # match "previous"): every prefix of this word is expanded from what was typed
+        forms = {prefix, *(token.text for token in prose(word))}
+        reader = self.searcher().reader()
+
+        def cap(node: wq.Query) -> wq.Query:
+            if isinstance(node, wq.Prefix) and node.text in forms:
+                found = sorted(
+                    (
+                        (reader.doc_frequency(node.fieldname, t), t)
+                        for t in reader.expand_prefix(node.fieldname, prefix)
+                    ),
+                    reverse=True,
+                )[:PREFIX_WORDS]
+                words = [t.decode("utf-8") if isinstance(t, bytes) else t for _, t in found]
+                return wq.Or([wq.Term(node.fieldname, w) for w in words]) if words else wq.NullQuery
+            return node
+
+        return parse(complete_word(text)).accept(cap).normalize()
 
     # -- writing -----------------------------------------------------------------------------
 

@@ -66,15 +66,22 @@ _LAST_WORD = re.compile(r"(?:^|(?<=[\s(+-]))([^\W\d_]\w{2,})$")
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
 
 
-def as_you_type(text: str) -> str:
-    """``text`` with its last word also matched as a prefix, for search as you type:
-    ``north kor`` → ``north (kor OR kor*)``. Words under three letters stay as they are
-    (a one-letter prefix matches half the vocabulary)."""
+def typed_word(text: str) -> str | None:
+    """The word being typed at the end of ``text``, if it is bare and three letters or more
+    (a shorter prefix matches half the vocabulary)."""
     match = _LAST_WORD.search(text)
     if not match or text.count('"') % 2 or match.group(1) in _OPERATORS:
+        return None
+    return match.group(1)
+
+
+def as_you_type(text: str) -> str:
+    """``text`` with its last word also matched as a prefix, for search as you type:
+    ``north kor`` → ``north (kor OR kor*)``."""
+    word = typed_word(text)
+    if word is None:
         return text
-    word = match.group(1)
-    return f"{text[: match.start(1)]}({word} OR {word}*)"
+    return f"{text[: len(text) - len(word)]}({word} OR {word}*)"
 
 
 def _check_balance(text: str) -> None:
