@@ -247,6 +247,5 @@ def test_the_word_being_typed_is_a_prefix_of_what_was_typed_not_of_its_stem(
     titles = {h.clipping.title for h in found.hits}
     assert "The president spoke" in titles and "A previous era" not in titles
     assert archive.search("pres").total == 0  # without: a word like any other
-    assert "president" in archive.words_matching(
-        "pres", found.hits[0].clipping.text, as_you_type=True
-    )
+    text = archive.get(found.hits[0].clipping.id).text
+    assert "president" in archive.words_matching("pres", text, as_you_type=True)
