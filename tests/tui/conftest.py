@@ -96,4 +96,11 @@ async def type_text(pilot: Pilot[None], text: str) -> None:
     await pilot.press(*[{" ": "space"}.get(char, char) for char in text])
 
 
+async def search_for(pilot: Pilot[None], text: str) -> None:
+    """Wait for the archive, type ``text`` into the query box, wait for its results."""
+    await settle(pilot)
+    await type_text(pilot, text)
+    await settle(pilot)
+
+
 Step = Callable[[Pilot[None]], Awaitable[None]]

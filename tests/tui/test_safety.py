@@ -6,7 +6,7 @@ from textual.widgets import Static
 
 from archive.tui.widgets.results import ResultList
 
-from .conftest import plain, settle, type_text
+from .conftest import plain, search_for, settle
 
 CONTROL = [chr(c) for c in range(32) if chr(c) not in "\n"] + [chr(0x7F), chr(0x9B)]
 
@@ -25,9 +25,7 @@ def assert_inert(text: str) -> None:
 
 async def test_hostile_titles_and_snippets_are_plain_text_in_the_list(app):
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await type_text(pilot, "gardens compost")
-        await settle(pilot)
+        await search_for(pilot, "gardens compost")
         results = app.screen.query_one(ResultList)
         hit = next(h for h in results.hits if "Markup" in h.clipping.title)
         prompt = results.get_option(str(hit.clipping.id)).prompt
@@ -40,9 +38,7 @@ async def test_hostile_titles_and_snippets_are_plain_text_in_the_list(app):
 
 async def test_hostile_article_is_shown_inertly_in_the_reader(app):
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await type_text(pilot, "gardens compost")
-        await settle(pilot)
+        await search_for(pilot, "gardens compost")
         hit = next(h for h in app.screen.query_one(ResultList).hits if "Markup" in h.clipping.title)
         app.open_reader(hit.clipping.id, "gardens")
         await settle(pilot)

@@ -14,7 +14,7 @@ from archive.tui.screens.search import PAGE, QueryInput, SearchScreen
 from archive.tui.widgets.facets import FacetPanel
 from archive.tui.widgets.results import ResultList
 
-from .conftest import settle, type_text
+from .conftest import search_for, settle, type_text
 
 
 def status(app) -> str:
@@ -47,9 +47,7 @@ async def test_every_clipping_is_listed_newest_first(app):
 
 async def test_typing_searches_and_highlights_the_terms(app):
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await type_text(pilot, "maximum pressure")
-        await settle(pilot)
+        await search_for(pilot, "maximum pressure")
         assert app.screen.query_one(QueryInput).value == "maximum pressure"
         assert result_ids(app)[0] == 1
         assert status(app).startswith("1 hit")
@@ -82,9 +80,7 @@ def archive_result(app, query: str):
 
 async def test_no_hits_says_so_and_offers_a_spelling_that_enter_accepts(app):
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await type_text(pilot, "presure")
-        await settle(pilot)
+        await search_for(pilot, "presure")
         assert result_ids(app) == []
         assert "No clippings match presure" in status(app)
         assert "Did you mean pressure?" in status(app)
@@ -96,9 +92,7 @@ async def test_no_hits_says_so_and_offers_a_spelling_that_enter_accepts(app):
 
 async def test_a_query_that_does_not_parse_is_shown_inline(app):
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await type_text(pilot, "pressure")
-        await settle(pilot)
+        await search_for(pilot, "pressure")
         before = result_ids(app)
         await type_text(pilot, ' "unclosed')
         await settle(pilot)
@@ -125,9 +119,7 @@ async def test_up_down_enter_open_the_chosen_result_and_escape_goes_back(app):
 
 async def test_enter_opens_the_top_result_and_a_click_opens_any(app):
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await type_text(pilot, "garden")
-        await settle(pilot)
+        await search_for(pilot, "garden")
         top = result_ids(app)[0]
         await pilot.press("enter")
         await settle(pilot)
@@ -166,9 +158,7 @@ async def test_facets_count_the_matches_and_selecting_one_narrows(app):
 
 async def test_the_sort_key_cycles_relevance_newest_oldest(app):
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await type_text(pilot, "lang:en")
-        await settle(pilot)
+        await search_for(pilot, "lang:en")
         screen = app.screen
         assert screen.sort == "relevance"
         assert len(result_ids(app)) > 3
@@ -254,9 +244,7 @@ def test_clippings_with_no_command_opens_the_tui_in_a_terminal(tmp_path: Path):
 
 async def test_the_word_being_typed_matches_as_a_prefix(app):
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await type_text(pilot, "maximum pres")
-        await settle(pilot)
+        await search_for(pilot, "maximum pres")
         assert result_ids(app) == [1]
         prompt = app.screen.query_one(ResultList).get_option_at_index(0).prompt
         marked = {prompt.plain[span.start : span.end].lower() for span in prompt.spans}

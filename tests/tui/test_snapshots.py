@@ -13,7 +13,7 @@ from archive.tui import create_app
 from archive.tui.screens.import_dialog import ImportScreen
 
 from ..conftest import ROOT
-from .conftest import settle, type_text
+from .conftest import search_for, settle
 
 SIZE = (110, 34)
 
@@ -32,9 +32,7 @@ def typing(query: str):
     """A ``run_before`` that types ``query`` once the archive is open, and waits for results."""
 
     async def run_before(pilot):
-        await settle(pilot)
-        await type_text(pilot, query)
-        await settle(pilot)
+        await search_for(pilot, query)
 
     return run_before
 
