@@ -26,7 +26,7 @@ from .models import (
     RawPage,
     SearchResult,
 )
-from .store import Catalog, Originals
+from .store import Catalog, Originals, exclusive_lock
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -168,17 +168,37 @@ class Archive:
 
     @_serialized
     def import_paths(
-        self, paths: Iterable[str | os.PathLike[str]], *, progress: ProgressCallback | None = None
+        self,
+        paths: Iterable[str | os.PathLike[str]],
+        *,
+        progress: ProgressCallback | None = None,
+        jobs: int | None = None,
+        waiting: Callable[[], None] | None = None,
     ) -> ImportReport:
-        """Import files and folders (recursively); failures are reported, never raised."""
-        self.sync_index()
-        return import_paths(
-            [Path(p) for p in paths],
-            originals=self.originals,
-            catalog=self.catalog,
-            index=self.index,
-            progress=progress,
-        )
+        """Import files and folders (recursively); failures are reported, never raised.
+
+        ``jobs`` worker processes extract pages (default: one per core). One import runs at a
+        time per archive: another waits for it, calling ``waiting`` once. The failures are
+        remembered for ``retry_failed``.
+        """
+        with exclusive_lock(self.path / "import.lock", waiting):
+            self.sync_index()
+            report = import_paths(
+                [Path(p) for p in paths],
+                originals=self.originals,
+                catalog=self.catalog,
+                index=self.index,
+                progress=progress,
+                jobs=jobs,
+            )
+            with self.catalog.transaction():
+                self.catalog.set_failures(report.failed)
+        return report
+
+    @_serialized
+    def last_failures(self) -> list[ImportFailure]:
+        """The files the last import could not take, with the reasons."""
+        return self.catalog.failures()
 
     @_serialized
     def set_tags(self, clipping_id: int, tags: Iterable[str]) -> Clipping:

@@ -70,6 +70,8 @@ class BackgroundImport:
             self._report.imported.append(int(event.clipping_id))
         elif event.outcome == "present":
             self._report.already_present.append(source)
+        elif event.outcome == "duplicate":
+            self._report.duplicates.append(source)
         elif event.outcome == "skipped":
             self._report.skipped.append(source)
         elif event.outcome == "failed":

@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -112,33 +114,78 @@ def tui_cmd() -> None:
 
 
 @cli.command("import")
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path())
 @archive_option
 @json_option
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: all cores).",
+)
+@click.option(
+    "--report",
+    "report_file",
+    type=click.Path(dir_okay=False),
+    help="Also write the report as JSON to FILE.",
+)
+@click.option(
+    "--retry-failed", is_flag=True, help="Import again only what the last import could not."
+)
 @click.option(
     "--events",
     is_flag=True,
     help="Print a JSON line per file as it is done, then the summary (for programs that follow).",
 )
-def import_cmd(paths: tuple[str, ...], as_json: bool, events: bool) -> None:
+def import_cmd(
+    paths: tuple[str, ...],
+    as_json: bool,
+    jobs: int | None,
+    report_file: str | None,
+    retry_failed: bool,
+    events: bool,
+) -> None:
     """Import saved pages: files, and folders (recursively).
 
-    Prints what was imported, what was already there and what failed, with the reason.
-    Exits with status 1 if anything failed.
+    Ends with what was imported, already there, duplicated, skipped and failed (each failure
+    with its reason). Exits with status 1 if anything failed.
     """
-    with open_archive() as archive, _progress(enabled=not (as_json or events)) as progress:
-        report = archive.import_paths(paths, progress=_print_event if events else progress)
+    if not paths and not retry_failed:
+        raise click.UsageError("give files or folders to import (or --retry-failed)")
+
+    def waiting() -> None:
+        click.echo(
+            "clippings: another import is running in this archive; waiting for it…", err=True
+        )
+
+    with open_archive() as archive:
+        if retry_failed:
+            paths = tuple(f.source for f in archive.last_failures()) + paths
+            if not paths:
+                click.echo("nothing to retry: the last import had no failures", err=True)
+                return
+        with _progress(enabled=not (as_json or events)) as progress:
+            report = archive.import_paths(
+                paths, progress=_print_event if events else progress, jobs=jobs, waiting=waiting
+            )
+    summary = report.to_dict()
+    if report_file:
+        Path(report_file).write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
     if events:
-        _print_json({"event": "done", **report.to_dict()})
+        _print_json({"event": "done", **summary})
     elif as_json:
-        _print_json(report.to_dict())
+        _print_json(summary)
     else:
         for failure in report.failed:
             click.echo(f"failed: {_safe(failure.source)}: {_safe(failure.reason)}", err=True)
         click.echo(
             f"imported {len(report.imported)}, already present {len(report.already_present)}, "
-            f"skipped {len(report.skipped)}, failed {len(report.failed)}"
+            f"duplicates {len(report.duplicates)}, skipped {len(report.skipped)}, "
+            f"failed {len(report.failed)}"
         )
+        if report.failed:
+            click.echo("clippings import --retry-failed tries those again", err=True)
     if report.failed:
         sys.exit(1)
 
@@ -159,19 +206,45 @@ def _print_event(event: Any) -> None:
 
 @contextmanager
 def _progress(enabled: bool) -> Iterator[Callable[..., None] | None]:
-    """A progress bar on stderr when it is a terminal; nothing otherwise."""
-    if not enabled or not sys.stderr.isatty():
+    """A progress bar on stderr when it is a terminal, else a plain line now and then."""
+    if not enabled:
         yield None
+        return
+    if not sys.stderr.isatty():
+        started = time.monotonic()
+        last = [0.0]
+
+        def line(event: Any) -> None:
+            now = time.monotonic()
+            if now - last[0] >= 5 or event.done == event.total:
+                last[0] = now
+                rate = event.done / max(now - started, 1e-6)
+                click.echo(f"{event.done}/{event.total} files ({rate:.0f}/s)", err=True)
+
+        yield line
         return
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
         Progress,
+        ProgressColumn,
         TaskProgressColumn,
         TimeRemainingColumn,
     )
+    from rich.text import Text
 
-    columns = (BarColumn(), MofNCompleteColumn(), TaskProgressColumn(), TimeRemainingColumn())
+    class _RateColumn(ProgressColumn):
+        def render(self, task: Any) -> Text:
+            speed = task.finished_speed or task.speed
+            return Text(f"{speed:.0f} pages/s" if speed else "", style="dim")
+
+    columns = (
+        BarColumn(),
+        MofNCompleteColumn(),
+        TaskProgressColumn(),
+        _RateColumn(),
+        TimeRemainingColumn(),
+    )
     with Progress(*columns, console=_console(stderr=True), transient=True) as bar:
         task = bar.add_task("import", total=None)
 

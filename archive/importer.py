@@ -1,24 +1,43 @@
 """The import pipeline: files → saved pages → articles → originals + catalog → index.
 
-Order of writes, so that a kill at any point loses nothing: the original first (atomic), then
-the catalog row (committed in small batches), then the index (derived: ``Archive`` brings it
-back in step with the catalog when it opens).
+Extraction runs in worker processes (``jobs``, default: every core). A worker reads a page,
+hashes it, skips it if the catalog already has those bytes, stores the original (atomic and
+content-addressed, so two workers never clash) and extracts the article. The main process
+takes the results in file order, so ids follow it whatever the number of workers; only a
+bounded window of pages is in flight, so memory stays flat however many files there are.
+
+Order of writes, so that a kill at any point loses nothing: the original first, then the
+catalog row (committed every ``BATCH`` clippings), then the index (committed every
+``INDEX_EVERY`` clippings or ``INDEX_SECONDS``; it is derived data, and ``Archive`` brings it
+back in step with the catalog when it opens). Running the same import again skips what is
+stored and finishes the rest.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import multiprocessing
+import os
+import sqlite3
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from .extract import extract
 from .index import Index
-from .models import ClippingsError, ImportFailure, ImportReport
+from .models import Article, ClippingsError, ImportFailure, ImportReport
 from .sources import Candidate, candidates, read_page
 from .store import Catalog, Originals, sha256_of
 
 BATCH = 50  # catalog rows per transaction
+INDEX_EVERY = 1000  # index commits: every so many new clippings...
+INDEX_SECONDS = 30.0  # ...or so many seconds, so that searches see an import progress
+WINDOW_PER_JOB = 4  # pages in flight per worker
 
 
 @dataclass(frozen=True)
@@ -28,16 +47,33 @@ class ImportProgress:
     done: int
     total: int
     path: Path
-    outcome: str  # imported | present | failed | skipped
-    reason: str = ""  # why it failed
+    outcome: str  # imported | present | duplicate | failed | skipped
+    reason: str = ""  # why it failed, or was skipped
     clipping_id: int | None = None  # the new clipping's id
 
 
 ProgressCallback = Callable[[ImportProgress], None]
 
 
+@dataclass
+class Prepared:
+    """What a worker makes of one file (its original already stored when ``outcome`` is new)."""
+
+    outcome: str  # new | present | failed | skipped
+    source: str
+    sha256: str = ""
+    article: Article | None = None
+    page_url: str | None = None
+    page_saved: str | None = None
+    reason: str = ""
+
+
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def default_jobs() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
 
 
 def import_paths(
@@ -47,76 +83,238 @@ def import_paths(
     catalog: Catalog,
     index: Index,
     progress: ProgressCallback | None = None,
+    jobs: int | None = None,
 ) -> ImportReport:
     report = ImportReport()
-    todo = list(candidates(paths))
-    seen: set[str] = set()
+    todo = list(candidates(paths))  # paths only: the pages themselves are read as they go
+    jobs = 1 if len(todo) < 8 else max(1, jobs or default_jobs())
+    seen: dict[str, int] = {}  # hashes stored by this import → their ids
     pending: list[int] = []
-    with index.writer() as writer:
+    with ExitStack() as stack:
+        feed = stack.enter_context(_IndexFeed(index))
+        results = stack.enter_context(_Prepare(todo, jobs, originals, catalog))
         catalog.db.execute("BEGIN IMMEDIATE")
         try:
-            for done, candidate in enumerate(todo, 1):
-                outcome = _import_one(candidate, originals, catalog, report, seen, pending)
+            for done, (candidate, prepared) in enumerate(results, 1):
+                outcome, clipping_id = _record(prepared, catalog, report, seen, pending)
                 if len(pending) >= BATCH:
-                    _commit(catalog, writer, pending)
+                    _commit(catalog, feed, pending)
                 if progress:
-                    reason = report.failed[-1].reason if outcome == "failed" else ""
-                    new_id = report.imported[-1] if outcome == "imported" else None
-                    progress(
-                        ImportProgress(done, len(todo), candidate.path, outcome, reason, new_id)
+                    reason = prepared.reason if outcome in ("failed", "skipped") else ""
+                    event = ImportProgress(
+                        done, len(todo), candidate.path, outcome, reason, clipping_id
                     )
-            _commit(catalog, writer, pending)
+                    progress(event)
+            _commit(catalog, feed, pending, last=True)
         finally:
             if catalog.db.in_transaction:
                 catalog.db.execute("ROLLBACK")
     return report
 
 
-def _commit(catalog: Catalog, writer: object, pending: list[int]) -> None:
-    catalog.db.execute("COMMIT")
-    for clipping in catalog.get_many(pending):
-        writer.add(clipping)
-    pending.clear()
-    catalog.db.execute("BEGIN IMMEDIATE")
-
-
-def _import_one(
-    candidate: Candidate,
-    originals: Originals,
+def _record(
+    prepared: Prepared,
     catalog: Catalog,
     report: ImportReport,
-    seen: set[str],
+    seen: dict[str, int],
     pending: list[int],
-) -> str:
+) -> tuple[str, int | None]:
+    """Write what a worker prepared into the catalog; returns the outcome for progress."""
+    source = prepared.source
+    if prepared.outcome == "skipped":
+        report.skipped.append(source)
+        return "skipped", None
+    if prepared.outcome == "failed":
+        report.failed.append(ImportFailure(source, prepared.reason))
+        return "failed", None
+    if prepared.sha256 in seen:  # the same bytes twice in this import
+        report.duplicates.append(source)
+        return "duplicate", None
+    if prepared.outcome == "present" or catalog.id_for_hash(prepared.sha256) is not None:
+        report.already_present.append(source)
+        return "present", None
+    assert prepared.article is not None
+    clipping_id = catalog.add(
+        sha256=prepared.sha256,
+        source=source,
+        saved=now_iso(),
+        article=prepared.article,
+        page_url=prepared.page_url,
+        page_saved=prepared.page_saved,
+    )
+    seen[prepared.sha256] = clipping_id
+    pending.append(clipping_id)
+    report.imported.append(clipping_id)
+    return "imported", clipping_id
+
+
+def _commit(catalog: Catalog, feed: _IndexFeed, pending: list[int], last: bool = False) -> None:
+    catalog.db.execute("COMMIT")
+    feed.add(catalog.get_many(pending))
+    pending.clear()
+    if not last:
+        catalog.db.execute("BEGIN IMMEDIATE")
+
+
+# -- the work of one file (in a worker process, or inline) ------------------------------------
+
+_worker_catalog: sqlite3.Connection | None = None
+
+
+def _open_catalog_read_only(path: str) -> None:
+    global _worker_catalog
+    _worker_catalog = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30.0)
+
+
+def _known_in_worker(sha256: str) -> bool:
+    if _worker_catalog is None:
+        return False
+    row = _worker_catalog.execute("SELECT 1 FROM clippings WHERE sha256 = ?", (sha256,))
+    return row.fetchone() is not None
+
+
+def prepare(
+    candidate: Candidate, originals_root: str, known: Callable[[str], bool] | None = None
+) -> Prepared:
+    """Read, hash, store and extract one candidate; never raises."""
     source = str(candidate.path)
     if candidate.format is None:
-        report.skipped.append(source)
-        return "skipped"
+        return Prepared("skipped", source, reason=candidate.reason)
     try:
         page = read_page(candidate)
         sha = sha256_of(page.data)
-        if sha in seen or catalog.id_for_hash(sha) is not None:
-            report.already_present.append(source)
-            return "present"
+        if (known or _known_in_worker)(sha):
+            return Prepared("present", page.source, sha)
         article = extract(page)
-        originals.put(page.data, sha)
-        clipping_id = catalog.add(
-            sha256=sha,
-            source=page.source,
-            saved=now_iso(),
-            article=article,
-            page_url=page.url,
-            page_saved=page.saved.isoformat() if page.saved else None,
-        )
+        Originals(Path(originals_root)).put(page.data, sha)
     except ClippingsError as error:
-        report.failed.append(ImportFailure(source, str(error)))
-        return "failed"
+        return Prepared("failed", source, reason=str(error))
     except Exception as error:  # a bug or a parser's surprise: name it, go on with the batch
         detail = (str(error).strip().splitlines() or [""])[0][:120]
         reason = f"unexpected {type(error).__name__}" + (f": {detail}" if detail else "")
-        report.failed.append(ImportFailure(source, reason))
-        return "failed"
-    seen.add(sha)
-    pending.append(clipping_id)
-    report.imported.append(clipping_id)
-    return "imported"
+        return Prepared("failed", source, reason=reason)
+    return Prepared(
+        "new",
+        page.source,
+        sha,
+        article,
+        page_url=page.url,
+        page_saved=page.saved.isoformat() if page.saved else None,
+    )
+
+
+class _Prepare:
+    """The candidates, prepared in order: inline for one job, else in a process pool with a
+    bounded window of pages in flight."""
+
+    def __init__(
+        self, todo: list[Candidate], jobs: int, originals: Originals, catalog: Catalog
+    ) -> None:
+        self.todo = todo
+        self.jobs = jobs
+        self.originals = originals
+        self.catalog = catalog
+        self.pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Iterator[tuple[Candidate, Prepared]]:
+        if self.jobs == 1:
+            root = str(self.originals.root)
+            return ((c, prepare(c, root, self._known_in_catalog)) for c in self.todo)
+        return self._parallel()
+
+    def _known_in_catalog(self, sha256: str) -> bool:
+        return self.catalog.id_for_hash(sha256) is not None
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+        # "spawn": a forked worker would inherit the parent's open index lock and catalog
+        self.pool = ProcessPoolExecutor(
+            max_workers=self.jobs,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_open_catalog_read_only,
+            initargs=(str(self.catalog.path),),
+        )
+        return self.pool
+
+    def _parallel(self) -> Iterator[tuple[Candidate, Prepared]]:
+        root = str(self.originals.root)
+        pool = self._new_pool()
+        waiting = iter(self.todo)
+        in_flight: deque[tuple[Candidate, Future[Prepared]]] = deque()
+
+        def submit(candidate: Candidate) -> None:
+            in_flight.append((candidate, pool.submit(prepare, candidate, root)))
+
+        for candidate in waiting:
+            submit(candidate)
+            if len(in_flight) >= self.jobs * WINDOW_PER_JOB:
+                break
+        breaks, worked = 0, False
+        while in_flight:
+            candidate, future = in_flight.popleft()
+            try:
+                prepared = future.result()
+                breaks, worked = 0, True
+            except BrokenProcessPool:  # a worker died (a crash in a parser, out of memory)
+                breaks += 1
+                prepared = Prepared(
+                    "failed", str(candidate.path), reason="the extractor crashed on this page"
+                )
+                again = [c for c, _ in in_flight]
+                in_flight.clear()
+                if breaks > 1 or not worked:  # workers can't run here: go on in this process
+                    rest = [*again, *waiting] if worked else [candidate, *again, *waiting]
+                    if worked:
+                        yield candidate, prepared
+                    known = self._known_in_catalog
+                    for other in rest:
+                        yield other, prepare(other, root, known)
+                    return
+                pool = self._new_pool()
+                for other in again:
+                    submit(other)
+            following = next(waiting, None)
+            if following is not None:
+                submit(following)
+            yield candidate, prepared
+
+
+class _IndexFeed:
+    """Adds clippings to the index, committing every ``INDEX_EVERY`` or ``INDEX_SECONDS``."""
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        self.stack: ExitStack | None = None
+        self.writer: object | None = None
+        self.count = 0
+        self.started = 0.0
+
+    def __enter__(self) -> _IndexFeed:
+        return self
+
+    def add(self, clippings: list) -> None:
+        if not clippings:
+            return
+        if self.writer is None:
+            self.stack = ExitStack()
+            self.writer = self.stack.enter_context(self.index.writer())
+            self.count, self.started = 0, time.monotonic()
+        for clipping in clippings:
+            self.writer.add(clipping)
+        self.count += len(clippings)
+        if self.count >= INDEX_EVERY or time.monotonic() - self.started > INDEX_SECONDS:
+            self._close()
+
+    def _close(self, *exc: object) -> None:
+        if self.stack is not None:
+            stack, self.stack, self.writer = self.stack, None, None
+            stack.__exit__(*(exc or (None, None, None)))
+
+    def __exit__(self, *exc: object) -> None:
+        # on an error the index writer is cancelled; what the catalog holds is synced later
+        self._close(*exc)

@@ -129,7 +129,8 @@ class ImportReport:
     """What one import did: new clippings, ones already present, failures with reasons."""
 
     imported: list[int] = field(default_factory=list)
-    already_present: list[str] = field(default_factory=list)
+    already_present: list[str] = field(default_factory=list)  # in the archive before
+    duplicates: list[str] = field(default_factory=list)  # the same bytes twice in this import
     failed: list[ImportFailure] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
 
@@ -142,6 +143,7 @@ class ImportReport:
             "imported": len(self.imported),
             "ids": list(self.imported),
             "already_present": len(self.already_present),
+            "duplicates": len(self.duplicates),
             "skipped": len(self.skipped),
             "failed": [asdict(f) for f in self.failed],
         }

@@ -15,10 +15,10 @@ import json
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from .models import Article, Clipping, ClippingsError
+from .models import Article, Clipping, ClippingsError, ImportFailure
 
 SCHEMA_VERSION = 1
 
@@ -54,6 +54,10 @@ CREATE TABLE IF NOT EXISTS tags (
     PRIMARY KEY (clipping_id, tag)
 );
 CREATE INDEX IF NOT EXISTS tags_by_tag ON tags(tag);
+CREATE TABLE IF NOT EXISTS import_failures (  -- the last import's, for --retry-failed
+    source TEXT PRIMARY KEY,
+    reason TEXT NOT NULL
+);
 """
 
 # Extracted fields: written at import, rewritten by a re-extraction (``reindex``).
@@ -299,6 +303,18 @@ class Catalog:
             [(clipping_id, tag) for tag in tags],
         )
 
+    def set_failures(self, failures: Iterable[ImportFailure]) -> None:
+        """Remember the last import's failures (replacing the ones before)."""
+        self.db.execute("DELETE FROM import_failures")
+        self.db.executemany(
+            "INSERT OR REPLACE INTO import_failures (source, reason) VALUES (?, ?)",
+            [(f.source, f.reason) for f in failures],
+        )
+
+    def failures(self) -> list[ImportFailure]:
+        rows = self.db.execute("SELECT source, reason FROM import_failures ORDER BY source")
+        return [ImportFailure(source, reason) for source, reason in rows]
+
     def set_note(self, clipping_id: int, note: str) -> None:
         self.db.execute("UPDATE clippings SET note = ? WHERE id = ?", (note, clipping_id))
 
@@ -311,3 +327,25 @@ def _article_values(article: Article) -> tuple[object, ...]:
             value = json.dumps(list(value), ensure_ascii=False)
         values.append(value)
     return tuple(values)
+
+
+@contextlib.contextmanager
+def exclusive_lock(path: Path, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold an advisory lock on ``path`` across processes; if another holds it, call
+    ``on_wait`` once and wait for it. (The OS releases it if the holder is killed.)"""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: the index writer's own lock still keeps writes apart
+        yield
+        return
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait:
+                on_wait()
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)

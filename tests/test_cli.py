@@ -132,7 +132,7 @@ def test_import_failures_are_listed_and_exit_1(run, tmp_path: Path, html_pages: 
     assert result.exit_code == 1
     assert f"failed: {empty}: empty file" in result.output
     assert "missing.html: no such file or folder" in result.output
-    assert "imported 1, already present 0, skipped 0, failed 2" in result.output
+    assert "imported 1, already present 0, duplicates 0, skipped 0, failed 2" in result.output
     with Archive.open(run.folder) as archive:
         assert len(archive) == 2
 

@@ -140,7 +140,7 @@ class ClippingsApp(App[None]):
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def _import(self, paths: list[Path], folder: Path) -> None:
         worker = get_current_worker()
-        counts = {"imported": 0, "present": 0, "failed": 0, "skipped": 0}
+        counts = {"imported": 0, "present": 0, "duplicate": 0, "failed": 0, "skipped": 0}
         last_post = 0.0
         # a child process: its extraction and index merges never hold this process's GIL
         job = self._import_job = BackgroundImport(folder, paths)
@@ -158,7 +158,7 @@ class ClippingsApp(App[None]):
                         done=event.done,
                         total=event.total,
                         imported=counts["imported"],
-                        present=counts["present"],
+                        present=counts["present"] + counts["duplicate"],
                         failed=counts["failed"],
                         skipped=counts["skipped"],
                         current=str(event.path),
@@ -176,7 +176,7 @@ class ClippingsApp(App[None]):
             done=done,
             total=done,
             imported=len(report.imported),
-            present=len(report.already_present),
+            present=len(report.already_present) + len(report.duplicates),
             failed=len(report.failed),
             skipped=len(report.skipped),
             report=report,

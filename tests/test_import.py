@@ -1,0 +1,168 @@
+"""Bulk import: worker processes, the report, retrying failures, one import at a time, kills."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from archive.api import Archive
+from archive.cli import cli
+from archive.store import exclusive_lock
+
+from .conftest import PAGES, ROOT
+
+
+def many_pages(folder: Path, copies: int) -> Path:
+    """``copies`` distinct variants of each fixture page (a paragraph of their own)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for copy in range(copies):
+        for page in sorted(PAGES.glob("*.html")):
+            html = page.read_bytes().replace(
+                b"</body>", f"<p>Copy number {copy} of this page.</p></body>".encode()
+            )
+            (folder / f"{copy:03}-{page.name}").write_bytes(html)
+    return folder
+
+
+def snapshot(archive: Archive) -> list[tuple[int, str, str, str]]:
+    return [(c.id, c.sha256, c.title, c.source) for c in archive.clippings()]
+
+
+def test_worker_processes_give_the_same_archive_as_one_process(tmp_path: Path) -> None:
+    pages = many_pages(tmp_path / "pages", 3)
+    results = []
+    for jobs in (1, 2):
+        with Archive.open(tmp_path / f"archive-{jobs}") as archive:
+            report = archive.import_paths([pages], jobs=jobs)
+            assert len(report.imported) == 18 and not report.failed
+            results.append([(c.id, c.sha256, c.title) for c in archive.clippings()])
+            assert archive.search("wework").total == 3
+    assert results[0] == results[1]
+
+
+def test_already_present_and_duplicates_are_told_apart(archive: Archive, tmp_path: Path) -> None:
+    folder = tmp_path / "pages"
+    shutil.copytree(PAGES, folder)
+    first = archive.import_paths([folder])
+    assert len(first.imported) == 6
+    twin = tmp_path / "twin.html"
+    new = tmp_path / "new.html"
+    shutil.copy(next(iter(sorted(PAGES.glob("*.html")))), twin)
+    new.write_bytes(
+        b"<html><body><article><p>" + b"A page seen for the first time. " * 20 + b"</p>"
+    )
+    again = archive.import_paths([folder, twin, new, new])
+    assert len(again.already_present) == 7  # the six, and the twin of one of them
+    assert again.duplicates == [str(new)]  # the same bytes twice in one import
+    assert len(again.imported) == 1
+
+
+def test_report_file_exit_status_and_retry_failed(tmp_path: Path) -> None:
+    folder = tmp_path / "pages"
+    shutil.copytree(PAGES, folder)
+    broken = folder / "broken.html"
+    broken.write_bytes(b"")
+    report_file = tmp_path / "report.json"
+    runner = CliRunner()
+    args = ["--archive", str(tmp_path / "archive"), "import"]
+    result = runner.invoke(cli, [*args, str(folder), "--report", str(report_file)])
+    assert result.exit_code == 1
+    assert "imported 6, already present 0, duplicates 0, skipped 0, failed 1" in result.stdout
+    assert f"failed: {broken}: " in result.stderr and "--retry-failed" in result.stderr
+    assert "7/7 files" in result.stderr  # plain progress lines when not on a terminal
+    saved = json.loads(report_file.read_text())
+    assert saved["imported"] == 6 and saved["failed"][0]["source"] == str(broken)
+
+    broken.write_bytes(b"<html><body><p>" + b"Fixed at last, with words to keep. " * 10 + b"</p>")
+    retried = runner.invoke(cli, [*args, "--retry-failed", "--json"])
+    assert retried.exit_code == 0, retried.output
+    assert json.loads(retried.stdout)["imported"] == 1
+    nothing = runner.invoke(cli, [*args, "--retry-failed"])
+    assert nothing.exit_code == 0 and "nothing to retry" in nothing.stderr
+    with Archive.open(tmp_path / "archive") as archive:
+        assert len(archive) == 8
+
+
+def test_a_second_import_waits_for_the_first_with_a_message(tmp_path: Path) -> None:
+    with Archive.open(tmp_path / "archive") as archive:
+        folder = archive.path
+    lock = folder / "import.lock"
+    released = threading.Event()
+
+    def hold() -> None:
+        with exclusive_lock(lock):
+            released.wait(30)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    time.sleep(0.2)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "archive", "--archive", str(folder), "import", str(PAGES)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    time.sleep(3)
+    assert process.poll() is None  # waiting, not failing
+    released.set()
+    holder.join()
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err
+    assert "another import is running in this archive; waiting" in err
+    assert "Traceback" not in err and "imported 6" in out
+
+
+@pytest.mark.parametrize("after_lines", [1, 25, 60])
+def test_an_import_killed_at_any_point_loses_nothing_and_resumes(
+    tmp_path: Path, after_lines: int
+) -> None:
+    """SIGKILL after some files; the archive opens and searches; running it again finishes
+    the rest without duplicates, and the result is the same as an import never killed."""
+    pages = many_pages(tmp_path / "pages", 12)  # 72 pages
+    folder = tmp_path / "archive"
+    with Archive.open(folder):
+        pass
+    command = [sys.executable, "-m", "archive", "--archive", str(folder), "import", "--events"]
+    process = subprocess.Popen(
+        [*command, "--jobs", "2", str(pages)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        cwd=ROOT,
+    )
+    assert process.stdout is not None
+    for _ in range(after_lines):
+        if not process.stdout.readline():
+            break
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+
+    with Archive.open(folder) as archive:  # opens, brings the index in step, searches
+        count = len(archive)
+        assert archive.index.doc_count() == count
+        assert archive.search("").total == count
+    resumed = subprocess.run(
+        [*command, str(pages)], capture_output=True, text=True, cwd=ROOT, timeout=300
+    )
+    summary = json.loads(resumed.stdout.splitlines()[-1])
+    assert summary["imported"] + summary["already_present"] == 72
+    assert not summary["failed"]
+    with Archive.open(folder) as archive:
+        clippings = list(archive.clippings())
+        assert len(clippings) == 73  # the sample and 72 pages, none twice
+        assert len({c.sha256 for c in clippings}) == 73
+        assert archive.index.doc_count() == 73
+        assert archive.search("wework").total == 12
+        for clipping in clippings:
+            assert archive.originals.path(clipping.sha256).is_file()
