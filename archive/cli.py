@@ -212,7 +212,7 @@ def _progress(enabled: bool) -> Iterator[Callable[..., None] | None]:
         return
     if not sys.stderr.isatty():
         started = time.monotonic()
-        last = [0.0]
+        last = [started]  # the first line after a few seconds, then every few
 
         def line(event: Any) -> None:
             now = time.monotonic()
