@@ -9,6 +9,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,9 +24,9 @@ from .models import (
     Hit,
     ImportFailure,
     ImportReport,
-    RawPage,
     SearchResult,
 )
+from .sources import page_from_bytes
 from .store import Catalog, Originals, exclusive_lock
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -228,13 +229,11 @@ class Archive:
     def reextract(self, clipping_id: int) -> Clipping:
         """Extract a clipping again from its original (after extraction improved)."""
         info = self.catalog.page_info(clipping_id)
-        page = RawPage(
-            data=self.originals.read(info["sha256"]),
-            source=info["source"],
-            format=info["format"],
-            url=info["page_url"],
-            saved=_parse_time(info["page_saved"]),
-        )
+        source = info["source"]
+        page = page_from_bytes(self.originals.read(info["sha256"]), source, _suffix(source))
+        if info["page_url"] or info["page_saved"]:  # what a container said (a WARC record)
+            url = info["page_url"] or page.url
+            page = replace(page, url=url, saved=_parse_time(info["page_saved"]) or page.saved)
         article = extract(page)
         with self.catalog.transaction():
             self.catalog.update_article(clipping_id, article)
@@ -275,6 +274,12 @@ class Archive:
                 writer.delete(clipping_id)
             for clipping in self.catalog.get_many(sorted(missing)):
                 writer.add(clipping)
+
+
+def _suffix(source: str) -> str:
+    """The file suffix of a source (``a.zip!/page.mht`` → ``.mht``)."""
+    name = source.rsplit("!/", 1)[-1].split("#", 1)[0]
+    return Path(name).suffix
 
 
 def _parse_time(value: str | None) -> datetime | None:

@@ -102,7 +102,7 @@ def import_paths(
                 if progress:
                     reason = prepared.reason if outcome in ("failed", "skipped") else ""
                     event = ImportProgress(
-                        done, len(todo), candidate.path, outcome, reason, clipping_id
+                        done, len(todo), Path(candidate.source), outcome, reason, clipping_id
                     )
                     progress(event)
             _commit(catalog, feed, pending, last=True)
@@ -123,6 +123,8 @@ def _record(
     source = prepared.source
     if prepared.outcome == "skipped":
         report.skipped.append(source)
+        if prepared.reason == "unknown file type":
+            report.unknown.append(source)
         return "skipped", None
     if prepared.outcome == "failed":
         report.failed.append(ImportFailure(source, prepared.reason))
@@ -137,7 +139,8 @@ def _record(
     clipping_id = catalog.add(
         sha256=prepared.sha256,
         source=source,
-        saved=now_iso(),
+        # when the page was saved, if its file says (SingleFile, WARC, MHTML); else now
+        saved=prepared.page_saved or now_iso(),
         article=prepared.article,
         page_url=prepared.page_url,
         page_saved=prepared.page_saved,
@@ -177,16 +180,16 @@ def prepare(
     candidate: Candidate, originals_root: str, known: Callable[[str], bool] | None = None
 ) -> Prepared:
     """Read, hash, store and extract one candidate; never raises."""
-    source = str(candidate.path)
+    source = candidate.source
     if candidate.format is None:
         return Prepared("skipped", source, reason=candidate.reason)
     try:
         page = read_page(candidate)
-        sha = sha256_of(page.data)
+        sha = sha256_of(page.stored)
         if (known or _known_in_worker)(sha):
             return Prepared("present", page.source, sha)
         article = extract(page)
-        Originals(Path(originals_root)).put(page.data, sha)
+        Originals(Path(originals_root)).put(page.stored, sha)
     except ClippingsError as error:
         return Prepared("failed", source, reason=str(error))
     except Exception as error:  # a bug or a parser's surprise: name it, go on with the batch
@@ -199,8 +202,16 @@ def prepare(
         sha,
         article,
         page_url=page.url,
-        page_saved=page.saved.isoformat() if page.saved else None,
+        page_saved=_iso_utc(page.saved),
     )
+
+
+def _iso_utc(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 class _Prepare:
@@ -263,7 +274,7 @@ class _Prepare:
             except BrokenProcessPool:  # a worker died (a crash in a parser, out of memory)
                 breaks += 1
                 prepared = Prepared(
-                    "failed", str(candidate.path), reason="the extractor crashed on this page"
+                    "failed", candidate.source, reason="the extractor crashed on this page"
                 )
                 again = [c for c, _ in in_flight]
                 in_flight.clear()

@@ -31,6 +31,12 @@ class RawPage:
     format: str
     url: str | None = None
     saved: datetime | None = None
+    # the file as saved, when the page is only part of it (an MHTML file): what is stored
+    original: bytes | None = None
+
+    @property
+    def stored(self) -> bytes:
+        return self.data if self.original is None else self.original
 
 
 @dataclass
@@ -131,6 +137,7 @@ class ImportReport:
     imported: list[int] = field(default_factory=list)
     already_present: list[str] = field(default_factory=list)  # in the archive before
     duplicates: list[str] = field(default_factory=list)  # the same bytes twice in this import
+    unknown: list[str] = field(default_factory=list)  # skipped files of a type not known
     failed: list[ImportFailure] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
 
@@ -144,6 +151,7 @@ class ImportReport:
             "ids": list(self.imported),
             "already_present": len(self.already_present),
             "duplicates": len(self.duplicates),
+            "unknown": list(self.unknown),
             "skipped": len(self.skipped),
             "failed": [asdict(f) for f in self.failed],
         }

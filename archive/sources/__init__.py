@@ -1,0 +1,202 @@
+"""What the user points at (files, folders, archives) turned into saved pages to import.
+
+No parsing of HTML here: only which files are pages, of which format, and their bytes. A
+container is opened into its pages: a ``.zip`` into its members, a WARC into its HTML
+responses, an MHTML file into its HTML part. Each page is a ``Candidate`` (cheap to list and
+to send to a worker process); ``read_page`` reads its bytes when its turn comes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..extract.sniff import HTML_SUFFIXES, TEXT_SUFFIXES, guess_format
+from ..models import ClippingsError, RawPage
+from .mhtml import html_of_mhtml
+from .saved_from import page_origin
+from .warc import html_records as warc_records
+from .warc import read_record as read_warc_record
+from .zipped import member_names, read_member
+
+MHTML_SUFFIXES = frozenset({".mht", ".mhtml"})
+
+# Files a saved page drags along: skipped quietly when met inside a folder.
+ASSET_SUFFIXES = {
+    ".css", ".js", ".mjs", ".map", ".json", ".xml", ".svg", ".png", ".jpg", ".jpeg", ".gif",
+    ".webp", ".avif", ".ico", ".bmp", ".tif", ".tiff", ".woff", ".woff2", ".ttf", ".otf", ".eot",
+    ".mp3", ".mp4", ".webm", ".ogg", ".wav", ".pdf", ".ds_store", ".db", ".ini",
+}  # fmt: skip
+MAX_PAGE_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A file to import. ``format`` is what its name says (``html``, ``text``, ``unknown``);
+    ``None`` means skip it. The bytes have the last word (see ``read_page``)."""
+
+    path: Path
+    format: str | None  # html | text | mhtml | warc | zip | missing | broken | unknown
+    reason: str = ""  # why it is skipped (or broken)
+    member: str = ""  # in a zip: the member's name; in a WARC: the record's offset
+
+    @property
+    def source(self) -> str:
+        """How the page is named in reports and in the catalog."""
+        if not self.member:
+            return str(self.path)
+        if format_for(self.path) == "warc":
+            return f"{self.path}#offset={self.member}"
+        return f"{self.path}!/{self.member}"
+
+
+def format_for(path: Path | str) -> str | None:
+    name = str(path).lower()
+    suffix = Path(name).suffix
+    if suffix in HTML_SUFFIXES:
+        return "html"
+    if suffix in TEXT_SUFFIXES:
+        return "text"
+    if suffix in MHTML_SUFFIXES:
+        return "mhtml"
+    if name.endswith((".warc", ".warc.gz")):
+        return "warc"
+    if suffix == ".zip":
+        return "zip"
+    return None
+
+
+def candidates(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Candidate]:
+    """Every file under ``paths``, in a stable order (folders walked recursively, sorted).
+
+    A file named on the command line is always tried (extraction will say if it is no page);
+    inside folders only pages are taken, and a browser's ``Page_files/`` folder is not walked.
+    """
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            yield from _walk(path)
+        else:
+            yield from _opened(candidate_for(path))
+
+
+def _opened(candidate: Candidate) -> Iterator[Candidate]:
+    """A container's pages (each WARC response, each zip member), else the candidate itself."""
+    if candidate.format == "warc" and not candidate.member:
+        try:
+            for offset, is_html in warc_records(candidate.path):
+                if is_html:
+                    yield Candidate(candidate.path, "warc", member=str(offset))
+                else:
+                    yield Candidate(candidate.path, None, "not a page", str(offset))
+        except ClippingsError as error:
+            yield Candidate(candidate.path, "broken", str(error))
+    elif candidate.format == "zip" and not candidate.member:
+        try:
+            names = member_names(candidate.path)
+        except ClippingsError as error:
+            yield Candidate(candidate.path, "broken", str(error))
+            return
+        pages = {Path(n).stem for n in names if format_for(n) == "html"}
+        for name in names:
+            fmt = format_for(name)
+            if fmt in ("html", "text", "mhtml"):
+                yield Candidate(candidate.path, "zip", member=name)
+            elif _in_assets_dir(name, pages):
+                continue
+            elif fmt in ("warc", "zip"):
+                reason = f"a {fmt.upper()} inside a zip: unzip it first"
+                yield Candidate(candidate.path, "broken", reason, member=name)
+            else:
+                yield Candidate(candidate.path, None, _skip_reason(Path(name)), member=name)
+    else:
+        yield candidate
+
+
+def candidate_for(path: Path) -> Candidate:
+    """A file named by the user: always tried, its format by name, else by its first bytes."""
+    if not (path.exists() or path.is_symlink()):
+        return Candidate(path, "missing", "no such file or folder")
+    return Candidate(path, format_for(path) or "unknown")
+
+
+def _walk(root: Path) -> Iterator[Candidate]:
+    for folder, dirs, files in os.walk(root, onerror=None, followlinks=False):
+        here = Path(folder)
+        pages = {Path(name).stem for name in files if format_for(Path(name)) == "html"}
+        dirs[:] = sorted(d for d in dirs if not _is_assets_dir(d, pages) and not d.startswith("."))
+        for name in sorted(files):
+            path = here / name
+            fmt = format_for(path)
+            if name.startswith("."):
+                continue
+            if fmt is None:
+                yield Candidate(path, None, _skip_reason(path))
+            else:
+                yield from _opened(Candidate(path, fmt))
+
+
+def _skip_reason(path: Path) -> str:
+    return "not a page" if path.suffix.lower() in ASSET_SUFFIXES else "unknown file type"
+
+
+def _in_assets_dir(name: str, pages: set[str]) -> bool:
+    parts = Path(name).parts
+    return any(_is_assets_dir(part, pages) for part in parts[:-1])
+
+
+def _is_assets_dir(name: str, pages: set[str]) -> bool:
+    """``Page_files`` (or ``Page-Dateien`` and other browsers' names) beside ``Page.html``."""
+    for suffix in ("_files", "-Dateien", "_fichiers", "_archivos", "_file"):
+        if name.endswith(suffix) and name[: -len(suffix)] in pages:
+            return True
+    return False
+
+
+def read_page(candidate: Candidate) -> RawPage:
+    """The bytes of a candidate page; raises :class:`ClippingsError` with the reason."""
+    path = candidate.path
+    if candidate.format in ("missing", "broken"):
+        raise ClippingsError(candidate.reason)
+    if candidate.format in ("warc", "zip") and not candidate.member:
+        raise ClippingsError(f"a {candidate.format.upper()} holds many pages: import it instead")
+    if candidate.format == "warc":
+        data, url, saved = read_warc_record(path, int(candidate.member), MAX_PAGE_BYTES)
+        return RawPage(data, candidate.source, guess_format(data, ".html"), url, saved)
+    if candidate.format == "zip":
+        data = read_member(path, candidate.member, MAX_PAGE_BYTES)
+        return page_from_bytes(data, candidate.source, Path(candidate.member).suffix)
+    try:
+        size = path.stat().st_size
+        if size > MAX_PAGE_BYTES:
+            raise ClippingsError(f"too large for a saved page ({size // 2**20} MB)")
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise ClippingsError("is a folder") from None
+    except OSError as error:
+        raise ClippingsError(f"can't read it: {error.strerror or error}") from None
+    return page_from_bytes(data, str(path.resolve()), path.suffix)
+
+
+def page_from_bytes(data: bytes, source: str, suffix: str) -> RawPage:
+    """A page from its bytes: MHTML opened, a browser's or SingleFile's header read."""
+    if suffix.lower() in MHTML_SUFFIXES or _looks_like_mhtml(data):
+        html, url, saved = html_of_mhtml(data)
+        return RawPage(html, source, "html", url, saved, original=data)
+    fmt = guess_format(data, suffix)
+    url, saved = page_origin(data) if fmt == "html" else (None, None)
+    return RawPage(data=data, source=source, format=fmt, url=url, saved=saved)
+
+
+_MIME_START = re.compile(
+    rb"(?i)^(from|mime-version|content-type|subject|date|snapshot-content-location|message-id):"
+)
+
+
+def _looks_like_mhtml(data: bytes) -> bool:
+    """MIME headers first, and a multipart/related body: an MHTML file whatever its name."""
+    head = data[:4096].lstrip()
+    return bool(_MIME_START.match(head)) and b"multipart/related" in head.lower()

@@ -1,0 +1,56 @@
+"""MHTML (``.mht``/``.mhtml``, "Webpage, single file"): the HTML part of a MIME message.
+
+Read with the standard library's ``email`` parser; the URL comes from the part's
+``Content-Location`` (or Chrome's ``Snapshot-Content-Location``), the save time from ``Date``.
+"""
+
+from __future__ import annotations
+
+import email.policy
+import email.utils
+from datetime import datetime
+from email.parser import BytesParser
+
+from ..models import ClippingsError
+
+_HTML_TYPES = {"text/html", "application/xhtml+xml"}
+
+
+def html_of_mhtml(data: bytes) -> tuple[bytes, str | None, datetime | None]:
+    """The page's HTML (as UTF-8), its URL and its save time; raises ``ClippingsError``."""
+    try:
+        message = BytesParser(policy=email.policy.compat32).parsebytes(data)
+    except Exception as error:  # the parser is lenient; this is a last resort
+        raise ClippingsError(f"not a readable MHTML file ({type(error).__name__})") from None
+    parts = message.walk() if message.is_multipart() else iter([message])
+    for part in parts:
+        if part.get_content_type() not in _HTML_TYPES:
+            continue
+        payload = part.get_payload(decode=True)
+        if not isinstance(payload, bytes) or not payload.strip():
+            continue
+        charset = part.get_content_charset()
+        if charset:  # the MIME header may be the only place the charset is declared
+            try:
+                text = payload.decode(charset, "replace")
+            except LookupError:
+                text = None
+            if text is not None:
+                payload = b'<meta charset="utf-8">' + text.encode("utf-8")
+        url = part.get("Content-Location") or message.get("Snapshot-Content-Location")
+        return payload, _web_url(url), _date(message.get("Date"))
+    raise ClippingsError("an MHTML file without an HTML part")
+
+
+def _web_url(url: object) -> str | None:
+    text = str(url).strip() if url else ""
+    return text if text.lower().startswith(("http://", "https://")) else None
+
+
+def _date(value: object) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return email.utils.parsedate_to_datetime(str(value))
+    except (TypeError, ValueError, IndexError):
+        return None

@@ -1,0 +1,40 @@
+"""``.zip`` archives of saved pages: their members are read in memory, never unpacked to disk
+(so a ``../`` or absolute member name can write nothing anywhere), each within a size limit."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path, PurePosixPath
+
+from ..models import ClippingsError
+
+
+def member_names(path: Path) -> list[str]:
+    """The files in the archive (no folders, no macOS resource forks); raises on a bad zip."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = [info.filename for info in archive.infolist() if not info.is_dir()]
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
+        raise ClippingsError(f"not a readable zip archive: {error}") from None
+    return sorted(n for n in names if "__MACOSX/" not in n and not _hidden(n))
+
+
+def read_member(path: Path, name: str, limit: int) -> bytes:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo(name)
+            if info.file_size > limit:
+                raise ClippingsError(f"too large for a saved page ({info.file_size // 2**20} MB)")
+            with archive.open(info) as member:
+                data = member.read(limit + 1)  # a lying size header cannot make it read more
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError) as error:
+        raise ClippingsError(f"can't read it from the zip archive: {error}") from None
+    except RuntimeError as error:  # an encrypted member
+        raise ClippingsError(f"can't read it from the zip archive: {error}") from None
+    if len(data) > limit:
+        raise ClippingsError("too large for a saved page")
+    return data
+
+
+def _hidden(name: str) -> bool:
+    return any(p.startswith(".") and p != ".." for p in PurePosixPath(name).parts)

@@ -1,0 +1,102 @@
+"""Every way people save pages, each from a fixture: what is imported, from where, and how."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from archive.api import Archive
+
+from .conftest import FIXTURES
+
+FORMATS = FIXTURES / "formats"
+
+
+def by_title(archive: Archive) -> dict[str, object]:
+    return {c.title: c for c in archive.clippings()}
+
+
+def test_singlefile_and_saved_from_comments_give_the_url_and_save_date(archive: Archive):
+    report = archive.import_paths([FORMATS / "singlefile.html", FORMATS / "saved-from-url.htm"])
+    assert len(report.imported) == 2, report.failed
+    found = by_title(archive)
+    harbour = found["Harbour cranes return"]
+    assert harbour.url == "https://news.example.org/2019/07/31/harbour"
+    assert harbour.saved.startswith("2019-07-31T08:12:43")  # the save date, in UTC
+    comet = found["Comet lander wakes up"]
+    assert comet.url == "https://www.example.com/science/2018/comet-lander.html"
+
+
+def test_mhtml_gives_its_html_part_and_is_stored_whole(archive: Archive):
+    path = FORMATS / "glacier.mhtml"
+    [clipping_id] = archive.import_paths([path]).imported
+    glacier = archive.get(clipping_id)
+    assert glacier.title == "Glacier retreat measured"
+    assert glacier.url == "https://mhtml.example.net/world/glacier-retreat"
+    assert glacier.saved.startswith("2024-03-12T08:30")
+    assert "Surveyors measured the glacier retreat" in glacier.text
+    assert archive.original_path(clipping_id).read_bytes() == path.read_bytes()
+    assert archive.reextract(clipping_id).text == glacier.text  # from the stored MHTML
+
+
+def test_each_html_response_of_a_warc_is_a_clipping(archive: Archive):
+    report = archive.import_paths([FORMATS / "capture.warc.gz"])
+    assert len(report.imported) == 2 and len(report.skipped) == 1  # the PNG response
+    found = by_title(archive)
+    frost = found["Orchard frost warning"]
+    assert frost.url == "https://warc.example.com/a/orchard-frost"
+    assert frost.saved.startswith("2023-05-06T07:08:09")
+    assert frost.source.startswith(str(FORMATS / "capture.warc.gz") + "#offset=")
+    assert "River ferry resumes" in found
+    assert archive.reextract(frost.id).title == "Orchard frost warning"
+
+
+def test_a_truncated_warc_keeps_what_it_can_and_names_the_problem(archive: Archive):
+    report = archive.import_paths([FORMATS / "truncated.warc.gz"])
+    assert report.failed, "the cut-off part is reported"
+    assert all("WARC" in f.reason for f in report.failed)
+    assert len(archive) == 1 + len(report.imported)
+
+
+def test_zip_members_are_pages_assets_are_skipped_nothing_is_unpacked(
+    archive: Archive, tmp_path: Path
+):
+    copy = tmp_path / "in" / "saved-pages.zip"
+    copy.parent.mkdir()
+    shutil.copy(FORMATS / "saved-pages.zip", copy)
+    report = archive.import_paths([copy])
+    titles = set(by_title(archive))
+    assert {
+        "Lighthouse keeper retires",
+        "Bakery opens at dawn",
+        "Glacier retreat measured",
+    } <= titles
+    assert "Escaping path" in titles  # read in memory: the ../ name wrote nothing anywhere
+    assert (
+        not (tmp_path / "escape.html").exists() and not (tmp_path / "in" / "escape.html").exists()
+    )
+    assert report.unknown == [f"{copy}!/data.xyz"]
+    assert f"{copy}!/logo.svg" in report.skipped
+    assert not any(
+        "_files/" in s for s in report.skipped
+    )  # the page's own assets: quietly kept out
+    assert len(report.imported) == 4 and not report.failed
+
+
+def test_a_broken_zip_is_one_failure_with_its_reason(archive: Archive):
+    report = archive.import_paths([FORMATS / "broken.zip"])
+    [failure] = report.failed
+    assert "zip" in failure.reason
+
+
+def test_a_webpage_complete_is_one_clipping_and_its_files_folder_no_pages(archive: Archive):
+    report = archive.import_paths([FORMATS / "complete"])
+    assert len(report.imported) == 1 and not report.skipped and not report.failed
+    assert "Tide tables explained" in by_title(archive)
+
+
+def test_formats_are_known_by_content_too(archive: Archive, tmp_path: Path):
+    renamed = tmp_path / "glacier.html"  # an MHTML file with the wrong name
+    shutil.copy(FORMATS / "glacier.mhtml", renamed)
+    [clipping_id] = archive.import_paths([renamed]).imported
+    assert archive.get(clipping_id).title == "Glacier retreat measured"
