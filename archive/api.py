@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .check import CheckReport, check_archive
 from .extract import extract
 from .importer import ProgressCallback, import_paths
 from .index import Index, IndexBusy
@@ -65,14 +66,19 @@ class Archive:
         self.index = Index(path / "index")
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str] | None = None, *, seed: bool = True) -> Archive:
-        """Open the archive at ``path`` (see ``archive.location``), creating it if needed."""
+    def open(
+        cls, path: str | os.PathLike[str] | None = None, *, seed: bool = True, sync: bool = True
+    ) -> Archive:
+        """Open the archive at ``path`` (see ``archive.location``), creating it if needed.
+
+        The index is brought in step with the catalog first, unless ``sync`` is false (for
+        ``check``, which reports what is out of step)."""
         folder = archive_dir(path)
         new = not (folder / "catalog.sqlite3").exists()
         archive = cls(folder)
         if new and seed:
             archive.import_paths(sorted(bundled_dir().iterdir()))
-        else:
+        elif sync:
             with contextlib.suppress(IndexBusy):  # an import is running: it will catch up
                 archive.sync_index(timeout=0)
         return archive
@@ -258,6 +264,11 @@ class Archive:
                     progress(done, len(ids))
         self.index.rebuild(self.catalog.iter_all())
         return failures
+
+    @_serialized
+    def check(self, *, repair: bool = False) -> CheckReport:
+        """Verify originals, catalog and index (see ``archive.check``); repair if asked."""
+        return check_archive(self, repair=repair)
 
     @_serialized
     def sync_index(self, *, timeout: float = 60.0) -> None:

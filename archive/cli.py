@@ -51,11 +51,11 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON, 
 
 
 @contextmanager
-def open_archive() -> Iterator[Archive]:
+def open_archive(*, sync: bool = True) -> Iterator[Archive]:
     from .api import Archive
 
     ctx = click.get_current_context()
-    with Archive.open(ctx.ensure_object(dict).get("archive")) as archive:
+    with Archive.open(ctx.ensure_object(dict).get("archive"), sync=sync) as archive:
         yield archive
 
 
@@ -187,6 +187,30 @@ def import_cmd(
         if report.failed:
             click.echo("clippings import --retry-failed tries those again", err=True)
     if report.failed:
+        sys.exit(1)
+
+
+@cli.command("check")
+@click.option("--repair", is_flag=True, help="Fix what can be fixed (the index, leftovers).")
+@archive_option
+@json_option
+def check_cmd(repair: bool, as_json: bool) -> None:
+    """Verify every original against its hash, every clipping against its original, and the
+    index against the catalog. Exits with status 1 on a problem left unfixed, naming it."""
+    with open_archive(sync=False) as archive:
+        report = archive.check(repair=repair)
+    if as_json:
+        _print_json(report.to_dict())
+    else:
+        for line in report.repaired:
+            click.echo(f"repaired: {line}")
+        for line in report.notes:
+            click.echo(f"note: {_safe(line)}")
+        for line in report.problems:
+            click.echo(f"problem: {_safe(line)}", err=True)
+        state = "ok" if report.ok else f"{len(report.problems)} problems"
+        click.echo(f"{report.clippings} clippings, {report.originals} originals: {state}")
+    if not report.ok:
         sys.exit(1)
 
 

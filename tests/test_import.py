@@ -152,6 +152,8 @@ def test_an_import_killed_at_any_point_loses_nothing_and_resumes(
         count = len(archive)
         assert archive.index.doc_count() == count
         assert archive.search("").total == count
+    check = CliRunner().invoke(cli, ["--archive", str(folder), "check"])
+    assert check.exit_code == 0, check.output  # notes about leftovers at most, no problem
     resumed = subprocess.run(
         [*command, str(pages)], capture_output=True, text=True, cwd=ROOT, timeout=300
     )

@@ -1,0 +1,65 @@
+"""``clippings check``: originals against their hashes, clippings against originals, the index
+against the catalog; ``--repair`` fixes what it can; exit status 1 names what it can't."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from archive.api import Archive
+from archive.cli import cli
+
+from .conftest import PAGES
+
+
+def check(folder: Path, *args: str):
+    return CliRunner().invoke(cli, ["--archive", str(folder), "check", *args])
+
+
+def test_a_new_archive_is_clean(archive: Archive) -> None:
+    report = archive.check()
+    assert report.ok and report.clippings == 1 and report.originals == 1
+    assert not report.notes
+
+
+def test_the_index_out_of_step_is_found_and_repaired(archive: Archive) -> None:
+    archive.import_paths([PAGES])
+    with archive.index.writer() as writer:
+        writer.delete(2)
+        writer.delete(3)
+    result = check(archive.path, "--json")
+    assert result.exit_code == 1
+    assert "the index lacks 2 clippings" in json.loads(result.stdout)["problems"][0]
+    repaired = check(archive.path, "--repair")
+    assert repaired.exit_code == 0 and "repaired: brought the index in step" in repaired.stdout
+    assert check(archive.path).exit_code == 0
+
+
+def test_a_damaged_original_is_named_and_fails_the_check(archive: Archive) -> None:
+    path = archive.original_path(1)
+    os.chmod(path, stat.S_IWUSR | stat.S_IRUSR)
+    path.write_bytes(path.read_bytes() + b"tampered")
+    result = check(archive.path, "--repair")
+    assert result.exit_code == 1
+    assert "clipping 1: its original is damaged" in result.stderr
+
+
+def test_leftovers_of_an_interrupted_import_are_notes_and_repair_takes_them_in(
+    archive: Archive,
+) -> None:
+    page = sorted(PAGES.glob("*.html"))[0].read_bytes()
+    sha = archive.originals.put(page)  # stored, but the catalog row never came
+    (archive.originals.path(sha).parent / ".incoming-x1").write_bytes(b"half")
+    result = check(archive.path)
+    assert result.exit_code == 0
+    assert "1 originals no clipping points to" in result.stdout
+    assert "1 temporary files" in result.stdout
+    repaired = check(archive.path, "--repair")
+    assert repaired.exit_code == 0, repaired.output
+    with Archive.open(archive.path) as reopened:
+        assert len(reopened) == 2
+        assert reopened.check().notes == []
