@@ -108,6 +108,11 @@ class Archive:
         return self.catalog.iter_all(body=False)
 
     @_serialized
+    def versions(self, clipping_id: int) -> list[Clipping]:
+        """Every saved version of a clipping's page (same URL), newest first."""
+        return self.catalog.get_many(self.catalog.versions(clipping_id), body=False)
+
+    @_serialized
     def original_path(self, clipping_id: int) -> Path:
         return self.originals.path(self.get(clipping_id).sha256)
 
@@ -221,12 +226,21 @@ class Archive:
 
     @_serialized
     def remove(self, clipping_id: int) -> Clipping:
-        """Delete a clipping: its catalog row, its index entry and its original."""
+        """Delete a clipping: its catalog row, its index entry and its original. If it was
+        the current version of a page, the newest older version becomes current."""
         clipping = self.get(clipping_id)
+        others = [i for i in self.catalog.versions(clipping_id) if i != clipping_id]
+        promoted = None
         with self.catalog.transaction():
+            current = clipping_id in self.catalog.ids_current(self.catalog.versions(clipping_id))
             self.catalog.remove(clipping_id)
+            if current and others:
+                promoted = others[0]
+                self.catalog.promote(promoted, others[1:])
         with self.index.writer() as writer:
             writer.delete(clipping_id)
+            if promoted is not None:
+                writer.add(self.catalog.get(promoted))
         if self.catalog.id_for_hash(clipping.sha256) is None:
             self.originals.remove(clipping.sha256)
         return clipping
@@ -254,7 +268,7 @@ class Archive:
         """
         failures: list[ImportFailure] = []
         if reextract:
-            ids = self.catalog.ids()
+            ids = self.catalog.ids(every_version=True)
             for done, clipping_id in enumerate(ids, 1):
                 try:
                     self.reextract(clipping_id)

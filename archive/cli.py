@@ -190,6 +190,24 @@ def import_cmd(
         sys.exit(1)
 
 
+@cli.command("versions")
+@click.argument("clipping_id", type=int)
+@archive_option
+@json_option
+def versions_cmd(clipping_id: int, as_json: bool) -> None:
+    """List every saved version of a clipping's page (same URL), newest first; the first is
+    the one search and list show, the others stay readable with `show ID`."""
+    with open_archive() as archive:
+        archive.get(clipping_id)
+        versions = archive.versions(clipping_id)
+    for number, clipping in enumerate(versions):
+        if as_json:
+            _print_json({**clipping.to_dict(), "current": number == 0})
+        else:
+            mark = "current" if number == 0 else "older"
+            click.echo(f"#{clipping.id}\t{clipping.saved[:19]}\t{mark}\t{_safe(clipping.title)}")
+
+
 @cli.command("check")
 @click.option("--repair", is_flag=True, help="Fix what can be fixed (the index, leftovers).")
 @archive_option

@@ -89,23 +89,24 @@ def import_paths(
     todo = list(candidates(paths))  # paths only: the pages themselves are read as they go
     jobs = 1 if len(todo) < 8 else max(1, jobs or default_jobs())
     seen: dict[str, int] = {}  # hashes stored by this import → their ids
-    pending: list[int] = []
+    pending: list[int] = []  # new clippings for the index
+    retired: list[int] = []  # clippings that became older versions: out of the index
     with ExitStack() as stack:
         feed = stack.enter_context(_IndexFeed(index))
         results = stack.enter_context(_Prepare(todo, jobs, originals, catalog))
         catalog.db.execute("BEGIN IMMEDIATE")
         try:
             for done, (candidate, prepared) in enumerate(results, 1):
-                outcome, clipping_id = _record(prepared, catalog, report, seen, pending)
+                outcome, clipping_id = _record(prepared, catalog, report, seen, pending, retired)
                 if len(pending) >= BATCH:
-                    _commit(catalog, feed, pending)
+                    _commit(catalog, feed, pending, retired)
                 if progress:
                     reason = prepared.reason if outcome in ("failed", "skipped") else ""
                     event = ImportProgress(
                         done, len(todo), Path(candidate.source), outcome, reason, clipping_id
                     )
                     progress(event)
-            _commit(catalog, feed, pending, last=True)
+            _commit(catalog, feed, pending, retired, last=True)
         finally:
             if catalog.db.in_transaction:
                 catalog.db.execute("ROLLBACK")
@@ -118,6 +119,7 @@ def _record(
     report: ImportReport,
     seen: dict[str, int],
     pending: list[int],
+    retired: list[int],
 ) -> tuple[str, int | None]:
     """Write what a worker prepared into the catalog; returns the outcome for progress."""
     source = prepared.source
@@ -146,15 +148,31 @@ def _record(
         page_saved=prepared.page_saved,
     )
     seen[prepared.sha256] = clipping_id
-    pending.append(clipping_id)
     report.imported.append(clipping_id)
+    url = prepared.article.url
+    older = catalog.current_for_url(url, other_than=clipping_id) if url else None
+    if older is not None:
+        # the same page saved again: one clipping, the newest save current, the other kept
+        # as an older version (reachable by its id and from ``versions``)
+        report.versions.append(source)
+        if (prepared.page_saved or now_iso()) >= catalog.get(older).saved:
+            catalog.supersede(older, clipping_id)
+            retired.append(older)
+        else:
+            catalog.supersede(clipping_id, older)
+            return "imported", clipping_id
+    pending.append(clipping_id)
     return "imported", clipping_id
 
 
-def _commit(catalog: Catalog, feed: _IndexFeed, pending: list[int], last: bool = False) -> None:
+def _commit(
+    catalog: Catalog, feed: _IndexFeed, pending: list[int], retired: list[int], last: bool = False
+) -> None:
     catalog.db.execute("COMMIT")
-    feed.add(catalog.get_many(pending))
+    gone = set(retired)  # an older version from this same batch never goes in at all
+    feed.add(catalog.get_many([i for i in pending if i not in gone]), retired)
     pending.clear()
+    retired.clear()
     if not last:
         catalog.db.execute("BEGIN IMMEDIATE")
 
@@ -304,19 +322,26 @@ class _IndexFeed:
         self.writer: object | None = None
         self.count = 0
         self.started = 0.0
+        self.buffered: set[int] = set()  # ids added since the last commit
 
     def __enter__(self) -> _IndexFeed:
         return self
 
-    def add(self, clippings: list) -> None:
-        if not clippings:
+    def add(self, clippings: list, retired: list[int] = ()) -> None:
+        if not clippings and not retired:
             return
+        if self.buffered.intersection(retired):
+            # Whoosh deletes only committed documents: commit the ones it must delete first
+            self._close()
         if self.writer is None:
             self.stack = ExitStack()
             self.writer = self.stack.enter_context(self.index.writer())
             self.count, self.started = 0, time.monotonic()
         for clipping in clippings:
             self.writer.add(clipping)
+            self.buffered.add(clipping.id)
+        for clipping_id in retired:
+            self.writer.delete(clipping_id)
         self.count += len(clippings)
         if self.count >= INDEX_EVERY or time.monotonic() - self.started > INDEX_SECONDS:
             self._close()
@@ -324,6 +349,7 @@ class _IndexFeed:
     def _close(self, *exc: object) -> None:
         if self.stack is not None:
             stack, self.stack, self.writer = self.stack, None, None
+            self.buffered = set()
             stack.__exit__(*(exc or (None, None, None)))
 
     def __exit__(self, *exc: object) -> None:

@@ -138,6 +138,7 @@ class ImportReport:
     already_present: list[str] = field(default_factory=list)  # in the archive before
     duplicates: list[str] = field(default_factory=list)  # the same bytes twice in this import
     unknown: list[str] = field(default_factory=list)  # skipped files of a type not known
+    versions: list[str] = field(default_factory=list)  # imported as a new version of a page
     failed: list[ImportFailure] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
 
@@ -152,6 +153,7 @@ class ImportReport:
             "already_present": len(self.already_present),
             "duplicates": len(self.duplicates),
             "unknown": list(self.unknown),
+            "versions": len(self.versions),
             "skipped": len(self.skipped),
             "failed": [asdict(f) for f in self.failed],
         }

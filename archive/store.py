@@ -60,6 +60,8 @@ CREATE TABLE IF NOT EXISTS import_failures (  -- the last import's, for --retry-
 );
 """
 
+_CURRENT = "superseded_by IS NULL"
+
 # Extracted fields: written at import, rewritten by a re-extraction (``reindex``).
 ARTICLE_COLUMNS = (
     "title",
@@ -151,6 +153,10 @@ class Catalog:
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.executescript(_SCHEMA)
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(clippings)")}
+        if "superseded_by" not in columns:  # an archive from before versions
+            # an older version of a page (same URL, saved earlier): the newer one's id
+            self.db.execute("ALTER TABLE clippings ADD COLUMN superseded_by INTEGER")
         self.db.execute(
             "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
             (str(SCHEMA_VERSION),),
@@ -171,11 +177,30 @@ class Catalog:
 
     # -- reading -----------------------------------------------------------------------------
 
-    def count(self) -> int:
-        return self.db.execute("SELECT count(*) FROM clippings").fetchone()[0]
+    # Older versions of a page (``superseded_by`` set) are kept, and reachable by id and by
+    # ``versions``; counts, listings and the index hold the current version only.
 
-    def ids(self) -> list[int]:
-        return [row[0] for row in self.db.execute("SELECT id FROM clippings ORDER BY id")]
+    def count(self) -> int:
+        return self.db.execute(f"SELECT count(*) FROM clippings WHERE {_CURRENT}").fetchone()[0]
+
+    def ids(self, *, every_version: bool = False) -> list[int]:
+        where = "" if every_version else f"WHERE {_CURRENT}"
+        return [row[0] for row in self.db.execute(f"SELECT id FROM clippings {where} ORDER BY id")]
+
+    def current_for_url(self, url: str, *, other_than: int) -> int | None:
+        row = self.db.execute(
+            f"SELECT id FROM clippings WHERE url = ? AND id != ? AND {_CURRENT}", (url, other_than)
+        ).fetchone()
+        return row[0] if row else None
+
+    def versions(self, clipping_id: int) -> list[int]:
+        """Every version of a clipping's page (same URL), newest first; at least itself."""
+        rows = self.db.execute(
+            "SELECT id FROM clippings WHERE url != '' AND url = "
+            "(SELECT url FROM clippings WHERE id = ?) ORDER BY saved DESC, id DESC",
+            (clipping_id,),
+        ).fetchall()
+        return [row[0] for row in rows] or [clipping_id]
 
     def id_for_hash(self, sha256: str) -> int | None:
         row = self.db.execute("SELECT id FROM clippings WHERE sha256 = ?", (sha256,)).fetchone()
@@ -204,7 +229,8 @@ class Catalog:
         """Every clipping, oldest first, read in batches (memory stays bounded)."""
         last = 0
         while True:
-            rows = list(self._select("WHERE id > ? ORDER BY id LIMIT ?", (last, batch), body=body))
+            where = f"WHERE id > ? AND {_CURRENT} ORDER BY id LIMIT ?"
+            rows = list(self._select(where, (last, batch), body=body))
             if not rows:
                 return
             yield from rows
@@ -301,6 +327,35 @@ class Catalog:
         self.db.executemany(
             "INSERT OR IGNORE INTO tags (clipping_id, tag) VALUES (?, ?)",
             [(clipping_id, tag) for tag in tags],
+        )
+
+    def ids_current(self, ids: list[int]) -> set[int]:
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(
+            f"SELECT id FROM clippings WHERE id IN ({marks}) AND {_CURRENT}", ids
+        )
+        return {row[0] for row in rows}
+
+    def promote(self, clipping_id: int, older: list[int]) -> None:
+        """Make ``clipping_id`` the current version, ``older`` its older versions."""
+        self.db.execute("UPDATE clippings SET superseded_by = NULL WHERE id = ?", (clipping_id,))
+        self.db.executemany(
+            "UPDATE clippings SET superseded_by = ? WHERE id = ?",
+            [(clipping_id, other) for other in older],
+        )
+
+    def supersede(self, old_id: int, new_id: int) -> None:
+        """``old_id`` becomes an older version of ``new_id``, which takes its tags and note."""
+        self.db.execute("UPDATE clippings SET superseded_by = ? WHERE id = ?", (new_id, old_id))
+        self.db.execute(
+            "INSERT OR IGNORE INTO tags (clipping_id, tag) SELECT ?, tag FROM tags "
+            "WHERE clipping_id = ?",
+            (new_id, old_id),
+        )
+        self.db.execute(
+            "UPDATE clippings SET note = (SELECT note FROM clippings WHERE id = ?) "
+            "WHERE id = ? AND note = ''",
+            (old_id, new_id),
         )
 
     def set_failures(self, failures: Iterable[ImportFailure]) -> None:

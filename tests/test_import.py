@@ -23,7 +23,8 @@ from .conftest import PAGES, ROOT
 
 
 def many_pages(folder: Path, copies: int) -> Path:
-    """``copies`` distinct variants of each fixture page (a paragraph of their own)."""
+    """``copies`` distinct variants of each fixture page (a paragraph of their own): the same
+    URL saved again and again, so each page's copies are versions of one clipping."""
     folder.mkdir(parents=True, exist_ok=True)
     for copy in range(copies):
         for page in sorted(PAGES.glob("*.html")):
@@ -45,8 +46,10 @@ def test_worker_processes_give_the_same_archive_as_one_process(tmp_path: Path) -
         with Archive.open(tmp_path / f"archive-{jobs}") as archive:
             report = archive.import_paths([pages], jobs=jobs)
             assert len(report.imported) == 18 and not report.failed
-            results.append([(c.id, c.sha256, c.title) for c in archive.clippings()])
-            assert archive.search("wework").total == 3
+            every = archive.catalog.get_many(archive.catalog.ids(every_version=True))
+            results.append([(c.id, c.sha256, c.title) for c in every])
+            assert len(report.versions) == 10  # two more saves of the five pages with a URL
+            assert archive.search("europa").total == 1
     assert results[0] == results[1]
 
 
@@ -161,10 +164,14 @@ def test_an_import_killed_at_any_point_loses_nothing_and_resumes(
     assert summary["imported"] + summary["already_present"] == 72
     assert not summary["failed"]
     with Archive.open(folder) as archive:
-        clippings = list(archive.clippings())
+        clippings = archive.catalog.get_many(archive.catalog.ids(every_version=True))
         assert len(clippings) == 73  # the sample and 72 pages, none twice
         assert len({c.sha256 for c in clippings}) == 73
-        assert archive.index.doc_count() == 73
-        assert archive.search("wework").total == 12
+        # the 12 saves of each page with a URL are versions of one clipping (five pages); the
+        # page without a URL is 12 clippings; and the sample
+        assert len(archive) == 5 + 12 + 1
+        assert archive.index.doc_count() == len(archive)
+        [hit] = archive.search("europa").hits
+        assert len(archive.versions(hit.clipping.id)) == 12
         for clipping in clippings:
             assert archive.originals.path(clipping.sha256).is_file()

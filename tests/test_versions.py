@@ -1,0 +1,75 @@
+"""The same URL saved again: one clipping, the newest save shown, the older ones reachable."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from archive.api import Archive
+from archive.cli import cli
+
+URL = "https://news.example.org/2019/07/31/harbour"
+
+
+def save(folder: Path, name: str, date: str, words: str) -> Path:
+    """A SingleFile page of URL saved on ``date`` (JavaScript's date format)."""
+    page = (
+        f"<!--\n Page saved with SingleFile \n url: {URL} \n saved date: {date}\n-->"
+        "<html><head><title>Harbour cranes return</title></head><body><article>"
+        "<h1>Harbour cranes return</h1>"
+        + "".join(f"<p>{words} The cranes are back, sentence {n}.</p>" for n in range(5))
+        + "</article></body></html>"
+    )
+    path = folder / name
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def test_a_newer_save_becomes_current_and_the_older_stays_reachable(archive: Archive, tmp_path):
+    first = save(tmp_path, "a.html", "Wed Jul 31 2019 10:00:00 GMT+0000", "Morning edition.")
+    later = save(tmp_path, "b.html", "Thu Aug 01 2019 10:00:00 GMT+0000", "Evening update.")
+    [old_id] = archive.import_paths([first]).imported
+    archive.set_tags(old_id, ["ports"])
+    report = archive.import_paths([later])
+    [new_id] = report.imported
+    assert report.versions == [str(later.resolve())]
+    assert len(archive) == 2  # the sample and the harbour page, once
+    [hit] = archive.search("cranes").hits
+    assert hit.clipping.id == new_id and hit.clipping.tags == ["ports"]  # tags follow
+    assert [c.id for c in archive.versions(new_id)] == [new_id, old_id]
+    assert "Morning edition" in archive.get(old_id).text  # still readable
+    assert archive.search("morning").total == 0  # only the current version is searched
+
+
+def test_an_older_save_imported_later_stays_an_older_version(archive: Archive, tmp_path):
+    later = save(tmp_path, "b.html", "Thu Aug 01 2019 10:00:00 GMT+0000", "Evening update.")
+    first = save(tmp_path, "a.html", "Wed Jul 31 2019 10:00:00 GMT+0000", "Morning edition.")
+    [new_id] = archive.import_paths([later]).imported
+    [old_id] = archive.import_paths([first]).imported
+    assert [h.clipping.id for h in archive.search("cranes").hits] == [new_id]
+    assert [c.id for c in archive.versions(old_id)] == [new_id, old_id]
+
+
+def test_deleting_the_current_version_brings_back_the_previous(archive: Archive, tmp_path):
+    first = save(tmp_path, "a.html", "Wed Jul 31 2019 10:00:00 GMT+0000", "Morning edition.")
+    later = save(tmp_path, "b.html", "Thu Aug 01 2019 10:00:00 GMT+0000", "Evening update.")
+    [old_id] = archive.import_paths([first]).imported
+    [new_id] = archive.import_paths([later]).imported
+    archive.remove(new_id)
+    assert [h.clipping.id for h in archive.search("cranes").hits] == [old_id]
+    assert archive.check().ok
+
+
+def test_the_versions_command(tmp_path: Path):
+    folder = tmp_path / "archive"
+    first = save(tmp_path, "a.html", "Wed Jul 31 2019 10:00:00 GMT+0000", "Morning edition.")
+    later = save(tmp_path, "b.html", "Thu Aug 01 2019 10:00:00 GMT+0000", "Evening update.")
+    runner = CliRunner()
+    runner.invoke(cli, ["--archive", str(folder), "import", str(first), str(later)])
+    result = runner.invoke(cli, ["--archive", str(folder), "versions", "2", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(r["id"], r["current"]) for r in rows] == [(3, True), (2, False)]
+    assert rows[0]["saved"].startswith("2019-08-01")
