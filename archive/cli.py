@@ -179,6 +179,9 @@ def import_cmd(
     else:
         for failure in report.failed:
             click.echo(f"failed: {_safe(failure.source)}: {_safe(failure.reason)}", err=True)
+        for source, clipping_id, like in report.near_duplicates:
+            others = ", ".join(f"#{i}" for i in like)
+            click.echo(f"near-duplicate: {_safe(source)} (#{clipping_id}) reads like {others}")
         click.echo(
             f"imported {len(report.imported)}, already present {len(report.already_present)}, "
             f"duplicates {len(report.duplicates)}, skipped {len(report.skipped)}, "

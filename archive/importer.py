@@ -31,6 +31,7 @@ from pathlib import Path
 from .extract import extract
 from .index import Index
 from .models import Article, ClippingsError, ImportFailure, ImportReport
+from .neardup import NearDuplicates, signature
 from .sources import Candidate, candidates, read_page
 from .store import Catalog, Originals, sha256_of
 
@@ -66,6 +67,7 @@ class Prepared:
     page_url: str | None = None
     page_saved: str | None = None
     reason: str = ""
+    signature: bytes | None = None  # MinHash of the text (near-duplicates)
 
 
 def now_iso() -> str:
@@ -88,6 +90,7 @@ def import_paths(
     report = ImportReport()
     todo = list(candidates(paths))  # paths only: the pages themselves are read as they go
     jobs = 1 if len(todo) < 8 else max(1, jobs or default_jobs())
+    near = _Near(catalog)
     seen: dict[str, int] = {}  # hashes stored by this import → their ids
     pending: list[int] = []  # new clippings for the index
     retired: list[int] = []  # clippings that became older versions: out of the index
@@ -98,6 +101,8 @@ def import_paths(
         try:
             for done, (candidate, prepared) in enumerate(results, 1):
                 outcome, clipping_id = _record(prepared, catalog, report, seen, pending, retired)
+                if outcome == "imported" and prepared.signature:
+                    near.check(prepared, clipping_id, report)
                 if len(pending) >= BATCH:
                     _commit(catalog, feed, pending, retired)
                 if progress:
@@ -165,6 +170,25 @@ def _record(
     return "imported", clipping_id
 
 
+class _Near:
+    """Near-duplicate lookups, the archive's signatures loaded on the first new clipping."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.index: NearDuplicates | None = None
+
+    def check(self, prepared: Prepared, clipping_id: int, report: ImportReport) -> None:
+        assert prepared.signature is not None and prepared.article is not None
+        if self.index is None:
+            self.index = NearDuplicates(self.catalog.signatures())
+        versions = set(self.catalog.versions(clipping_id))  # a new save of a page is no news
+        like = [i for i in self.index.like(prepared.signature) if i not in versions]
+        if like:
+            report.near_duplicates.append((prepared.source, clipping_id, like))
+        self.index.add(clipping_id, prepared.signature)
+        self.catalog.set_signature(clipping_id, prepared.signature)
+
+
 def _commit(
     catalog: Catalog, feed: _IndexFeed, pending: list[int], retired: list[int], last: bool = False
 ) -> None:
@@ -221,6 +245,7 @@ def prepare(
         article,
         page_url=page.url,
         page_saved=_iso_utc(page.saved),
+        signature=signature(article.text),
     )
 
 

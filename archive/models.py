@@ -139,6 +139,8 @@ class ImportReport:
     duplicates: list[str] = field(default_factory=list)  # the same bytes twice in this import
     unknown: list[str] = field(default_factory=list)  # skipped files of a type not known
     versions: list[str] = field(default_factory=list)  # imported as a new version of a page
+    # new clippings whose text is nearly the same as others': (source, its id, their ids)
+    near_duplicates: list[tuple[str, int, list[int]]] = field(default_factory=list)
     failed: list[ImportFailure] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
 
@@ -154,6 +156,10 @@ class ImportReport:
             "duplicates": len(self.duplicates),
             "unknown": list(self.unknown),
             "versions": len(self.versions),
+            "near_duplicates": [
+                {"source": source, "id": clipping_id, "like": like}
+                for source, clipping_id, like in self.near_duplicates
+            ],
             "skipped": len(self.skipped),
             "failed": [asdict(f) for f in self.failed],
         }

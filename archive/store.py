@@ -54,6 +54,10 @@ CREATE TABLE IF NOT EXISTS tags (
     PRIMARY KEY (clipping_id, tag)
 );
 CREATE INDEX IF NOT EXISTS tags_by_tag ON tags(tag);
+CREATE TABLE IF NOT EXISTS signatures (  -- MinHash of the text, for near-duplicates
+    clipping_id INTEGER PRIMARY KEY REFERENCES clippings(id) ON DELETE CASCADE,
+    minhash     BLOB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS import_failures (  -- the last import's, for --retry-failed
     source TEXT PRIMARY KEY,
     reason TEXT NOT NULL
@@ -357,6 +361,20 @@ class Catalog:
             "WHERE id = ? AND note = ''",
             (old_id, new_id),
         )
+
+    def set_signature(self, clipping_id: int, minhash: bytes) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO signatures (clipping_id, minhash) VALUES (?, ?)",
+            (clipping_id, minhash),
+        )
+
+    def signatures(self) -> Iterator[tuple[int, bytes]]:
+        """The signatures of the current clippings."""
+        rows = self.db.execute(
+            "SELECT s.clipping_id, s.minhash FROM signatures s JOIN clippings c "
+            f"ON c.id = s.clipping_id WHERE c.{_CURRENT}"
+        )
+        yield from rows
 
     def set_failures(self, failures: Iterable[ImportFailure]) -> None:
         """Remember the last import's failures (replacing the ones before)."""

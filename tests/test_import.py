@@ -175,3 +175,31 @@ def test_an_import_killed_at_any_point_loses_nothing_and_resumes(
         assert len(archive.versions(hit.clipping.id)) == 12
         for clipping in clippings:
             assert archive.originals.path(clipping.sha256).is_file()
+
+
+def near_twin(path: Path, site: str, furniture: str) -> Path:
+    """The same article under another site's menus, ads and links."""
+    body = " ".join(
+        f"Sentence {n} of the report on the river ferry, which resumed its crossings this week."
+        for n in range(40)
+    )
+    path.write_text(
+        f"<html><head><title>River ferry resumes ({site})</title>"
+        f"<link rel='canonical' href='https://{site}/ferry'></head><body>"
+        f"<nav>{furniture}</nav><article><h1>River ferry resumes</h1><p>{body}</p></article>"
+        f"<aside>{furniture} {furniture}</aside></body></html>",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_near_duplicates_are_reported_and_both_kept(archive: Archive, tmp_path: Path) -> None:
+    first = near_twin(tmp_path / "a.html", "one.example", "Home News Sport Weather")
+    second = near_twin(tmp_path / "b.html", "two.example", "Subscribe now! Deals of the day")
+    [first_id] = archive.import_paths([first]).imported
+    report = archive.import_paths([second])
+    [second_id] = report.imported
+    assert report.near_duplicates == [(str(second.resolve()), second_id, [first_id])]
+    assert len(archive) == 3  # kept, only reported
+    unrelated = archive.import_paths([PAGES])
+    assert not unrelated.near_duplicates

@@ -1,0 +1,54 @@
+"""Near-duplicates: the same article saved twice with different ads or furniture around it.
+
+Each clipping's text gets a MinHash signature (datasketch) over its word 3-shingles, kept in
+the catalog; an import looks each new clipping up in an LSH index of the archive's signatures
+and reports the ones whose texts are at least ``THRESHOLD`` alike. Both are kept: a
+near-duplicate is reported, never dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+NUM_PERM = 128
+SCHEME = "affine32"  # datasketch's hashing scheme: stored signatures are only comparable within it
+THRESHOLD = 0.8  # estimated Jaccard similarity of the shingle sets
+MIN_WORDS = 30  # shorter texts are too small to compare this way
+
+_WORD = re.compile(r"\w+")
+
+
+def signature(text: str) -> bytes | None:
+    """The MinHash of ``text``'s word 3-shingles, as bytes; None for a text too short."""
+    words = _WORD.findall(text.lower())
+    if len(words) < MIN_WORDS:
+        return None
+    shingles = {" ".join(words[i : i + 3]).encode("utf-8") for i in range(len(words) - 2)}
+    minhash = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
+    minhash.update_batch(list(shingles))
+    return minhash.hashvalues.astype("<u8").tobytes()
+
+
+def _minhash(data: bytes) -> MinHash:
+    return MinHash(num_perm=NUM_PERM, hashvalues=np.frombuffer(data, dtype="<u8"), scheme=SCHEME)
+
+
+class NearDuplicates:
+    """An LSH index of signatures, to ask which clippings a new one is nearly the same as."""
+
+    def __init__(self, signatures: Iterable[tuple[int, bytes]]) -> None:
+        self._lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+        for clipping_id, data in signatures:
+            self.add(clipping_id, data)
+
+    def add(self, clipping_id: int, data: bytes) -> None:
+        if clipping_id not in self._lsh:
+            self._lsh.insert(clipping_id, _minhash(data))
+
+    def like(self, data: bytes) -> list[int]:
+        """The clippings whose texts are nearly the same as the one of ``data``."""
+        return sorted(self._lsh.query(_minhash(data)))
