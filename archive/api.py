@@ -28,6 +28,7 @@ from .models import (
     SearchResult,
 )
 from .sources import page_from_bytes
+from .sources.assets import unpack as unpack_assets
 from .store import Catalog, Originals, exclusive_lock
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -125,6 +126,9 @@ class Archive:
         folder = Path(tempfile.mkdtemp(prefix=f"clippings-{clipping_id}-"))
         copy = folder / name
         shutil.copyfile(self.originals.path(clipping.sha256), copy)
+        assets = self.catalog.page_info(clipping_id)["assets_sha256"]
+        if assets:  # its Page_files/ folder, where the page expects it
+            unpack_assets(self.originals.read(assets), folder / f"{Path(name).stem}_files")
         return copy
 
     @_serialized
@@ -229,6 +233,7 @@ class Archive:
         """Delete a clipping: its catalog row, its index entry and its original. If it was
         the current version of a page, the newest older version becomes current."""
         clipping = self.get(clipping_id)
+        info = self.catalog.page_info(clipping_id)
         others = [i for i in self.catalog.versions(clipping_id) if i != clipping_id]
         promoted = None
         with self.catalog.transaction():
@@ -243,6 +248,9 @@ class Archive:
                 writer.add(self.catalog.get(promoted))
         if self.catalog.id_for_hash(clipping.sha256) is None:
             self.originals.remove(clipping.sha256)
+        assets = info["assets_sha256"]
+        if assets and not self.catalog.uses_assets(assets):
+            self.originals.remove(assets)
         return clipping
 
     @_serialized

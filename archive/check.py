@@ -44,8 +44,11 @@ class CheckReport:
 
 def check_archive(archive: Archive, *, repair: bool = False) -> CheckReport:
     report = CheckReport()
-    rows = archive.catalog.db.execute("SELECT id, sha256 FROM clippings ORDER BY id").fetchall()
-    report.clippings = len(rows)
+    rows = archive.catalog.db.execute(
+        "SELECT id, sha256 FROM clippings UNION ALL "
+        "SELECT id, assets_sha256 FROM clippings WHERE assets_sha256 IS NOT NULL ORDER BY id"
+    ).fetchall()
+    report.clippings = archive.catalog.db.execute("SELECT count(*) FROM clippings").fetchone()[0]
     referenced = {sha for _, sha in rows}
     for clipping_id, sha in rows:
         path = archive.originals.path(sha)

@@ -33,6 +33,7 @@ from .index import Index
 from .models import Article, ClippingsError, ImportFailure, ImportReport
 from .neardup import NearDuplicates, signature
 from .sources import Candidate, candidates, read_page
+from .sources.assets import pack as pack_assets
 from .store import Catalog, Originals, sha256_of
 
 BATCH = 50  # catalog rows per transaction
@@ -68,6 +69,7 @@ class Prepared:
     page_saved: str | None = None
     reason: str = ""
     signature: bytes | None = None  # MinHash of the text (near-duplicates)
+    assets_sha256: str | None = None  # the stored zip of its Page_files/ folder
 
 
 def now_iso() -> str:
@@ -151,6 +153,7 @@ def _record(
         article=prepared.article,
         page_url=prepared.page_url,
         page_saved=prepared.page_saved,
+        assets_sha256=prepared.assets_sha256,
     )
     seen[prepared.sha256] = clipping_id
     report.imported.append(clipping_id)
@@ -231,7 +234,9 @@ def prepare(
         if (known or _known_in_worker)(sha):
             return Prepared("present", page.source, sha)
         article = extract(page)
-        Originals(Path(originals_root)).put(page.stored, sha)
+        originals = Originals(Path(originals_root))
+        assets = originals.put(pack_assets(Path(candidate.assets))) if candidate.assets else None
+        originals.put(page.stored, sha)
     except ClippingsError as error:
         return Prepared("failed", source, reason=str(error))
     except Exception as error:  # a bug or a parser's surprise: name it, go on with the batch
@@ -246,6 +251,7 @@ def prepare(
         page_url=page.url,
         page_saved=_iso_utc(page.saved),
         signature=signature(article.text),
+        assets_sha256=assets,
     )
 
 

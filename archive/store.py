@@ -161,6 +161,9 @@ class Catalog:
         if "superseded_by" not in columns:  # an archive from before versions
             # an older version of a page (same URL, saved earlier): the newer one's id
             self.db.execute("ALTER TABLE clippings ADD COLUMN superseded_by INTEGER")
+        if "assets_sha256" not in columns:
+            # a "Webpage, complete" save: the stored zip of its Page_files/ folder
+            self.db.execute("ALTER TABLE clippings ADD COLUMN assets_sha256 TEXT")
         self.db.execute(
             "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
             (str(SCHEMA_VERSION),),
@@ -280,7 +283,8 @@ class Catalog:
     def page_info(self, clipping_id: int) -> sqlite3.Row:
         """What re-extraction needs: hash, format, source and what the container said."""
         row = self.db.execute(
-            "SELECT id, sha256, format, source, page_url, page_saved FROM clippings WHERE id = ?",
+            "SELECT id, sha256, format, source, page_url, page_saved, assets_sha256 "
+            "FROM clippings WHERE id = ?",
             (clipping_id,),
         ).fetchone()
         if row is None:
@@ -298,15 +302,17 @@ class Catalog:
         article: Article,
         page_url: str | None = None,
         page_saved: str | None = None,
+        assets_sha256: str | None = None,
     ) -> int:
         values = _article_values(article)
         cursor = self.db.execute(
             "INSERT INTO clippings (sha256, source, saved, format, page_url, page_saved, "
+            + "assets_sha256, "
             + ", ".join(ARTICLE_COLUMNS)
-            + ") VALUES (?, ?, ?, ?, ?, ?, "
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, "
             + ", ".join("?" * len(ARTICLE_COLUMNS))
             + ")",
-            (sha256, source, saved, article.format, page_url, page_saved, *values),
+            (sha256, source, saved, article.format, page_url, page_saved, assets_sha256, *values),
         )
         return int(cursor.lastrowid)
 
@@ -332,6 +338,10 @@ class Catalog:
             "INSERT OR IGNORE INTO tags (clipping_id, tag) VALUES (?, ?)",
             [(clipping_id, tag) for tag in tags],
         )
+
+    def uses_assets(self, sha256: str) -> bool:
+        row = self.db.execute("SELECT 1 FROM clippings WHERE assets_sha256 = ?", (sha256,))
+        return row.fetchone() is not None
 
     def ids_current(self, ids: list[int]) -> set[int]:
         marks = ",".join("?" * len(ids))

@@ -100,3 +100,17 @@ def test_formats_are_known_by_content_too(archive: Archive, tmp_path: Path):
     shutil.copy(FORMATS / "glacier.mhtml", renamed)
     [clipping_id] = archive.import_paths([renamed]).imported
     assert archive.get(clipping_id).title == "Glacier retreat measured"
+
+
+def test_the_files_folder_is_kept_with_the_page_and_opens_beside_it(archive: Archive):
+    [clipping_id] = archive.import_paths([FORMATS / "complete"]).imported
+    copy = archive.viewable_original(clipping_id)
+    assert copy.name == "Tide tables explained.html"
+    files = copy.parent / "Tide tables explained_files"
+    original = FORMATS / "complete" / "Tide tables explained_files"
+    assert sorted(p.name for p in files.iterdir()) == sorted(p.name for p in original.iterdir())
+    assert (files / "chart.png").read_bytes() == (original / "chart.png").read_bytes()
+    report = archive.check()
+    assert report.ok and not report.notes  # the folder's zip is an original of the clipping
+    archive.remove(clipping_id)
+    assert archive.check().notes == []  # and goes with it

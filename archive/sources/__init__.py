@@ -42,6 +42,7 @@ class Candidate:
     format: str | None  # html | text | mhtml | warc | zip | missing | broken | unknown
     reason: str = ""  # why it is skipped (or broken)
     member: str = ""  # in a zip: the member's name; in a WARC: the record's offset
+    assets: str = ""  # a "Webpage, complete" save's Page_files/ folder, kept with the page
 
     @property
     def source(self) -> str:
@@ -127,7 +128,8 @@ def _walk(root: Path) -> Iterator[Candidate]:
     for folder, dirs, files in os.walk(root, onerror=None, followlinks=False):
         here = Path(folder)
         pages = {Path(name).stem for name in files if format_for(Path(name)) == "html"}
-        dirs[:] = sorted(d for d in dirs if not _is_assets_dir(d, pages) and not d.startswith("."))
+        assets = {_page_of(d): d for d in dirs if _is_assets_dir(d, pages)}
+        dirs[:] = sorted(d for d in dirs if d not in assets.values() and not d.startswith("."))
         for name in sorted(files):
             path = here / name
             fmt = format_for(path)
@@ -135,6 +137,8 @@ def _walk(root: Path) -> Iterator[Candidate]:
                 continue
             if fmt is None:
                 yield Candidate(path, None, _skip_reason(path))
+            elif fmt == "html" and path.stem in assets:
+                yield Candidate(path, fmt, assets=str(here / assets[path.stem]))
             else:
                 yield from _opened(Candidate(path, fmt))
 
@@ -148,9 +152,19 @@ def _in_assets_dir(name: str, pages: set[str]) -> bool:
     return any(_is_assets_dir(part, pages) for part in parts[:-1])
 
 
+_ASSETS_SUFFIXES = ("_files", "-Dateien", "_fichiers", "_archivos", "_file")
+
+
+def _page_of(assets_dir: str) -> str:
+    for suffix in _ASSETS_SUFFIXES:
+        if assets_dir.endswith(suffix):
+            return assets_dir[: -len(suffix)]
+    return assets_dir
+
+
 def _is_assets_dir(name: str, pages: set[str]) -> bool:
     """``Page_files`` (or ``Page-Dateien`` and other browsers' names) beside ``Page.html``."""
-    for suffix in ("_files", "-Dateien", "_fichiers", "_archivos", "_file"):
+    for suffix in _ASSETS_SUFFIXES:
         if name.endswith(suffix) and name[: -len(suffix)] in pages:
             return True
     return False

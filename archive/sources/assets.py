@@ -1,0 +1,49 @@
+"""A "Webpage, complete" save's ``Page_files/`` folder, packed into one zip to be stored beside
+the page (content-addressed like every original), and unpacked again for a browser.
+
+The zip is deterministic (sorted names, fixed times), so the same folder is stored once.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from pathlib import Path, PurePosixPath
+
+from ..models import ClippingsError
+
+MAX_ASSETS_BYTES = 256 * 2**20
+_FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def pack(folder: Path) -> bytes:
+    """The folder's files (symlinks not followed) as a zip; raises if it is too large."""
+    buffer = io.BytesIO()
+    total = 0
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for root, dirs, files in os.walk(folder, followlinks=False):
+            dirs.sort()
+            for name in sorted(files):
+                path = Path(root) / name
+                if path.is_symlink() or not path.is_file():
+                    continue
+                total += path.stat().st_size
+                if total > MAX_ASSETS_BYTES:
+                    raise ClippingsError(f"its files folder is over {MAX_ASSETS_BYTES // 2**20} MB")
+                info = zipfile.ZipInfo(path.relative_to(folder).as_posix(), _FIXED_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(info, path.read_bytes())
+    return buffer.getvalue()
+
+
+def unpack(data: bytes, into: Path) -> None:
+    """Write the packed files under ``into`` (names that would leave it are skipped)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            parts = PurePosixPath(info.filename).parts
+            if info.is_dir() or not parts or ".." in parts or info.filename.startswith("/"):
+                continue
+            target = into.joinpath(*parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(archive.read(info))
