@@ -179,6 +179,8 @@ def import_cmd(
     else:
         for failure in report.failed:
             click.echo(f"failed: {_safe(failure.source)}: {_safe(failure.reason)}", err=True)
+        for source in report.unknown:
+            click.echo(f"skipped, unknown type: {_safe(source)}", err=True)
         for source, clipping_id, like in report.near_duplicates:
             others = ", ".join(f"#{i}" for i in like)
             click.echo(f"near-duplicate: {_safe(source)} (#{clipping_id}) reads like {others}")
