@@ -97,7 +97,7 @@ def import_paths(
     pending: list[int] = []  # new clippings for the index
     retired: list[int] = []  # clippings that became older versions: out of the index
     with ExitStack() as stack:
-        feed = stack.enter_context(_IndexFeed(index))
+        feed = stack.enter_context(_IndexFeed(index, catalog))
         results = stack.enter_context(_Prepare(todo, jobs, originals, catalog))
         catalog.db.execute("BEGIN IMMEDIATE")
         try:
@@ -196,8 +196,7 @@ def _commit(
     catalog: Catalog, feed: _IndexFeed, pending: list[int], retired: list[int], last: bool = False
 ) -> None:
     catalog.db.execute("COMMIT")
-    gone = set(retired)  # an older version from this same batch never goes in at all
-    feed.add(catalog.get_many([i for i in pending if i not in gone]), retired)
+    feed.add(pending, retired)
     pending.clear()
     retired.clear()
     if not last:
@@ -345,35 +344,43 @@ class _Prepare:
 
 
 class _IndexFeed:
-    """Adds clippings to the index, committing every ``INDEX_EVERY`` or ``INDEX_SECONDS``."""
+    """Adds clippings to the index as their catalog rows commit (the indexing overlaps the
+    extraction), committing every ``INDEX_EVERY`` clippings or ``INDEX_SECONDS``.
 
-    def __init__(self, index: Index) -> None:
+    Whoosh deletes only committed documents: a clipping that becomes an older version while
+    still in the open writer is taken out right after that writer commits."""
+
+    def __init__(self, index: Index, catalog: Catalog) -> None:
         self.index = index
+        self.catalog = catalog
         self.stack: ExitStack | None = None
         self.writer: object | None = None
         self.count = 0
         self.started = 0.0
-        self.buffered: set[int] = set()  # ids added since the last commit
+        self.buffered: set[int] = set()  # added since the last commit
+        self.later: set[int] = set()  # to take out once they are committed
 
     def __enter__(self) -> _IndexFeed:
         return self
 
-    def add(self, clippings: list, retired: list[int] = ()) -> None:
-        if not clippings and not retired:
+    def add(self, ids: list[int], retired: list[int]) -> None:
+        gone = set(retired)
+        ids = [i for i in ids if i not in gone]  # an older version from this very batch
+        if not ids and not retired:
             return
-        if self.buffered.intersection(retired):
-            # Whoosh deletes only committed documents: commit the ones it must delete first
-            self._close()
         if self.writer is None:
             self.stack = ExitStack()
             self.writer = self.stack.enter_context(self.index.writer())
             self.count, self.started = 0, time.monotonic()
-        for clipping in clippings:
+        for clipping in self.catalog.get_many(ids):
             self.writer.add(clipping)
             self.buffered.add(clipping.id)
         for clipping_id in retired:
-            self.writer.delete(clipping_id)
-        self.count += len(clippings)
+            if clipping_id in self.buffered:
+                self.later.add(clipping_id)
+            else:
+                self.writer.delete(clipping_id)
+        self.count += len(ids)
         if self.count >= INDEX_EVERY or time.monotonic() - self.started > INDEX_SECONDS:
             self._close()
 
@@ -382,7 +389,12 @@ class _IndexFeed:
             stack, self.stack, self.writer = self.stack, None, None
             self.buffered = set()
             stack.__exit__(*(exc or (None, None, None)))
+        if self.later and not any(exc):
+            with self.index.writer() as writer:
+                for clipping_id in self.later:
+                    writer.delete(clipping_id)
+            self.later.clear()
 
     def __exit__(self, *exc: object) -> None:
-        # on an error the index writer is cancelled; what the catalog holds is synced later
+        # on an error the writer is cancelled: the archive brings the index in step on open
         self._close(*exc)

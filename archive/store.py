@@ -161,6 +161,7 @@ class Catalog:
         if "superseded_by" not in columns:  # an archive from before versions
             # an older version of a page (same URL, saved earlier): the newer one's id
             self.db.execute("ALTER TABLE clippings ADD COLUMN superseded_by INTEGER")
+        self.db.execute("CREATE INDEX IF NOT EXISTS clippings_by_url ON clippings(url)")
         if "assets_sha256" not in columns:
             # a "Webpage, complete" save: the stored zip of its Page_files/ folder
             self.db.execute("ALTER TABLE clippings ADD COLUMN assets_sha256 TEXT")
