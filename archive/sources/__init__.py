@@ -77,7 +77,7 @@ def candidates(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Candidate]:
     inside folders only pages are taken, and a browser's ``Page_files/`` folder is not walked.
     """
     for given in paths:
-        path = Path(given)
+        path = Path(given).expanduser().absolute()  # reports and --retry-failed work anywhere
         if path.is_dir():
             yield from _walk(path)
         else:

@@ -32,7 +32,7 @@ def html_records(path: Path) -> Iterator[tuple[int, bool]]:
                 yield records.get_record_offset(), _is_html(record)
         _check_complete(path)
     except (ArchiveLoadFailed, OSError, EOFError, ValueError) as error:
-        what = f"after {count} records" if count else "from the start"
+        what = f"after {count} record{'s' * (count != 1)}" if count else "from the start"
         raise ClippingsError(f"the WARC file is unreadable {what}: {_first_line(error)}") from None
 
 
