@@ -237,7 +237,7 @@ class Archive:
         others = [i for i in self.catalog.versions(clipping_id) if i != clipping_id]
         promoted = None
         with self.catalog.transaction():
-            current = clipping_id in self.catalog.ids_current(self.catalog.versions(clipping_id))
+            current = self.catalog.is_current(clipping_id)
             self.catalog.remove(clipping_id)
             if current and others:
                 promoted = others[0]

@@ -77,6 +77,11 @@ class BackgroundImport:
         elif event.outcome == "failed":
             self._report.failed.append(ImportFailure(source, event.reason))
 
+    @property
+    def so_far(self) -> ImportReport:
+        """The report of the files done until now (the whole one once ``report`` returns)."""
+        return self._report
+
     def report(self) -> ImportReport:
         """Waits for the child; raises ``ClippingsError`` (its one-line message) if it failed
         as a whole, rather than reporting failed files."""

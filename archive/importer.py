@@ -163,7 +163,7 @@ def _record(
         # the same page saved again: one clipping, the newest save current, the other kept
         # as an older version (reachable by its id and from ``versions``)
         report.versions.append(source)
-        if (prepared.page_saved or now_iso()) >= catalog.get(older).saved:
+        if (prepared.page_saved or now_iso()) >= catalog.saved_at(older):
             catalog.supersede(older, clipping_id)
             retired.append(older)
         else:

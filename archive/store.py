@@ -344,12 +344,15 @@ class Catalog:
         row = self.db.execute("SELECT 1 FROM clippings WHERE assets_sha256 = ?", (sha256,))
         return row.fetchone() is not None
 
-    def ids_current(self, ids: list[int]) -> set[int]:
-        marks = ",".join("?" * len(ids))
-        rows = self.db.execute(
-            f"SELECT id FROM clippings WHERE id IN ({marks}) AND {_CURRENT}", ids
+    def is_current(self, clipping_id: int) -> bool:
+        row = self.db.execute(
+            f"SELECT 1 FROM clippings WHERE id = ? AND {_CURRENT}", (clipping_id,)
         )
-        return {row[0] for row in rows}
+        return row.fetchone() is not None
+
+    def saved_at(self, clipping_id: int) -> str:
+        row = self.db.execute("SELECT saved FROM clippings WHERE id = ?", (clipping_id,))
+        return row.fetchone()[0]
 
     def promote(self, clipping_id: int, older: list[int]) -> None:
         """Make ``clipping_id`` the current version, ``older`` its older versions."""

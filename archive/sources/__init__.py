@@ -155,19 +155,17 @@ def _in_assets_dir(name: str, pages: set[str]) -> bool:
 _ASSETS_SUFFIXES = ("_files", "-Dateien", "_fichiers", "_archivos", "_file")
 
 
-def _page_of(assets_dir: str) -> str:
+def _page_of(assets_dir: str) -> str | None:
+    """``Page`` for ``Page_files`` (or ``Page-Dateien`` and other browsers' names)."""
     for suffix in _ASSETS_SUFFIXES:
         if assets_dir.endswith(suffix):
             return assets_dir[: -len(suffix)]
-    return assets_dir
+    return None
 
 
 def _is_assets_dir(name: str, pages: set[str]) -> bool:
-    """``Page_files`` (or ``Page-Dateien`` and other browsers' names) beside ``Page.html``."""
-    for suffix in _ASSETS_SUFFIXES:
-        if name.endswith(suffix) and name[: -len(suffix)] in pages:
-            return True
-    return False
+    """A page's files folder, beside that page."""
+    return _page_of(name) in pages
 
 
 def read_page(candidate: Candidate) -> RawPage:

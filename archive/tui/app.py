@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from textual import work
@@ -21,7 +22,7 @@ from textual.worker import get_current_worker
 from ..api import Archive
 from ..background import BackgroundImport
 from ..location import archive_dir
-from ..models import ClippingsError
+from ..models import ClippingsError, ImportReport
 from .bindings import actions
 from .keymap import load_keymap
 from .messages import ArchiveFailed, ArchiveOpened, ClippingChanged, ImportProgressed, ImportState
@@ -140,7 +141,6 @@ class ClippingsApp(App[None]):
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def _import(self, paths: list[Path], folder: Path) -> None:
         worker = get_current_worker()
-        counts = {"imported": 0, "present": 0, "duplicate": 0, "failed": 0, "skipped": 0}
         last_post = 0.0
         # a child process: its extraction and index merges never hold this process's GIL
         job = self._import_job = BackgroundImport(folder, paths)
@@ -149,39 +149,19 @@ class ClippingsApp(App[None]):
                 if worker.is_cancelled:
                     job.stop()
                     return
-                counts[event.outcome] = counts.get(event.outcome, 0) + 1
                 now = time.monotonic()
                 if now - last_post > 0.1 or event.done == event.total:
                     last_post = now
-                    state = ImportState(
-                        running=True,
-                        done=event.done,
-                        total=event.total,
-                        imported=counts["imported"],
-                        present=counts["present"] + counts["duplicate"],
-                        failed=counts["failed"],
-                        skipped=counts["skipped"],
-                        current=str(event.path),
-                    )
-                    self.post_message(ImportProgressed(state))
+                    state = _state(job.so_far, event.done, event.total, running=True)
+                    self.post_message(ImportProgressed(replace(state, current=str(event.path))))
             report = job.report()
         except Exception as error:
             self.post_message(ImportProgressed(ImportState(error=str(error))))
             return
         finally:
             self._import_job = None
-        done = sum(counts.values())
-        final = ImportState(
-            running=False,
-            done=done,
-            total=done,
-            imported=len(report.imported),
-            present=len(report.already_present) + len(report.duplicates),
-            failed=len(report.failed),
-            skipped=len(report.skipped),
-            report=report,
-        )
-        self.post_message(ImportProgressed(final))
+        done = _files(report)
+        self.post_message(ImportProgressed(_state(report, done, done, running=False)))
 
     def on_import_progressed(self, message: ImportProgressed) -> None:
         self.import_state = message.state
@@ -191,3 +171,22 @@ class ClippingsApp(App[None]):
             if state.failed:
                 summary += f", {state.failed:,} failed (Ctrl+O shows why)"
             self.notify(summary, severity="warning" if state.failed else "information")
+
+
+def _files(report: ImportReport) -> int:
+    return sum(
+        map(len, (report.imported, report.already_present, report.duplicates, report.skipped))
+    ) + len(report.failed)
+
+
+def _state(report: ImportReport, done: int, total: int, *, running: bool) -> ImportState:
+    return ImportState(
+        running=running,
+        done=done,
+        total=total,
+        imported=len(report.imported),
+        present=len(report.already_present) + len(report.duplicates),
+        failed=len(report.failed),
+        skipped=len(report.skipped),
+        report=None if running else report,
+    )
