@@ -19,8 +19,9 @@ from ..models import Article, ExtractionError, RawPage
 from .clean import clean_block, clean_line, strip_ansi
 from .encoding import decode
 from .language import detect_language, language_tag
-from .markdown import md_escape
 from .metadata import PageMeta, absolute_url, host_of, iso_date, read_meta
+from .split_body import other_parts
+from .walk import blocks_markdown, blocks_plain, text_blocks
 
 __all__ = ["extract_html", "html_to_article"]
 
@@ -109,6 +110,7 @@ def _body(tree: HtmlElement, url: str | None) -> tuple[Any, str, str]:
     or very short gets trafilatura's lenient mode with its own fallbacks, then the text of
     the page's ``<article>``/``<main>``/``<body>``.
     """
+    _unwrap_embedded_posts(tree)
     doc = _trafilatura(tree, url, precise=True, metadata=True)
     plain, markdown = _render(doc)
     if len(plain) < _SHORT_BODY:
@@ -120,7 +122,46 @@ def _body(tree: HtmlElement, url: str | None) -> tuple[Any, str, str]:
                 doc = retry
     if not plain.strip():
         plain, markdown = _fallback_text(tree)
+    else:
+        plain, markdown = _with_other_parts(tree, plain, markdown)
     return doc, plain, markdown
+
+
+def _with_other_parts(tree: HtmlElement, plain: str, markdown: str) -> tuple[str, str]:
+    """The body with the parts the page split off after it (split_body) put back."""
+    try:
+        after = other_parts(tree, plain)
+    except Exception:  # a bug there must not lose the body
+        return plain, markdown
+    if not after:
+        return plain, markdown
+    plain = f"{plain}\n{blocks_plain(after, chr(10))}"
+    markdown = f"{markdown}\n\n{blocks_markdown(after)}"
+    return clean_block(plain), clean_block(markdown)
+
+
+# posts quoted from social networks, as their embed codes mark them up
+_EMBEDDED_POSTS = (
+    "//blockquote[contains(@class, 'twitter-tweet') or contains(@class, 'instagram-media')"
+    " or contains(@class, 'tiktok-embed') or contains(@class, 'bluesky-embed')"
+    " or contains(@class, 'mastodon-embed') or contains(@class, 'threads-embed')]"
+)
+
+
+def _unwrap_embedded_posts(tree: HtmlElement) -> None:
+    """Takes the class off the wrappers of quoted social posts (``<div class="social-embed">``):
+    trafilatura reads such a class as share buttons and drops the quote, which is part of
+    the article. Only wrappers that hold nothing but the post are touched."""
+    for post in tree.xpath(_EMBEDDED_POSTS):
+        size = len(post.text_content())
+        for wrapper in post.iterancestors():
+            if (
+                wrapper.tag in ("article", "main", "body")
+                or len(wrapper.text_content()) > size + 40
+            ):
+                break
+            for name in ("class", "id"):
+                wrapper.attrib.pop(name, None)
 
 
 def _render(doc: Any) -> tuple[str, str]:
@@ -141,59 +182,6 @@ def _render(doc: Any) -> tuple[str, str]:
     return clean_block(plain), clean_block(markdown)
 
 
-_SKIP = frozenset(
-    {
-        "script",
-        "style",
-        "noscript",
-        "template",
-        "nav",
-        "header",
-        "footer",
-        "aside",
-        "form",
-        "button",
-        "select",
-        "svg",
-        "iframe",
-        "object",
-        "head",
-    }
-)
-_BLOCKS = frozenset(
-    {
-        "p",
-        "div",
-        "section",
-        "article",
-        "main",
-        "li",
-        "dd",
-        "dt",
-        "blockquote",
-        "pre",
-        "tr",
-        "td",
-        "th",
-        "table",
-        "ul",
-        "ol",
-        "dl",
-        "figure",
-        "figcaption",
-        "br",
-        "hr",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-    }
-)
-_HEADINGS = {"h1": "#", "h2": "##", "h3": "###", "h4": "####", "h5": "#####", "h6": "######"}
-
-
 def _fallback_text(tree: HtmlElement) -> tuple[str, str]:
     """The text of the page's main container, block by block, when trafilatura finds none."""
     candidates = tree.xpath("//article | //main | //*[@role='main']")
@@ -202,41 +190,8 @@ def _fallback_text(tree: HtmlElement) -> tuple[str, str]:
         container = tree.find(".//body")
     if container is None:
         container = tree
-    blocks: list[tuple[str, str]] = []  # (markdown prefix, text)
-    parts: list[str] = []
-    prefix = ""
-
-    def flush(next_prefix: str = "") -> None:
-        nonlocal prefix
-        text = " ".join("".join(parts).split())
-        if text:
-            blocks.append((prefix, text))
-        parts.clear()
-        prefix = next_prefix
-
-    def walk(element: HtmlElement) -> None:
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if tag in _SKIP or not tag:
-            return
-        block = tag in _BLOCKS
-        if block:
-            flush(_HEADINGS.get(tag, ""))
-        if element.text:
-            parts.append(element.text)
-        for child in element:
-            walk(child)
-            if child.tail:
-                parts.append(child.tail)
-        if block:
-            flush()
-
-    walk(container)
-    flush()
-    plain = "\n\n".join(text for _, text in blocks)
-    markdown = "\n\n".join(
-        f"{prefix} {md_escape(text)}" if prefix else md_escape(text) for prefix, text in blocks
-    )
-    return clean_block(plain), clean_block(markdown)
+    blocks = text_blocks(container)
+    return clean_block(blocks_plain(blocks)), clean_block(blocks_markdown(blocks))
 
 
 # ---------------------------------------------------------------------------- metadata

@@ -18,6 +18,7 @@ from .encoding import decode
 from .language import detect_language
 from .markdown import md_paragraph
 from .metadata import host_of, iso_date
+from .prose import Paragraph, find_article, paragraphs
 
 __all__ = ["extract_text", "is_furniture", "text_to_article"]
 
@@ -293,7 +294,11 @@ def text_to_article(text: str, url: str | None = None) -> Article:
     if not any(lines):
         raise ExtractionError("empty file")
     header, start = _read_header(lines)
-    paragraphs = _body(lines[start:], header.title)
+    article = find_article(lines, _is_noise, is_furniture)
+    if article and _is_dump(lines, start, article[0].start):
+        header, paragraphs = _from_dump(lines, article)
+    else:
+        paragraphs = _body(lines[start:], header.title)
     if not paragraphs:
         paragraphs = [header.dek or header.title]
         if header.dek:
@@ -316,6 +321,76 @@ def text_to_article(text: str, url: str | None = None) -> Article:
         ),
         format="text",
     )
+
+
+# a header above the article with more lines than this is not a header: the page is a dump
+_MAX_GAP_LINES = 3
+_TITLE_WORDS = (5, 25)
+_TITLE_LOOKBACK = 30
+
+
+def _is_dump(lines: list[str], header_end: int, article_start: int) -> bool:
+    """Whether the page is a whole web page dumped as text rather than a copy of an article:
+    its first line and header do not lead into the run of prose the article is."""
+    between = [line for line in lines[header_end:article_start] if line]
+    return len(between) > _MAX_GAP_LINES
+
+
+def _from_dump(lines: list[str], article: list[Paragraph]) -> tuple[_Header, list[str]]:
+    """The header (from the headline above the article, when there is one) and the body of
+    a page dumped as text."""
+    header = _Header()
+    title_at = _dump_title(lines, article[0].start)
+    if title_at is not None:
+        header, _ = _read_header(lines[title_at : article[0].start])
+    paragraphs: list[str] = []
+    items: list[str] = []
+    for para in article:
+        if para.bullet:
+            items.append(para.text)
+            continue
+        if items:
+            paragraphs.append("\n".join(items))
+            items = []
+        if not is_furniture(para.text):
+            paragraphs.append(para.text)
+    if items:
+        paragraphs.append("\n".join(items))
+    if title_at is None:
+        header.title, _ = _title(paragraphs[0])
+    cleaned = ("\n".join(clean_line(line) for line in p.split("\n")) for p in paragraphs)
+    return header, [p for p in cleaned if p.strip()]
+
+
+def _dump_title(lines: list[str], article_start: int) -> int | None:
+    """The index of the headline above the article in a dump: the nearest one-line paragraph
+    above it that reads like a headline (words enough, capitalised, no final stop, not a
+    byline, date, name or menu item)."""
+    above = paragraphs(lines[max(0, article_start - _TITLE_LOOKBACK) : article_start])
+    offset = max(0, article_start - _TITLE_LOOKBACK)
+    for para in reversed(above):
+        line = para.text
+        words = len(line.split())
+        if (
+            para.bullet
+            or para.end - para.start > 1
+            or not (_TITLE_WORDS[0] <= words <= _TITLE_WORDS[1])
+            or len(line) > _MAX_TITLE
+            or not (line[:1].isupper() or line[:1].isdigit())
+            or line[-1] in ".:;,"
+            or "|" in line
+            or sum(w.isdigit() for w in line.split()) * 4 > words
+            or _key(line).startswith(("share ", "tweet ", "image ", "photo ", "posted "))
+            or is_furniture(line)
+            or _is_noise(line)
+            or _URL.match(line)
+            or _byline(line)
+            or _date_line(line)
+            or _names(line)
+        ):
+            continue
+        return offset + para.start
+    return None
 
 
 def _title(line: str) -> tuple[str, bool]:

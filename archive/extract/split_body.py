@@ -1,0 +1,104 @@
+"""Recovers the rest of an article whose page splits the body into several containers (to
+put ads or newsletter boxes between them): trafilatura keeps the container with the most
+text and drops its siblings, which can be half the article.
+
+The container trafilatura read is found from its own output (the elements that hold its
+first and last paragraphs); its siblings are the elements near it of the same tag and class.
+Those after it that hold prose the output lacks are read block by block and put back in
+document order (those before it hold the standfirst or the key points, which the body leaves
+out). Teaser cards share a class too, so a sibling counts only when it holds a paragraph of
+real prose.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+from .walk import Block, text_blocks
+
+__all__ = ["other_parts"]
+
+_KEY_CHARS = 60  # a paragraph is recognised by the first characters of its words
+_MIN_PARAGRAPH = 80  # characters: paragraphs shorter than this are not used as anchors
+_PROSE_WORDS = 25  # a sibling counts when one of its blocks has this many words
+_LEVELS = 3  # how far above the paragraphs' container a repeated container may be
+_NEAR = 4  # ... and how far above it the siblings must meet it
+_WORD = re.compile(r"\w+")
+
+
+def _key(text: str) -> str:
+    return " ".join(_WORD.findall(text.casefold()))[:_KEY_CHARS]
+
+
+def other_parts(tree: HtmlElement, plain: str) -> list[Block]:
+    """The blocks after the extracted ``plain`` text that belong to the same article, from
+    the containers after the one it came from that repeat it; [] for most pages. (Those
+    before it hold the standfirst, key points or a summary, which the body leaves out.)"""
+    anchors = [p for p in plain.split("\n") if len(p) >= _MIN_PARAGRAPH]
+    if not anchors:
+        return []
+    wanted = {_key(anchors[0]), _key(anchors[-1])}
+    found = [
+        element
+        for element in tree.iter("p")
+        if len(element.text_content()) >= _MIN_PARAGRAPH // 2
+        and _key(element.text_content()) in wanted
+    ]
+    if not found:
+        return []
+    container = _common_ancestor(found[0], found[-1])
+    known = {_key(p) for p in plain.split("\n") if p.strip()}
+    for _ in range(_LEVELS):
+        if container is None:
+            break
+        siblings = _siblings(container)
+        if siblings:
+            return _read(siblings, container, known)
+        container = container.getparent()
+    return []
+
+
+def _common_ancestor(a: HtmlElement, b: HtmlElement) -> HtmlElement | None:
+    above_a = {a, *a.iterancestors()}  # lxml keeps one proxy per node while it is referenced
+    for element in [b, *b.iterancestors()]:
+        if element in above_a:
+            return element if element is not a else a.getparent()
+    return None
+
+
+def _siblings(container: HtmlElement) -> list[HtmlElement]:
+    """The elements of the same tag and class as ``container`` that meet it at most
+    ``_NEAR`` levels up, neither inside it nor around it."""
+    classes = (container.get("class") or "").strip()
+    if not classes or container.tag in ("body", "html"):
+        return []
+    top = container
+    for _ in range(_NEAR):
+        parent = top.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        top = parent
+    around = set(container.iterancestors())
+    inside = set(container.iter())
+    return [
+        element
+        for element in top.iter(container.tag)
+        if (element.get("class") or "").strip() == classes
+        and element not in around
+        and element not in inside
+    ]
+
+
+def _read(siblings: list[HtmlElement], container: HtmlElement, known: set[str]) -> list[Block]:
+    order = {e: i for i, e in enumerate(container.getroottree().iter())}
+    where = order.get(container, 0)
+    after: list[Block] = []
+    for sibling in siblings:
+        if order.get(sibling, 0) < where:
+            continue
+        blocks = [b for b in text_blocks(sibling) if _key(b[1]) not in known]
+        if any(len(text.split()) >= _PROSE_WORDS for _, text in blocks):
+            after.extend(blocks)
+    return after
