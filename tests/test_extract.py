@@ -275,6 +275,8 @@ FIXTURES: dict[str, dict[str, object]] = {
     },
     # Italian, OpenGraph and article:* meta (tags, section), site name with a tagline
     "20b2b64916b0": {
+        "description": "Il black Friday incombe su di noi: per chi non lo sapesse (o per chi è "
+        "sbarcato da Marte recentemente)",
         "title": "Black Friday per nostalgici: le occasioni da non perdere",
         "published": "2017-11-23T10:00:33+00:00",
         "site": "Remember 80/90",
@@ -290,6 +292,13 @@ FIXTURES: dict[str, dict[str, object]] = {
     },
     # no JSON-LD: <meta name=author>, article:section, og:url, lang="en-gb"
     "14cc2a0ca59c": {
+        "description": "A team led by researchers out of NASA's Goddard Space Flight Center in "
+        "Greenbelt, Maryland, has confirmed traces of water vapor above the surface of "
+        "Jupiter's icy moon Europa.",
+        "keywords": [
+            *("water", "nasa", "europa", "vapor", "surface", "moon", "icy", "team"),
+            *("scientists", "observations", "space", "scientist", "detected"),
+        ],
         "title": "NASA Just Confirmed There Are Water Plumes Above The Surface of Jupiter's Moon "
         "Europa",
         "author": "Victor Tangermann, Futurism",
@@ -306,6 +315,8 @@ FIXTURES: dict[str, dict[str, object]] = {
     },
     # JSON-LD NewsArticle (author, datePublished, publisher), canonical link
     "06e5123e4ef7": {
+        "description": "The New York State Attorney General is investigating WeWork, adding to a "
+        "mounting series of problems faced by the workspace provider.",
         "title": "New York State Attorney General investigating WeWork and former CEO",
         "author": "Reuters",
         "published": "2019-11-19T07:03:25+00:00",
@@ -351,9 +362,11 @@ def test_html_fixture_title_and_body(prefix: str, fixture_articles: dict[str, Ar
 @pytest.mark.parametrize("prefix", list(FIXTURES))
 def test_html_fixture_metadata(prefix: str, fixture_articles: dict[str, Article]) -> None:
     article, expected = fixture_articles[prefix], FIXTURES[prefix]
-    for name in ("author", "published", "site", "section", "url", "language", "keywords"):
+    names = ("author", "published", "site", "section", "url", "language", "description")
+    for name in (*names, "keywords"):
         if name in expected:
             assert getattr(article, name) == expected[name], name
+    assert "\ufffd" not in article.description  # a page's own description cut mid-character
 
 
 @pytest.mark.parametrize("prefix", list(FIXTURES))

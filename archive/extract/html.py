@@ -9,6 +9,7 @@ page itself and trafilatura's findings.
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import lxml.html
@@ -371,14 +372,31 @@ _DATE_NAMES = (
 
 
 def _pick_published(meta: PageMeta, doc: Any) -> str | None:
+    """The declared publication date, in order of trust, cross-checked with the date htmldate
+    finds in the page (trafilatura runs it): a declared date in the future, or from before
+    the web unless htmldate agrees, is a placeholder and not taken. With none declared,
+    htmldate's own."""
+    found = iso_date(getattr(doc, "date", None) or "")
     candidates = [meta.ld_published]
     candidates += [meta.og.get(name) or meta.names.get(name) or "" for name in _DATE_NAMES]
-    candidates += [meta.time_published, getattr(doc, "date", None) or ""]
+    candidates.append(meta.time_published)
     for value in candidates:
         iso = iso_date(value)
-        if iso:
+        if iso and _believable(iso, found):
             return iso
-    return None
+    return found if found and _believable(found, None) else None
+
+
+_FIRST_WEB_YEAR = 1991
+
+
+def _believable(iso: str, found: str | None) -> bool:
+    day = date.fromisoformat(iso[:10])
+    if day > datetime.now(UTC).date() + timedelta(days=1):
+        return False
+    if day.year < _FIRST_WEB_YEAR:
+        return bool(found) and found[:4] == iso[:4]
+    return True
 
 
 def _pick_keywords(meta: PageMeta, doc: Any) -> list[str]:
@@ -434,6 +452,12 @@ def _drop_title_repeat(markdown: str, plain: str, title: str) -> tuple[str, str]
     return markdown, plain
 
 
+def _description(*values: str | None) -> str:
+    """The first description given, without the replacement characters of one cut short in
+    the middle of a character (a page's own meta tag, truncated by bytes)."""
+    return _first(*values).replace("\ufffd", "").strip()
+
+
 def _site_name(value: str | None) -> str:
     """A declared site name without a tagline (``"LinkNaija | Nigeria's news platform"``)."""
     value = clean_line(value)
@@ -476,7 +500,7 @@ def _article(
         section=section,
         url=page_url or clean_line(getattr(doc, "url", None)),
         language=language,
-        description=_first(
+        description=_description(
             meta.ld_description,
             meta.og.get("og:description"),
             meta.names.get("description"),

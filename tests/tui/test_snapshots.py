@@ -76,7 +76,7 @@ def test_help(snap_compare, steady):
 def test_import_dialog(snap_compare, steady):
     async def run_before(pilot):
         await settle(pilot)
-        await pilot.app.push_screen(ImportScreen(Path("tests/fixtures")))
+        await pilot.app.push_screen(ImportScreen(Path("tests/fixtures/pages")))
         await pilot.pause(0.3)
 
     assert snap_compare(steady, terminal_size=SIZE, run_before=run_before)
