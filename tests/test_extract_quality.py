@@ -94,6 +94,8 @@ def test_a_body_split_around_ads_is_read_whole() -> None:
         assert later in article.text
         assert later in article.markdown
     assert article.text.index("In fact, we can use") > article.text.index("The latest wave")
+    assert article.text.endswith("you\u2019re still on your own.")  # not its list of links
+    assert "More Great WIRED Stories" not in article.markdown
     assert article.author == "Molly Wood"
     assert article.site == "Wired"
     assert article.published == "2019-11-14T14:00:00+00:00"

@@ -25,6 +25,9 @@ _MIN_PARAGRAPH = 80  # characters: paragraphs shorter than this are not used as 
 _PROSE_WORDS = 25  # a sibling counts when one of its blocks has this many words
 _LEVELS = 3  # how far above the paragraphs' container a repeated container may be
 _NEAR = 4  # ... and how far above it the siblings must meet it
+_LINKED = 0.35  # a list item with this share of its text in links is a link, not prose
+_LINK_LIST = 3
+_HEADING_WORDS = 8
 _WORD = re.compile(r"\w+")
 
 
@@ -98,7 +101,35 @@ def _read(siblings: list[HtmlElement], container: HtmlElement, known: set[str]) 
     for sibling in siblings:
         if order.get(sibling, 0) < where:
             continue
-        blocks = [b for b in text_blocks(sibling) if _key(b[1]) not in known]
+        skip = known | _link_items(sibling)
+        every = text_blocks(sibling)
+        blocks = [b for b in every if _key(b[1]) not in skip]
+        if blocks and every and blocks[-1] is not every[-1]:
+            while blocks and _is_heading(blocks[-1]):
+                blocks.pop()  # the heading of the links left out: "More Great Stories"
         if any(len(text.split()) >= _PROSE_WORDS for _, text in blocks):
             after.extend(blocks)
     return after
+
+
+def _is_heading(block: Block) -> bool:
+    prefix, text = block
+    short = len(text.split()) <= _HEADING_WORDS and text[-1:] not in ".!?"
+    return prefix.startswith("#") or short
+
+
+def _link_items(element: HtmlElement) -> set[str]:
+    """The keys of the list items in ``element`` that are links rather than prose: mostly
+    link text, or in a list of three or more whose every item links somewhere ("More
+    stories")."""
+    keys = set()
+    for item in element.iter("li"):
+        text = item.text_content().strip()
+        linked = sum(len(a.text_content()) for a in item.iter("a"))
+        if text and linked >= _LINKED * len(text):
+            keys.add(_key(text))
+    for listing in element.iter("ul", "ol"):
+        items = [child for child in listing if child.tag == "li"]
+        if len(items) >= _LINK_LIST and all(item.find(".//a") is not None for item in items):
+            keys.update(_key(item.text_content()) for item in items)
+    return keys
