@@ -263,6 +263,7 @@ FIXTURES: dict[str, dict[str, object]] = {
         "author": "Moritz Bachmann",
         "published": "2018-09-25",
         "site": "Comwrap",
+        "language": "de",
         "url": "https://blog.comwrap.com/die-elektronische-patientenakte-der-lange-marsch-ins-"
         "digitale-gesundheitswesen",
         "sentences": [

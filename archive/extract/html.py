@@ -29,6 +29,8 @@ __all__ = ["extract_html", "html_to_article"]
 # a body shorter than this (characters of plain text) is worth a second, more lenient try
 _SHORT_BODY = 250
 _MAX_AUTHOR = 200
+# a body this long (characters) names its language more surely than a template's declaration
+_LONG_BODY = 600
 _MAX_KEYWORDS = 40
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
@@ -484,14 +486,16 @@ def _article(
         section = ""
     title = _pick_title(meta, doc, site, section, plain)
     markdown, plain = _drop_title_repeat(markdown, plain, title)
-    language = (
+    declared = (
         language_tag(meta.lang)
         or language_tag(meta.ld_language)
         or language_tag(meta.names.get("content-language"))
         or language_tag(meta.names.get("language"))
         or language_tag(meta.og.get("og:locale"))
-        or detect_language(plain)
     )
+    # a theme's lang="en" over a German article: a long body's own language wins
+    detected = detect_language(plain) if not declared or len(plain) >= _LONG_BODY else ""
+    language = detected or declared
     return Article(
         title=title,
         author=_pick_author(meta, doc),
