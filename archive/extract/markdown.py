@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["md_escape", "md_paragraph"]
+__all__ = ["BULLET", "NUMBERED", "md_escape", "md_paragraph"]
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 _MD_BLOCK_START = re.compile(r"^(\s*)([#>+=-]|\d+(?=[.)]))")
-_BULLET = re.compile(r"^[-*\u2022\u00b7\u25aa\u25cf\u2013]\s+")
-_NUMBERED = re.compile(r"^(\d{1,3})[.)]\s+")
+# the marks a list item starts with in text: typed ones, and those browsers and w3m print
+BULLET = re.compile(r"^[-*+\u2022\u25e6\u25aa\u25b8\u25ba\u25a1\u25a0\u25cf\u25cb\u00b7\u2013]\s+")
+NUMBERED = re.compile(r"^(\d{1,3})[.)]\s+")
 
 
 def md_escape(text: str) -> str:
@@ -21,10 +22,10 @@ def md_escape(text: str) -> str:
 def md_paragraph(text: str) -> str:
     """One paragraph of plain text as Markdown; a line that starts with a bullet or a number
     stays a list item."""
-    bullet = _BULLET.match(text)
+    bullet = BULLET.match(text)
     if bullet:
         return "- " + md_escape(text[bullet.end() :])
-    numbered = _NUMBERED.match(text)
+    numbered = NUMBERED.match(text)
     if numbered:
         return f"{numbered.group(1)}. " + md_escape(text[numbered.end() :])
     return md_escape(text)

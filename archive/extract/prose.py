@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .language import detect_language
+from .markdown import BULLET, NUMBERED
 
 __all__ = ["Paragraph", "find_article", "paragraphs"]
 
@@ -37,10 +38,6 @@ _TEASER_WORDS = 50
 # words of prose the article must have before a comments heading ends it
 _COMMENTS_AFTER = 50
 
-_BULLET = re.compile(
-    r"^(?:[\u2022\u25e6\u25aa\u25b8\u25ba\u25a1\u25a0\u25cf\u25cb\u00b7*+\-\u2013\u2014]"
-    r"|\d{1,3}[.)])\s+"
-)
 _IMAGE = re.compile(r"^(?:\[[^\]]*\])+$")  # w3m's [image alt] placeholders
 _WORD = re.compile(r"\w+")
 _SITE_WORDS = r"\b(?:websites?|site|browser|consent|privacy|experience)\b"
@@ -105,7 +102,7 @@ def paragraphs(lines: list[str]) -> list[Paragraph]:
         if not line:
             current, open_ = None, False
             continue
-        bullet = bool(_BULLET.match(line))
+        bullet = bool(BULLET.match(line) or NUMBERED.match(line))
         if current is not None and open_ and not bullet:
             current.end = i + 1
             current.text += " " + line

@@ -45,9 +45,8 @@ def other_parts(tree: HtmlElement, plain: str) -> list[Block]:
     wanted = {_key(anchors[0]), _key(anchors[-1])}
     found = [
         element
-        for element in tree.iter("p")
-        if len(element.text_content()) >= _MIN_PARAGRAPH // 2
-        and _key(element.text_content()) in wanted
+        for element, text in ((p, p.text_content()) for p in tree.iter("p"))
+        if len(text) >= _MIN_PARAGRAPH // 2 and _key(text) in wanted
     ]
     if not found:
         return []
