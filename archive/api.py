@@ -16,8 +16,11 @@ from typing import Any, TypeVar
 
 from .check import CheckReport, check_archive
 from .extract import extract
-from .importer import ProgressCallback, import_paths
+from .extract.clean import clean_line
+from .importer import ProgressCallback, import_paths, now_iso
 from .index import Index, IndexBusy
+from .index.query import parse as parse_query
+from .index.snippets import lead
 from .location import archive_dir, bundled_dir
 from .models import (
     Clipping,
@@ -25,6 +28,7 @@ from .models import (
     Hit,
     ImportFailure,
     ImportReport,
+    SavedSearch,
     SearchResult,
 )
 from .sources import page_from_bytes
@@ -84,7 +88,9 @@ class Archive:
                 archive.sync_index(timeout=0)
         return archive
 
+    @_serialized
     def close(self) -> None:
+        """Close the index and the catalog, once any call in flight (a worker's) is done."""
         self.index.close()
         self.catalog.close()
 
@@ -146,7 +152,7 @@ class Archive:
 
         ``as_you_type``: the last word may be unfinished, so it also matches as a prefix.
         """
-        total, found = self.index.search(
+        found = self.index.search(
             query,
             limit=limit,
             offset=offset,
@@ -154,9 +160,25 @@ class Archive:
             texts=self._bodies,
             as_you_type=as_you_type,
         )
-        by_id = {c.id: c for c in self.catalog.get_many([h.id for h in found], body=False)}
-        hits = [Hit(by_id[h.id], h.score, h.snippet, h.highlights) for h in found if h.id in by_id]
-        return SearchResult(query=query, total=total, hits=hits, offset=offset)
+        ids = [h.id for h in found.hits]
+        by_id = {c.id: c for c in self.catalog.get_many(ids, body=False)}
+        hits = [
+            Hit(by_id[h.id], h.score, h.snippet, h.highlights) for h in found.hits if h.id in by_id
+        ]
+        return SearchResult(query, found.total, hits, offset, partial=found.partial)
+
+    @_serialized
+    def similar(self, clipping_id: int, *, limit: int = 10) -> list[Hit]:
+        """The clippings most like clipping ``clipping_id`` (more like this), closest first;
+        each hit's snippet is the start of its article."""
+        clipping = self.catalog.get(clipping_id)
+        found = self.index.similar(clipping, limit=limit)
+        by_id = {c.id: c for c in self.catalog.get_many([h.id for h in found], body=True)}
+        return [
+            Hit(by_id[h.id], h.score, lead(by_id[h.id].description or by_id[h.id].text))
+            for h in found
+            if h.id in by_id
+        ]
 
     @_serialized
     def facets(self, query: str = "", *, top: int = 12, as_you_type: bool = False) -> Facets:
@@ -169,11 +191,14 @@ class Archive:
         return self.index.suggest(query)
 
     @_serialized
-    def words_matching(self, query: str, text: str, *, as_you_type: bool = False) -> set[str]:
-        """The words of ``text`` that ``query`` matches (lower-cased), to highlight them."""
+    def words_matching(
+        self, query: str, text: str, *, language: str = "", as_you_type: bool = False
+    ) -> set[str]:
+        """The words of ``text`` (in ``language``) that ``query`` matches (lower-cased), to
+        highlight them."""
         if not query.strip():
             return set()
-        return self.index.words_matching(query, text, as_you_type=as_you_type)
+        return self.index.words_matching(query, text, language=language, as_you_type=as_you_type)
 
     def _bodies(self, ids: list[int]) -> dict[int, str]:
         marks = ",".join("?" * len(ids))
@@ -217,6 +242,18 @@ class Archive:
         return self.catalog.failures()
 
     @_serialized
+    def set_note(self, clipping_id: int, note: str) -> Clipping:
+        """Replace a clipping's note (kept in the catalog; the index follows: ``has:notes``,
+        and the note's words are searched)."""
+        self.get(clipping_id)  # NotFound before anything is written
+        with self.catalog.transaction():
+            self.catalog.set_note(clipping_id, note.strip())
+        clipping = self.get(clipping_id)
+        with self.index.writer() as writer:
+            writer.add(clipping)
+        return clipping
+
+    @_serialized
     def set_tags(self, clipping_id: int, tags: Iterable[str]) -> Clipping:
         """Replace a clipping's tags (kept in the catalog; the index follows)."""
         clean = sorted({" ".join(t.split()).lower() for t in tags if t.strip()})
@@ -227,6 +264,66 @@ class Archive:
         with self.index.writer() as writer:
             writer.add(clipping)
         return clipping
+
+    # -- saved searches: queries kept under a name, in the catalog ---------------------------
+
+    @_serialized
+    def saved_searches(self) -> list[SavedSearch]:
+        """Every saved search, by name."""
+        return self.catalog.saved_searches()
+
+    @_serialized
+    def saved_search(self, name: str) -> SavedSearch:
+        """The saved search called ``name`` (any case); raises ``UnknownSavedSearch``."""
+        return self.catalog.saved_search(clean_line(name))
+
+    @_serialized
+    def add_saved_search(self, name: str, query: str, *, replace: bool = False) -> SavedSearch:
+        """Keep ``query`` under ``name``. A query that can't be read raises ``QueryError``
+        and is not saved; a name already taken raises ``SavedSearchExists`` unless
+        ``replace``."""
+        name, query = clean_line(name), clean_line(query)
+        if not name:
+            raise ClippingsError("a saved search needs a name")
+        if len(name) > SavedSearch.NAME_MAX:
+            raise ClippingsError(
+                f"a saved search's name is at most {SavedSearch.NAME_MAX} characters"
+            )
+        if not query:
+            raise ClippingsError("a saved search needs a query")
+        parse_query(query)
+        saved = SavedSearch(name, query, now_iso())
+        with self.catalog.transaction():
+            self.catalog.save_search(saved, replace=replace)
+        return saved
+
+    @_serialized
+    def remove_saved_search(self, name: str) -> SavedSearch:
+        """Forget a saved search (its clippings stay); raises ``UnknownSavedSearch``."""
+        with self.catalog.transaction():
+            return self.catalog.remove_saved_search(clean_line(name))
+
+    def count_matches(self, query: str) -> int:
+        """How many clippings ``query`` matches now; raises ``QueryError``. (Hits that have
+        only some of its words, when none has them all, are no matches.)"""
+        result = self.search(query, limit=1)
+        return 0 if getattr(result, "partial", False) else result.total
+
+    def saved_search_counts(
+        self, *, stop: Callable[[], bool] | None = None
+    ) -> list[tuple[SavedSearch, int | None]]:
+        """Every saved search with how many clippings it matches now (None: its query can't
+        be read any more). One search at a time: other calls run in between. ``stop`` is
+        asked before each: when it says True, the counting ends there."""
+        counts: list[tuple[SavedSearch, int | None]] = []
+        for saved in self.saved_searches():
+            if stop is not None and stop():
+                break
+            try:
+                counts.append((saved, self.count_matches(saved.query)))
+            except ClippingsError:
+                counts.append((saved, None))
+        return counts
 
     @_serialized
     def remove(self, clipping_id: int) -> Clipping:

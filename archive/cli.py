@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from .api import Archive
+    from .models import SavedSearch
 
 SORT_CHOICE = click.Choice(["relevance", "newest", "oldest"])
 
@@ -213,6 +214,133 @@ def versions_cmd(clipping_id: int, as_json: bool) -> None:
             click.echo(f"#{clipping.id}\t{clipping.saved[:19]}\t{mark}\t{_safe(clipping.title)}")
 
 
+@cli.group("saved")
+@archive_option
+def saved_group() -> None:
+    """Saved searches: queries kept under a name, with how many clippings each matches now.
+
+    They live in the archive's catalog (a reindex keeps them); the terminal UI lists them in
+    its side panel (Ctrl+F) and Ctrl+B saves the query in the box.
+
+    \b
+    Examples:
+      clippings saved add korea 'korea OR "north korea"'
+      clippings saved list --json
+      clippings saved run korea --sort newest
+      clippings saved rm korea
+    """
+
+
+def _saved_dict(saved: SavedSearch, count: int | None) -> dict[str, Any]:
+    return {**saved.to_dict(), "count": count}
+
+
+@saved_group.command("add", context_settings={"ignore_unknown_options": True})
+@click.argument("name")
+@click.argument("query", nargs=-1, required=True)
+@click.option("--replace", is_flag=True, help="Replace a saved search of the same name.")
+@archive_option
+@json_option
+def saved_add_cmd(name: str, query: tuple[str, ...], replace: bool, as_json: bool) -> None:
+    """Save QUERY (the language of `clippings search`) under NAME. A query that can't be
+    read is not saved; a name already taken needs --replace.
+
+    \b
+    Examples:
+      clippings saved add korea 'korea OR "north korea"'
+      clippings saved add reading tag:to-read -tag:done
+      clippings saved add korea 'korea date:2019..' --replace
+    """
+    from .models import SavedSearchExists
+
+    with open_archive() as archive:
+        try:
+            saved = archive.add_saved_search(name, " ".join(query), replace=replace)
+        except SavedSearchExists as error:
+            raise SavedSearchExists(f"{error} (--replace replaces it)") from None
+        count = archive.count_matches(saved.query)
+    if as_json:
+        _print_json(_saved_dict(saved, count))
+    else:
+        noun = "clipping matches" if count == 1 else "clippings match"
+        click.echo(f"saved {_safe(saved.name)!r}: {_safe(saved.query)} ({count:,} {noun} now)")
+
+
+@saved_group.command("list")
+@archive_option
+@json_option
+def saved_list_cmd(as_json: bool) -> None:
+    """List the saved searches by name, each with how many clippings it matches now and its
+    query ("?" when the query can't be read any more).
+
+    \b
+    Examples:
+      clippings saved list
+      clippings saved list --json     # one object per line: name, query, created, count
+    """
+    from rich.table import Table
+    from rich.text import Text
+
+    with open_archive() as archive:
+        counts = archive.saved_search_counts()
+    if as_json:
+        for saved, count in counts:
+            _print_json(_saved_dict(saved, count))
+        return
+    if not counts:
+        click.echo("no saved searches yet: clippings saved add NAME QUERY keeps one", err=True)
+        return
+    table = Table(box=None, pad_edge=False)
+    table.add_column("name", no_wrap=True, overflow="ellipsis", max_width=30)
+    table.add_column("count", justify="right", no_wrap=True)
+    table.add_column("query", overflow="fold")
+    for saved, count in counts:
+        shown = Text("?", style="red") if count is None else Text(f"{count:,}", style="cyan")
+        table.add_row(Text(_safe(saved.name), style="bold"), shown, Text(_safe(saved.query)))
+    _console().print(table)
+
+
+@saved_group.command("run")
+@click.argument("name")
+@click.option("--limit", "-n", default=20, show_default=True, help="How many hits to show.")
+@click.option("--sort", type=SORT_CHOICE, default="relevance", show_default=True)
+@archive_option
+@json_option
+@click.pass_context
+def saved_run_cmd(ctx: click.Context, name: str, limit: int, sort: str, as_json: bool) -> None:
+    """Run a saved search: its hits, as `clippings search` prints them.
+
+    \b
+    Examples:
+      clippings saved run korea
+      clippings saved run korea --sort newest --limit 5 --json
+    """
+    with open_archive() as archive:
+        saved = archive.saved_search(name)
+    ctx.invoke(search_cmd, query=(saved.query,), limit=limit, sort=sort, as_json=as_json)
+
+
+@saved_group.command("rm")
+@click.argument("names", nargs=-1, required=True)
+@archive_option
+@json_option
+def saved_rm_cmd(names: tuple[str, ...], as_json: bool) -> None:
+    """Forget saved searches (the clippings they found stay).
+
+    \b
+    Examples:
+      clippings saved rm korea
+      clippings saved rm korea reading
+    """
+    with open_archive() as archive:
+        for name in names:
+            removed = archive.remove_saved_search(name)
+            if as_json:
+                _print_json(removed.to_dict())
+            else:
+                click.echo(f"forgot {_safe(removed.name)!r}: {_safe(removed.query)}")
+
+
 @cli.command("check")
 @click.option("--repair", is_flag=True, help="Fix what can be fixed (the index, leftovers).")
 @archive_option
@@ -305,19 +433,36 @@ def _progress(enabled: bool) -> Iterator[Callable[..., None] | None]:
 @click.argument("query", nargs=-1, required=True)
 @click.option("--limit", "-n", default=20, show_default=True, help="How many hits to show.")
 @click.option("--sort", type=SORT_CHOICE, default="relevance", show_default=True)
+@click.option(
+    "--facets", is_flag=True, help="Print the counts by site, year, tag and language instead."
+)
 @archive_option
 @json_option
-def search_cmd(query: tuple[str, ...], limit: int, sort: str, as_json: bool) -> None:
+def search_cmd(query: tuple[str, ...], limit: int, sort: str, facets: bool, as_json: bool) -> None:
     """Search the archive, best hits first, each with a highlighted snippet.
+
+    The query language: `clippings help query`. With --json, one JSON object per hit (the
+    snippet and the offsets of its highlighted words included).
 
     \b
     Examples:
       clippings search '"maximum pressure" author:nazarko'
       clippings search 'title:(korea OR japan) -trump' --sort newest
       clippings search 'sanction*' site:reuters date:2019-01..2019-06
+      clippings search election saved:30d --facets
     """
+    text = " ".join(query)
     with open_archive() as archive:
-        result = archive.search(" ".join(query), limit=limit, sort=sort)
+        if facets:
+            _print_facets(archive.search(text, limit=0).total, archive.facets(text), as_json)
+            return
+        result = archive.search(text, limit=limit, sort=sort)
+        few = result.total < FEW_HITS or result.partial
+        suggestion = archive.suggest(text) if few else None
+    if suggestion:
+        click.echo(f"did you mean: {_safe(suggestion)}", err=True)
+    if result.partial:
+        click.echo("no clipping has every word: these have some of them", err=True)
     if as_json:
         for hit in result.hits:
             _print_json(hit.to_dict())
@@ -334,6 +479,120 @@ def search_cmd(query: tuple[str, ...], limit: int, sort: str, as_json: bool) -> 
     shown = len(result.hits)
     more = f" (showing {shown}; --limit for more)" if result.total > shown else ""
     click.echo(f"{result.total} hit{'s' if result.total != 1 else ''}{more}", err=True)
+
+
+FEW_HITS = 3  # fewer hits than this, and a spelling suggestion is offered
+
+
+def _print_facets(total: int, facets: dict[str, list[tuple[str, int]]], as_json: bool) -> None:
+    if as_json:
+        _print_json(
+            {"total": total, "facets": {k: [list(p) for p in v] for k, v in facets.items()}}
+        )
+        return
+    from rich.table import Table
+
+    table = Table(box=None, show_header=False, pad_edge=False)
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(no_wrap=True)
+    table.add_column(justify="right", style="cyan")
+    for name, counts in facets.items():
+        for number, (value, count) in enumerate(counts):
+            table.add_row(name if number == 0 else "", _safe(value), str(count))
+    click.echo(f"{total} hit{'s' if total != 1 else ''}")
+    _console().print(table)
+
+
+@cli.command("similar")
+@click.argument("clipping_id", type=int)
+@click.option("--limit", "-n", default=10, show_default=True, help="How many to list.")
+@archive_option
+@json_option
+def similar_cmd(clipping_id: int, limit: int, as_json: bool) -> None:
+    """List the clippings most like clipping ID (more like this), closest first.
+
+    \b
+    Example:
+      clippings similar 12 -n 5
+    """
+    with open_archive() as archive:
+        hits = archive.similar(clipping_id, limit=limit)
+    if as_json:
+        for hit in hits:
+            _print_json(hit.to_dict())
+        return
+    if not hits:
+        click.echo("nothing like it", err=True)
+        return
+    from . import render
+
+    out = _console()
+    for hit in hits:
+        out.print(render.hit_text(hit))
+        out.print()
+
+
+@cli.command("help")
+@click.argument("topic", required=False, type=click.Choice(["query"]))
+@archive_option
+@click.pass_context
+def help_cmd(ctx: click.Context, topic: str | None) -> None:
+    """Explain a topic: `clippings help query` is the query language, with examples.
+
+    Without a topic, the list of commands.
+    """
+    if topic is None:
+        click.echo(ctx.parent.get_help() if ctx.parent else "")
+        return
+    from . import query_help
+
+    click.echo(query_help.text())
+
+
+@cli.command("note")
+@click.argument("clipping_id", type=int)
+@click.argument("text", required=False)
+@archive_option
+@json_option
+def note_cmd(clipping_id: int, text: str | None, as_json: bool) -> None:
+    """Print clipping ID's note, or replace it with TEXT ("" removes it).
+
+    \b
+    Example:
+      clippings note 12 "follow up with the ministry"
+    """
+    with open_archive() as archive:
+        clipping = archive.get(clipping_id) if text is None else archive.set_note(clipping_id, text)
+    if as_json:
+        _print_json({"id": clipping.id, "note": clipping.note})
+    elif clipping.note:
+        click.echo(_safe(clipping.note))
+
+
+@cli.command("tag")
+@click.argument("clipping_id", type=int)
+@click.argument("tags", nargs=-1)
+@click.option("--remove", "-r", is_flag=True, help="Remove these tags instead of adding them.")
+@archive_option
+@json_option
+def tag_cmd(clipping_id: int, tags: tuple[str, ...], remove: bool, as_json: bool) -> None:
+    """Add TAGS to clipping ID (or --remove them); with no TAGS, print its tags.
+
+    \b
+    Examples:
+      clippings tag 12 korea to-read
+      clippings tag 12 --remove to-read
+    """
+    with open_archive() as archive:
+        clipping = archive.get(clipping_id)
+        if tags:
+            wanted = {t.lower() for t in tags}
+            new = set(clipping.tags) - wanted if remove else set(clipping.tags) | wanted
+            clipping = archive.set_tags(clipping_id, new)
+    if as_json:
+        _print_json({"id": clipping.id, "tags": list(clipping.tags)})
+    elif clipping.tags:
+        click.echo(" ".join(_safe(t) for t in clipping.tags))
 
 
 @cli.command("show")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 
 class ClippingsError(Exception):
@@ -122,6 +122,8 @@ class SearchResult:
     total: int
     hits: list[Hit]
     offset: int = 0  # the rank of the first hit, counted from 0
+    # no clipping had every word: these hits have some of them (most first)
+    partial: bool = False
 
 
 @dataclass
@@ -163,3 +165,25 @@ class ImportReport:
             "skipped": len(self.skipped),
             "failed": [asdict(f) for f in self.failed],
         }
+
+
+class SavedSearchExists(ClippingsError):
+    """A saved search of that name is there already (replace it, or pick another name)."""
+
+
+class UnknownSavedSearch(ClippingsError):
+    """No saved search of that name."""
+
+
+@dataclass(frozen=True)
+class SavedSearch:
+    """A query kept under a name, in the catalog (so it outlives a reindex)."""
+
+    NAME_MAX: ClassVar[int] = 60  # characters
+
+    name: str
+    query: str
+    created: str = ""  # ISO 8601 UTC, when it was saved
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "query": self.query, "created": self.created}

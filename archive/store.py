@@ -3,7 +3,8 @@
 Layout of an archive folder::
 
     originals/ab/cdef0123...   every imported page, byte for byte, named by its SHA-256
-    catalog.sqlite3            clippings (metadata, extracted text), tags, notes (WAL mode)
+    catalog.sqlite3            clippings (metadata, extracted text), tags, notes, saved searches
+                               (WAL mode)
     index/                     the Whoosh index: derived, see ``archive.index``
 """
 
@@ -18,7 +19,15 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from .models import Article, Clipping, ClippingsError, ImportFailure
+from .models import (
+    Article,
+    Clipping,
+    ClippingsError,
+    ImportFailure,
+    SavedSearch,
+    SavedSearchExists,
+    UnknownSavedSearch,
+)
 
 SCHEMA_VERSION = 1
 
@@ -61,6 +70,12 @@ CREATE TABLE IF NOT EXISTS signatures (  -- MinHash of the text, for near-duplic
 CREATE TABLE IF NOT EXISTS import_failures (  -- the last import's, for --retry-failed
     source TEXT PRIMARY KEY,
     reason TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS saved_searches (  -- queries kept under a name
+    id      INTEGER PRIMARY KEY,
+    name    TEXT NOT NULL UNIQUE COLLATE NOCASE,  -- "Korea" and "korea" are one name
+    query   TEXT NOT NULL,
+    created TEXT NOT NULL                         -- ISO 8601 UTC
 );
 """
 
@@ -404,6 +419,44 @@ class Catalog:
 
     def set_note(self, clipping_id: int, note: str) -> None:
         self.db.execute("UPDATE clippings SET note = ? WHERE id = ?", (note, clipping_id))
+
+    # -- saved searches (names compare without case) ------------------------------------------
+
+    def saved_searches(self) -> list[SavedSearch]:
+        """Every saved search, by name."""
+        rows = self.db.execute(
+            "SELECT name, query, created FROM saved_searches ORDER BY name COLLATE NOCASE, name"
+        )
+        return [SavedSearch(name, query, created) for name, query, created in rows]
+
+    def saved_search(self, name: str) -> SavedSearch:
+        """The saved search called ``name``; raises ``UnknownSavedSearch``."""
+        row = self.db.execute(
+            "SELECT name, query, created FROM saved_searches WHERE name = ?", (name,)
+        ).fetchone()
+        if row is None:
+            raise UnknownSavedSearch(f"no saved search named {name!r}")
+        return SavedSearch(*row)
+
+    def save_search(self, search: SavedSearch, *, replace: bool = False) -> None:
+        """Keep ``search``; one of the same name raises ``SavedSearchExists`` unless
+        ``replace`` (inside ``transaction()``)."""
+        row = self.db.execute(
+            "SELECT name, query FROM saved_searches WHERE name = ?", (search.name,)
+        ).fetchone()
+        if row is not None and not replace:
+            raise SavedSearchExists(f"a saved search named {row[0]!r} exists: {row[1]}")
+        self.db.execute("DELETE FROM saved_searches WHERE name = ?", (search.name,))
+        self.db.execute(
+            "INSERT INTO saved_searches (name, query, created) VALUES (?, ?, ?)",
+            (search.name, search.query, search.created),
+        )
+
+    def remove_saved_search(self, name: str) -> SavedSearch:
+        """Forget the saved search called ``name`` (inside ``transaction()``)."""
+        found = self.saved_search(name)
+        self.db.execute("DELETE FROM saved_searches WHERE name = ?", (name,))
+        return found
 
 
 def _article_values(article: Article) -> tuple[object, ...]:

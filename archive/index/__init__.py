@@ -15,24 +15,38 @@ from pathlib import Path
 from whoosh import index as windex
 from whoosh import query as wq
 from whoosh import sorting
+from whoosh.classify import Bo1Model
 from whoosh.searching import Searcher
 from whoosh.writing import CLEAR, LockError
 
 from ..models import Clipping, ClippingsError
+from .analysis import fold, forms, mark, search_languages
+from .expand import any_word, expand, prose_words
+from .proximity import boosted, proximity
 from .query import QueryError, parse, typed_word
 from .query import as_you_type as complete_word
-from .schema import FACETS, PROSE_FIELDS, SCHEMA, SCHEMA_VERSION, document, names, prose
-from .snippets import matching_words, snippet
+from .schema import FACETS, PROSE_FIELDS, SCHEMA, SCHEMA_VERSION, document, exact_title, names
+from .snippets import lead, matching_words, snippet
 
-__all__ = ["SORTS", "Index", "IndexBusy", "IndexHit", "QueryError"]
+__all__ = ["SORTS", "Index", "IndexBusy", "IndexHit", "IndexResults", "QueryError"]
 
 SORTS = ("relevance", "newest", "oldest")
 PREFIX_WORDS = 8  # the words a word being typed stands for: its most frequent completions
+RERANK = 50  # the best hits re-ranked by how close their words are (at least the page shown)
+SIMILAR_WORDS = 25  # the words of a clipping that "more like this" looks for
+EXACT_TITLE_SCORE = 1000.0  # added to a hit whose whole title is the query: it comes first
 _INDEX_NAME = f"clippings{SCHEMA_VERSION}"
 
 
 class IndexBusy(ClippingsError):
     """Another process holds the index writer for longer than we were willing to wait."""
+
+
+@dataclass
+class IndexResults:
+    total: int
+    hits: list[IndexHit]
+    partial: bool = False  # no clipping had every word: these have some of them
 
 
 @dataclass
@@ -46,13 +60,14 @@ class IndexHit:
 # a bare word of a query: not a field name, not part of a prefix/fuzzy/boost/range term
 _BARE_WORD = re.compile(r"(?<![\w:*~^.\-'])[^\W\d_]{3,}(?![\w:*~^'])")
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
+_EXPLICIT = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b|(?:^|(?<=[\s(]))\+")
 
 
-def _known(reader: object, word: str) -> bool:
+def _known(reader: object, word: str, languages: tuple[str, ...]) -> bool:
     """Whether the archive has ``word``: as written, or by its stem (``garden``, ``gardens``)."""
     if any((field, word) in reader for field in ("spelling", "author", "site")):
         return True
-    stems = [token.text for token in prose(word)]
+    stems = forms(word, languages)
     return any((field, stem) in reader for stem in stems for field in ("body", "title"))
 
 
@@ -65,6 +80,35 @@ def _nearest(reader: object, word: str) -> str | None:
         if found:
             return max(found, key=lambda term: (found[term], term))
     return None
+
+
+def _prose_terms(q: wq.Query, reader: object) -> frozenset[str]:
+    """The index terms of the prose fields that ``q`` looks for (not those it rules out):
+    stems, and the words its prefixes, wildcards and fuzzy terms stand for."""
+    found: set[str] = set()
+    stack = [q]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, wq.Not):
+            continue
+        if isinstance(node, wq.AndNot):
+            stack.append(node.a)
+            continue
+        children = list(node.children())
+        if children:
+            stack.extend(children)
+            continue
+        if getattr(node, "fieldname", None) not in PROSE_FIELDS:
+            continue
+        # not ``Query.existing_terms``: its loop variable shadows its ``fieldname`` argument
+        for fieldname, term in node.expanded_terms(reader, phrases=True):
+            if fieldname in PROSE_FIELDS:
+                found.add(_text(term))
+    return frozenset(found)
+
+
+def _text(value: object) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value or "")
 
 
 def _facet_key(key: object) -> str:
@@ -81,14 +125,6 @@ def _remove_other_versions(path: Path) -> None:
             file.unlink(missing_ok=True)
 
 
-def _lead(text: str, limit: int = 240) -> str:
-    """The start of ``text`` up to ``limit`` characters, cut at a word boundary."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    return text[:limit].rsplit(" ", 1)[0] + " …"
-
-
 class Index:
     """The Whoosh index in ``path`` (created empty if missing or of an older schema)."""
 
@@ -101,6 +137,7 @@ class Index:
             _remove_other_versions(path)
             self._ix = windex.create_in(path, SCHEMA, indexname=_INDEX_NAME)
         self._searcher: Searcher | None = None
+        self._languages: tuple[Searcher | None, tuple[str, ...]] = (None, ())
 
     def close(self) -> None:
         if self._searcher is not None:
@@ -137,35 +174,115 @@ class Index:
         sort: str = "relevance",
         texts: Callable[[list[int]], dict[int, str]] | None = None,
         as_you_type: bool = False,
-    ) -> tuple[int, list[IndexHit]]:
+    ) -> IndexResults:
         """Run the query; returns the total number of matches and hits ``offset`` to
         ``offset + limit`` (all of them when ``limit`` is None).
 
         ``texts`` gives the bodies of the hits, for their snippets (the index stores no text).
+        When no clipping has every word of a query of several words, the hits are those with
+        some of them, the most first (``partial``).
         """
         if sort not in SORTS:
             raise ClippingsError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
+        by_relevance = sort == "relevance" and bool(text.strip())
         q = self._query(text, as_you_type)
-        sortedby = None if sort == "relevance" and text.strip() else "date"
-        reverse = sort == "newest"
+        if by_relevance:
+            q = self._exact_title_first(text, q)
         end = None if limit is None else offset + limit
-        results = self.searcher().search(
-            q, limit=end, sortedby=sortedby, reverse=reverse, terms=True
-        )
-        page = results[offset:end]
+        searcher = self.searcher()
+        partial = False
+        if by_relevance:
+            depth = None if end is None else max(end, RERANK)
+            results = searcher.search(q, limit=depth)
+            if results.is_empty() and (loose := self._any_word(text, as_you_type)) is not None:
+                q, partial = loose, True
+                results = searcher.search(q, limit=depth)
+            page = self._reranked(results, text, as_you_type)[offset:end]
+        else:
+            results = searcher.search(q, limit=end, sortedby="date", reverse=sort == "newest")
+            page = list(results[offset:end])
+        reader = searcher.reader()
+        languages = reader.column_reader("language")
         hits = [IndexHit(id=int(hit["id"]), score=hit.score or 0.0) for hit in page]
         bodies = texts([h.id for h in hits]) if texts and hits else {}
+        # the query's words (as index terms): what each body is highlighted with; a body only
+        # holds those its clipping matched (matched terms per hit would cost Whoosh a record
+        # of every match, and its skipping of blocks that cannot reach the top)
+        terms = _prose_terms(q, reader) if bodies else frozenset()
         for hit, whoosh_hit in zip(hits, page, strict=True):
             body = bodies.get(hit.id, "")
-            terms = frozenset(
-                term.decode("utf-8")
-                for fieldname, term in (whoosh_hit.matched_terms() or ())
-                if fieldname in PROSE_FIELDS
-            )
-            hit.snippet, hit.highlights = snippet(body, terms)
+            language = _text(languages[whoosh_hit.docnum])
+            hit.snippet, hit.highlights = snippet(body, terms, language)
             if not hit.snippet:
-                hit.snippet = _lead(body)
-        return len(results), hits
+                hit.snippet = lead(body)
+        return IndexResults(len(results), hits, partial)
+
+    def _any_word(self, text: str, as_you_type: bool) -> wq.Query | None:
+        """The query with its free words OR-ed (fields, dates and flags still required), or
+        None when it has no two free words to loosen, or says how they combine (AND, +)."""
+        if _EXPLICIT.search(text):
+            return None
+        loose = any_word(self._query(text, as_you_type, expanded=False))
+        if loose is None:
+            return None
+        return self._exact_title_first(text, expand(loose, self.languages()))
+
+    def _reranked(self, results: object, text: str, as_you_type: bool) -> list[object]:
+        """The hits of ``results``, the words of the query close together first, equal
+        scores newest first (see ``archive.index.proximity``)."""
+        hits = list(results)
+        reader = self.searcher().reader()
+        typed = typed_word(text) if as_you_type else None
+        try:  # the words of the query, less one being typed
+            parsed = parse(text[: len(text) - len(typed)] if typed else text)
+        except QueryError:
+            parsed = wq.NullQuery
+        languages = self.languages()
+        words = [found for word in prose_words(parsed) if (found := forms(word, languages))]
+        near = proximity(reader, [hit.docnum for hit in hits], words)
+        dates = reader.column_reader("date", translate=False)
+        for hit in hits:
+            hit.score = boosted(hit.score or 0.0, near.get(hit.docnum, 0.0))
+        hits.sort(key=lambda hit: (-round(hit.score, 6), -(dates[hit.docnum] or 0)))
+        return hits
+
+    def _exact_title_first(self, text: str, q: wq.Query) -> wq.Query:
+        """``q``, with a hit whose title is the whole query (quoted or not) scored first."""
+        key = exact_title(text)
+        if not key or ("title_exact", key) not in self.searcher().reader():
+            return q
+        # an unscored field: the term adds its boost (ConstantScoreQuery loses its score when
+        # Whoosh records matched terms)
+        return wq.AndMaybe(q, wq.Term("title_exact", key, boost=EXACT_TITLE_SCORE))
+
+    def languages(self) -> tuple[str, ...]:
+        """The languages a query's words are read in (see ``analysis.search_languages``)."""
+        searcher = self.searcher()
+        if self._languages[0] is not searcher:
+            codes = {_text(code) for code in searcher.reader().lexicon("language")}
+            self._languages = (searcher, search_languages(codes))
+        return self._languages[1]
+
+    def similar(self, clipping: Clipping, *, limit: int = 10) -> list[IndexHit]:
+        """The clippings most like ``clipping`` (not itself), closest first: its most telling
+        words (Bo1, against the whole archive's), searched in titles and bodies."""
+        searcher = self.searcher()
+        docnum = searcher.document_number(id=str(clipping.id))
+        text = mark(clipping.language, f"{clipping.title}\n{clipping.title}\n{clipping.text}")
+        if docnum is None or not text:
+            return []
+        words = searcher.key_terms_from_text("body", text, numterms=SIMILAR_WORDS, model=Bo1Model)
+        if not words:
+            return []
+        q = wq.Or(
+            [
+                wq.Term(field, word, boost=weight)
+                for word, weight in words
+                for field in ("title", "body")
+            ]
+        )
+        results = searcher.search(q, limit=limit, mask={docnum})
+        return [IndexHit(id=int(hit["id"]), score=hit.score or 0.0) for hit in results]
 
     def facets(
         self, text: str, *, top: int = 12, as_you_type: bool = False
@@ -196,14 +313,15 @@ class Index:
         """``text`` with its misspelt words replaced by the archive's own nearest words, or None
         when every word is known (or nothing better is found)."""
         reader = self.searcher().reader()
+        languages = self.languages()
         changed = False
 
         def fix(match: re.Match[str]) -> str:
             nonlocal changed
             word = match.group(0)
             folded = "".join(token.text for token in names(word))
-            is_stop_word = not any(True for _ in prose(word))
-            if word in _OPERATORS or is_stop_word or _known(reader, folded):
+            is_stop_word = not forms(word, languages)
+            if word in _OPERATORS or is_stop_word or _known(reader, folded, languages):
                 return word
             best = _nearest(reader, folded)
             if best:
@@ -214,38 +332,30 @@ class Index:
         suggestion = _BARE_WORD.sub(fix, text)
         return suggestion if changed else None
 
-    def words_matching(self, text: str, body: str, *, as_you_type: bool = False) -> set[str]:
-        """The words of ``body`` (lower-cased) that the query ``text`` matches, to highlight
-        them in the reader: stems, prefixes, fuzzy terms and phrases included."""
-        q = self._query(text, as_you_type)
-        reader = self.searcher().reader()
-        # not ``Query.existing_terms``: its loop variable shadows its ``fieldname`` argument,
-        # so it skips every leaf whose field differs from the first term's
-        terms = frozenset(
-            text.decode("utf-8") if isinstance(text, bytes) else str(text)
-            for leaf in q.leaves()
-            for fieldname, text in leaf.expanded_terms(reader, phrases=True)
-            if fieldname in PROSE_FIELDS
-        )
-        return matching_words(" ".join(body.split()), terms) if terms else set()
+    def words_matching(
+        self, text: str, body: str, *, language: str = "", as_you_type: bool = False
+    ) -> set[str]:
+        """The words of ``body`` (lower-cased; in ``language``) that the query ``text`` matches,
+        to highlight them in the reader: stems, prefixes, fuzzy terms and phrases included."""
+        terms = _prose_terms(self._query(text, as_you_type), self.searcher().reader())
+        return matching_words(" ".join(body.split()), terms, language) if terms else set()
 
-    def _query(self, text: str, as_you_type: bool = False) -> wq.Query:
+    def _query(self, text: str, as_you_type: bool = False, *, expanded: bool = True) -> wq.Query:
         """The query for ``text``; with ``as_you_type``, its last word also matches as a
         prefix, expanded to that prefix's most frequent words only (all of them would make
         each keystroke score hundreds of terms: "pre" took 230 ms on 10,000 clippings)."""
         if not text.strip():
             return wq.Every()
         word = typed_word(text) if as_you_type else None
+        if not expanded:  # as parsed, the word being typed left as a prefix
+            return parse(complete_word(text) if word else text)
         if word is None:
-            return parse(text)
-        prefix = "".join(token.text for token in names(word))
-        # the parser stems the text of a prefix too ("pres*" becomes "pre*", which would
-        # match "previous"): every prefix of this word is expanded from what was typed
-        forms = {prefix, *(token.text for token in prose(word))}
+            return expand(parse(text), self.languages())
+        prefix = fold(word)
         reader = self.searcher().reader()
 
         def cap(node: wq.Query) -> wq.Query:
-            if isinstance(node, wq.Prefix) and node.text in forms:
+            if isinstance(node, wq.Prefix) and node.text == prefix:
                 found = sorted(
                     (
                         (reader.doc_frequency(node.fieldname, t), t)
@@ -257,7 +367,7 @@ class Index:
                 return wq.Or([wq.Term(node.fieldname, w) for w in words]) if words else wq.NullQuery
             return node
 
-        return parse(complete_word(text)).accept(cap).normalize()
+        return expand(parse(complete_word(text)), self.languages()).accept(cap).normalize()
 
     # -- writing -----------------------------------------------------------------------------
 

@@ -1,12 +1,14 @@
 """The query language: Whoosh's syntax, mail-style field prefixes, date ranges, clear errors.
 
 ``"maximum pressure" author:nazarko``, ``title:(korea OR japan)``, ``-trump``, ``press*``,
-``presure~``, ``date:2019-07``, ``date:2019-01..2019-06``, ``saved:..2020``.
+``presure~``, ``date:2019-07``, ``date:2019-01..2019-06``, ``saved:..2020``, ``saved:7d``,
+``is:tagged``, ``has:notes``.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
 from whoosh import query as wq
 from whoosh.qparser import (
@@ -19,7 +21,7 @@ from whoosh.qparser import (
 )
 
 from ..models import ClippingsError
-from .schema import ALIASES, DEFAULT_FIELDS, SCHEMA
+from .schema import ALIASES, DEFAULT_FIELDS, FLAGS, SCHEMA
 
 
 class QueryError(ClippingsError):
@@ -47,18 +49,77 @@ def _parser() -> MultifieldParser:
 
 
 _PARSER = _parser()
-_KNOWN_FIELDS = set(SCHEMA.names()) | {alias for names in ALIASES.values() for alias in names}
-_FIELD_PREFIX = re.compile(r"(?:(?<=^)|(?<=[\s(+-]))(\w+):(?!//)")
+_HIDDEN_FIELDS = {"spelling", "title_exact", "site_name", "year"}
+_KNOWN_FIELDS = (set(SCHEMA.names()) - _HIDDEN_FIELDS) | {
+    alias for names in ALIASES.values() for alias in names
+}
+_FIELD_PREFIX = re.compile(r"(?:(?<=^)|(?<=[\s(+-]))(\w+):(?!//)(?=\S)")
+# a "word" of punctuation only ("…", "&", a dash, pasted from a title) finds nothing: left out
+_PUNCTUATION = re.compile(r'(?<!\S)[^\w\s"()]+(?!\S)')
+# a colon that ends a word ("Brexit: the deal", pasted from a title) is punctuation, not a field
+_LOOSE_COLON = re.compile(r"(?<=\w):(?=\s|$)")
+# and so is a question mark that ends a word ("Is it over?"): not the one-letter wildcard
+_LOOSE_QUESTION = re.compile(r"(?<=\w)\?+(?=[\s)]|$)")
 
 
-def parse(text: str) -> wq.Query:
-    """The Whoosh query for ``text``; raises :class:`QueryError` for input it cannot read."""
+def parse(text: str, *, today: datetime | None = None) -> wq.Query:
+    """The Whoosh query for ``text``; raises :class:`QueryError` for input it cannot read.
+
+    ``today`` is what relative dates (``saved:7d``) count back from (default: now, UTC).
+    """
+    text = _CONTROL.sub(" ", text)
     _check_balance(text)
     _check_fields(text)
-    parsed = _PARSER.process(text).query(_PARSER)  # not .parse(): it hides a lone error
+    source = _outside_quotes(_LOOSE_COLON, " ", text)
+    source = _outside_quotes(_LOOSE_QUESTION, "", source)
+    source = _outside_quotes(_PUNCTUATION, " ", source)
+    source = _relative_dates(source, today or datetime.now(UTC))
+    if not source.strip():
+        return wq.NullQuery
+    parsed = _PARSER.process(source).query(_PARSER)  # not .parse(): it hides a lone error
     for problem in _errors(parsed):
         raise QueryError(f"can't read the query {text!r}: {problem}")
-    return parsed.normalize() if parsed else wq.NullQuery
+    return _check_flags(parsed.normalize(), text) if parsed else wq.NullQuery
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# ``saved:7d``: the last 7 days (d, w, m, y: days, weeks, months of 30 days, years of 365)
+_RELATIVE = re.compile(r"(?<![\w-])(date|published|saved):(\d{1,5})([dwmy])(?=[\s)]|$)", re.I)
+_UNIT_DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
+
+
+def _outside_quotes(pattern: re.Pattern[str], replacement: str, text: str) -> str:
+    """``text`` with the matches of ``pattern`` that are not inside quotes replaced."""
+
+    def replace(match: re.Match[str]) -> str:
+        inside = text.count('"', 0, match.start()) % 2
+        return match.group() if inside else replacement
+
+    return pattern.sub(replace, text)
+
+
+def _relative_dates(text: str, today: datetime) -> str:
+    def since(match: re.Match[str]) -> str:
+        days = int(match.group(2)) * _UNIT_DAYS[match.group(3).lower()]
+        start = today - timedelta(days=max(days - 1, 0))
+        return f"{match.group(1)}:{start:%Y-%m-%d}.."
+
+    return _RELATIVE.sub(since, text)
+
+
+def _check_flags(q: wq.Query, text: str) -> wq.Query:
+    """``is:`` and ``has:`` take only the values they know (``has:note`` = ``has:notes``)."""
+    for leaf in q.leaves():
+        values = FLAGS.get(getattr(leaf, "fieldname", ""))
+        if values is None:
+            continue
+        value = str(getattr(leaf, "text", ""))
+        if isinstance(leaf, wq.Term) and type(leaf) is wq.Term and f"{value}s" in values:
+            leaf.text = f"{value}s"
+        elif type(leaf) is not wq.Term or value not in values:
+            takes = "; ".join(f"{name}: takes {', '.join(v)}" for name, v in FLAGS.items())
+            raise QueryError(f"unknown '{leaf.fieldname}:{value}' in {text!r} ({takes})")
+    return q
 
 
 # the word being typed: the last one, bare (no field, no operator, not inside a phrase)

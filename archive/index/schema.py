@@ -5,36 +5,37 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from whoosh import fields
-from whoosh.analysis import (
-    CharsetFilter,
-    LowercaseFilter,
-    RegexTokenizer,
-    StemFilter,
-    StopFilter,
-)
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StopFilter
 from whoosh.support.charset import accent_map
 
 from ..models import Clipping
+from .analysis import ProseAnalyzer, fold, mark, words
 
 # Bump when the schema or an analyzer changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
-# Prose: words, lower-cased, accents folded (élysée = elysee), stop words out, English stems.
-prose = (
-    RegexTokenizer()
-    | LowercaseFilter()
-    | CharsetFilter(accent_map)
-    | StopFilter()
-    | StemFilter(cachesize=100_000)
-)
+# Prose: words (CJK runs as character pairs), accents folded (élysée = elysee), then the stop
+# words and stems of the clipping's own language.
+prose = ProseAnalyzer()
 # Names, places, URLs: words, lower-cased, accents folded; no stems, no stop words.
 names = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
 
+
+def _prose_field(boost: float = 1.0) -> fields.TEXT:
+    # several words from one query word (CJK pairs, "e-mail") must stand together
+    return fields.TEXT(analyzer=prose, field_boost=boost, multitoken_query="phrase")
+
+
 SCHEMA = fields.Schema(
     id=fields.ID(stored=True, unique=True),
-    title=fields.TEXT(analyzer=prose, field_boost=3.0),
-    description=fields.TEXT(analyzer=prose, field_boost=1.5),
-    body=fields.TEXT(analyzer=prose),
+    title=_prose_field(3.0),
+    description=_prose_field(1.5),
+    body=_prose_field(),
+    note=_prose_field(),
+    # the title's words, folded, one string: a query that is the whole title ranks it first
+    title_exact=fields.ID(),
+    # ``has:notes``, ``has:tags`` (and ``is:tagged``, added below: ``is`` is a Python keyword)
+    has=fields.KEYWORD(lowercase=True),
     author=fields.TEXT(analyzer=names, field_boost=1.5),
     site=fields.TEXT(analyzer=names),
     section=fields.TEXT(analyzer=names),
@@ -52,6 +53,7 @@ SCHEMA = fields.Schema(
     site_name=fields.ID(sortable=True),
     year=fields.ID(sortable=True),
 )
+SCHEMA.add("is", fields.KEYWORD(lowercase=True))
 
 # Facets: name -> (field, whether a clipping can have several values)
 FACETS = {
@@ -62,9 +64,11 @@ FACETS = {
 }
 
 # Fields analyzed as prose: their matched terms are what snippets highlight in the body.
-PROSE_FIELDS = frozenset({"title", "description", "body"})
+PROSE_FIELDS = frozenset({"title", "description", "body", "note"})
 # Fields a bare word is looked for in (the others need their prefix, e.g. ``url:``).
-DEFAULT_FIELDS = ["title", "description", "body", "author", "site", "section", "tag"]
+DEFAULT_FIELDS = ["title", "description", "body", "note", "author", "site", "section", "tag"]
+# What ``is:`` and ``has:`` take.
+FLAGS = {"is": ("tagged",), "has": ("notes", "tags")}
 # Prefixes people know from mail search, mapped onto the fields above.
 # (``date:`` is the date field itself: the published date, else the day it was saved)
 ALIASES = {
@@ -72,6 +76,7 @@ ALIASES = {
     "language": ["lang"],
     "description": ["dek"],
     "body": ["text"],
+    "note": ["notes"],
 }
 
 
@@ -98,15 +103,26 @@ def site_name(clipping: Clipping) -> str:
     return " ".join(clipping.site.split()) or _domain(clipping.url)
 
 
+def exact_title(text: str) -> str:
+    """A title's words, folded and joined by one space: what an exact title query must equal."""
+    return " ".join(fold(word) for word, _, _ in words(text))
+
+
 def document(clipping: Clipping) -> dict[str, object]:
     """What Whoosh indexes for a clipping. Only the id is stored: the rest is in the catalog."""
     published = to_datetime(clipping.published)
     saved = to_datetime(clipping.saved)
+    language = clipping.language or ""
+    has = [name for name, present in (("notes", clipping.note), ("tags", clipping.tags)) if present]
     doc: dict[str, object] = {
         "id": str(clipping.id),
-        "title": clipping.title,
-        "description": clipping.description,
-        "body": clipping.text,
+        "title": mark(language, clipping.title) if clipping.title else "",
+        "description": mark(language, clipping.description) if clipping.description else "",
+        "body": mark(language, clipping.text) if clipping.text else "",
+        "note": mark(language, clipping.note) if clipping.note else "",
+        "title_exact": exact_title(clipping.title),
+        "is": "tagged" if clipping.tags else "",
+        "has": " ".join(has),
         "author": clipping.author,
         "site": " ".join(filter(None, [clipping.site, _domain(clipping.url)])),
         "section": clipping.section,

@@ -9,42 +9,45 @@ chosen over the match positions: the same words found, a fraction of the time.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from .schema import prose
+from .analysis import fold, form, is_cjk, words
 
-_WORD = re.compile(r"\w+")
-
-
-@lru_cache(maxsize=200_000)
-def _terms_of(word: str) -> tuple[str, ...]:
-    """What the prose analyzer makes of one word (a stem, or nothing for a stop word)."""
-    return tuple(token.text for token in prose(word))
+_WORD = re.compile(r"\w+(?:\.?\w+)*")
 
 
-def matching_words(text: str, terms: frozenset[str]) -> set[str]:
-    return {
-        word
-        for word in set(_WORD.findall(text.lower()))
-        if any(term in terms for term in _terms_of(word))
-    }
+def matching_words(text: str, terms: frozenset[str], language: str = "") -> set[str]:
+    """The words of ``text`` (lower-cased) whose index term in ``language`` is one of ``terms``;
+    for CJK text, the matching character pairs."""
+    found: set[str] = set()
+    for word in set(_WORD.findall(text.lower())):
+        if is_cjk(word):
+            found.update(piece for piece, _, _ in words(word) if fold(piece) in terms)
+        elif form(fold(word), language or "en") in terms or fold(word) in terms:
+            found.add(word)
+    return found
+
+
+def highlighter(found: set[str]) -> re.Pattern[str]:
+    """A pattern for the surface words ``found`` (CJK pairs match inside runs)."""
+    alternatives = "|".join(
+        re.escape(w) if is_cjk(w) else rf"\b{re.escape(w)}\b"
+        for w in sorted(found, key=len, reverse=True)
+    )
+    return re.compile(alternatives, re.IGNORECASE)
 
 
 def snippet(
-    body: str, terms: frozenset[str], *, width: int = 160, top: int = 2
+    body: str, terms: frozenset[str], language: str = "", *, width: int = 160, top: int = 2
 ) -> tuple[str, list[tuple[int, int]]]:
     """The best passages of ``body`` for the index ``terms``, and the offsets of the matches.
 
     Returns ``("", [])`` when no word of the body matches.
     """
     text = " ".join(body.split())
-    words = matching_words(text, terms) if terms else set()
-    if not words:
+    found = matching_words(text, terms, language) if terms else set()
+    if not found:
         return "", []
-    pattern = re.compile(
-        r"\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b",
-        re.IGNORECASE,
-    )
+    pattern = highlighter(found)
     matches = [(m.start(), m.end(), m.group().lower()) for m in pattern.finditer(text)][:1000]
     if not matches:
         return "", []
@@ -93,13 +96,22 @@ def _best_windows(
     return chosen
 
 
-def _snap(text: str, start: int, end: int) -> tuple[int, int]:
-    """Widen a window to whole words."""
+def _snap(text: str, start: int, end: int, reach: int = 24) -> tuple[int, int]:
+    """Widen a window to whole words (by at most ``reach`` characters a side: text without
+    spaces, such as Chinese, is cut where it is)."""
     end = min(len(text), end)
     if start > 0:
-        space = text.rfind(" ", 0, start)
-        start = space + 1 if space >= 0 else 0
+        space = text.rfind(" ", max(0, start - reach), start)
+        start = space + 1 if space >= 0 else start
     if end < len(text):
-        space = text.find(" ", end)
-        end = space if space >= 0 else len(text)
+        space = text.find(" ", end, end + reach)
+        end = space if space >= 0 else end
     return start, end
+
+
+def lead(text: str, limit: int = 240) -> str:
+    """The start of ``text`` up to ``limit`` characters, cut at a word boundary."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + " …"

@@ -97,7 +97,7 @@ class ClippingsApp(App[None]):
         screen._update_status()
 
     def on_clipping_changed(self, message: ClippingChanged) -> None:
-        self.search_screen.request_search()
+        self.search_screen.archive_changed()
 
     # -- actions -----------------------------------------------------------------------------
 

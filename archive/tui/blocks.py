@@ -15,6 +15,7 @@ from markdown_it.token import Token
 from rich.style import Style
 from rich.text import Text
 
+from ..index.snippets import highlighter
 from ..render import safe
 
 _PARSER = MarkdownIt("commonmark", {"html": False}).enable("table").enable("strikethrough")
@@ -139,11 +140,9 @@ def highlight(text: Text, pattern: re.Pattern[str] | None, style: str) -> list[t
 
 
 def words_pattern(words: set[str]) -> re.Pattern[str] | None:
-    """A case-insensitive pattern for whole ``words`` (longest first), or None."""
-    if not words:
-        return None
-    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
+    """A case-insensitive pattern for whole ``words`` (longest first; CJK character pairs
+    inside their runs), or None."""
+    return highlighter(words) if words else None
 
 
 def literal_pattern(text: str) -> re.Pattern[str] | None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from textual.message import Message
 
 from ..api import Archive, Facets
-from ..models import ImportReport, SearchResult
+from ..models import ImportReport, SavedSearch, SearchResult
 
 
 @dataclass
@@ -71,3 +71,25 @@ class ClippingChanged(Message):
 
     clipping_id: int
     removed: bool = False
+
+
+@dataclass
+class SavedCounted(Message):
+    """Every saved search with how many clippings it matches now (None: its query no longer
+    reads)."""
+
+    counts: list[tuple[SavedSearch, int | None]]
+
+
+@dataclass
+class SavedEdited(Message):
+    """A saved search was kept or forgotten, or could not be: a line to tell the user.
+
+    ``taken``: the saved search whose name a new one asked for (the user may replace it).
+    """
+
+    note: str
+    error: bool = False
+    taken: SavedSearch | None = None
+    name: str = ""  # with ``taken``: the name and query asked for
+    query: str = ""

@@ -9,13 +9,14 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from textual.widgets import Static
+from textual.widgets import OptionList, Static
 
 from archive.api import Archive
 from archive.store import NotFound
 from archive.tui.screens.dialogs import ConfirmScreen, TagsScreen
 from archive.tui.screens.reader import ReaderScreen
 from archive.tui.screens.search import SearchScreen
+from archive.tui.screens.similar import SimilarScreen
 from archive.tui.widgets.article import ArticleView
 from archive.tui.widgets.results import ResultList
 
@@ -197,3 +198,24 @@ async def test_a_long_article_scrolls_with_the_keys(app):
 
 def test_no_browser_program_is_needed_to_run_the_tests():
     assert "BROWSER" not in os.environ or os.environ["BROWSER"]
+
+
+async def test_m_lists_more_like_this_and_enter_reads_the_one_chosen(app):
+    async with app.run_test(size=(100, 40)) as pilot:
+        reader = await open_clipping(app, pilot, 2)
+        await pilot.press("m")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SimilarScreen)
+        options = screen.query_one(OptionList)
+        assert options.option_count >= 1
+        chosen = int(options.get_option_at_index(0).id)
+        assert chosen != 2
+        with Archive(app.archive_path) as archive:
+            assert chosen == archive.similar(2)[0].clipping.id
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReaderScreen) and app.screen.clipping_id == chosen
+        await pilot.press("escape")  # back to the clipping it was like
+        await settle(pilot)
+        assert app.screen is reader

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from archive.api import Archive
 from archive.tui import create_app
 from archive.tui.screens.import_dialog import ImportScreen
 
@@ -42,6 +43,20 @@ def test_search_screen(snap_compare, steady):
 
 
 def test_search_screen_with_filters(snap_compare, steady):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+
+    assert snap_compare(steady, terminal_size=SIZE, run_before=run_before)
+
+
+def test_search_screen_with_saved_searches(snap_compare, steady, archive_path):
+    with Archive.open(archive_path) as archive:
+        archive.add_saved_search("Space", "nasa OR europa")
+        archive.add_saved_search("English", "lang:en")
+        archive.add_saved_search("[b]Markup[/b] stays text", "markup")
+
     async def run_before(pilot):
         await settle(pilot)
         await pilot.press("ctrl+f")

@@ -1,4 +1,4 @@
-"""Small modal dialogs: confirm an action, edit a clipping's tags."""
+"""Small modal dialogs: confirm an action, edit a clipping's tags, name a saved search."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
+
+from ...models import SavedSearch
+from ...render import safe
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -69,6 +72,51 @@ class TagsScreen(ModalScreen[list[str] | None]):
     def _save(self) -> None:
         value = self.query_one("#tags", Input).value
         self.dismiss([tag.strip() for tag in value.split(",") if tag.strip()])
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class SaveSearchScreen(ModalScreen[str | None]):
+    """Asks the name to keep a query under (the query itself is offered); Enter saves,
+    Escape cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="save_search.cancel")]
+
+    def __init__(self, query: str) -> None:
+        super().__init__(classes="dialog")
+        self.search_text = query
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Static(Text.assemble(("Save the search ", "bold"), safe(self.search_text)))
+            yield Input(
+                safe(self.search_text)[: SavedSearch.NAME_MAX],
+                placeholder="a name for it",
+                max_length=SavedSearch.NAME_MAX,
+                id="save-name",
+            )
+            yield Static(
+                Text(
+                    "Its name and count show in the side panel (Ctrl+F). "
+                    "Enter saves, Escape cancels.",
+                    "dim",
+                )
+            )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#save")
+    def _save(self) -> None:
+        name = self.query_one("#save-name", Input).value.strip()
+        if name:
+            self.dismiss(name)
+        else:
+            self.app.bell()
+            self.query_one("#save-name", Input).focus()
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

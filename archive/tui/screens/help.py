@@ -12,23 +12,9 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from ... import query_help
 from ..bindings import actions
 from ..keymap import keymap_path
-
-QUERY_EXAMPLES = [
-    ("north korea", "both words, anywhere (stemmed: 'talks' finds 'talk')"),
-    ('"maximum pressure"', "the exact phrase"),
-    ('"pressure campaign"~3', "the words within 3 of each other"),
-    ("korea OR japan", "either word; AND and NOT work too"),
-    ("sanctions -trade", "without the word 'trade'"),
-    ("press*  presure~", "a prefix; a misspelling (fuzzy)"),
-    ("title:(korea talks)", "in the title (also author: site: section: url: tag: lang: dek:)"),
-    ("date:2019-07", "dated July 2019: published, else saved (also 2019, or 2019-07-31)"),
-    ("date:2019-01..2019-06", "in a range; open ranges: 2019.. or ..2019-06"),
-    ("published:2019  saved:2026", "only the published date; only the day it was saved"),
-    ("tag:to-read", "tagged 'to-read'"),
-    ("korea^2 talks", "'korea' counts double"),
-]
 
 
 def keys_table(screen: Screen[object]) -> Table:
@@ -43,11 +29,14 @@ def keys_table(screen: Screen[object]) -> Table:
 
 
 def query_table() -> Table:
+    """The query language's examples (``clippings help query`` prints the same)."""
     table = Table(box=None, show_header=False, pad_edge=False)
     table.add_column(style="bold green", no_wrap=True)
     table.add_column()
-    for example, meaning in QUERY_EXAMPLES:
-        table.add_row(example, meaning)
+    for heading, pairs in query_help.SECTIONS:
+        table.add_row(Text(heading, style="italic"), "")
+        for example, meaning in pairs:
+            table.add_row(example, meaning)
     return table
 
 
@@ -69,6 +58,7 @@ class HelpScreen(ModalScreen[None]):
             Text(""),
             Text("Searching", style="bold underline"),
             Text("Type to search; results follow each keystroke. Up/Down choose, Enter reads."),
+            Text(query_help.INTRO, style="dim"),
             query_table(),
             Text(""),
             Text("Ctrl+P opens the command palette (every action, and themes).", style="dim"),

@@ -1,7 +1,8 @@
 """The reader: one clipping as a clean article, with the query's words highlighted.
 
 ``n``/``N`` step through the highlights, ``/`` finds text, ``o`` opens the saved page in the
-browser, ``y`` copies the URL, ``t`` edits tags, ``d`` deletes (after asking).
+browser, ``y`` copies the URL, ``t`` edits tags, ``m`` lists more like it, ``d`` deletes (after
+asking).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from ..blocks import literal_pattern, words_pattern
 from ..messages import ClippingChanged
 from ..widgets.article import ArticleView, header_text
 from .dialogs import ConfirmScreen, TagsScreen
+from .similar import SimilarScreen
 
 
 class ReaderScreen(Screen[None]):
@@ -60,6 +62,13 @@ class ReaderScreen(Screen[None]):
         ),
         Binding("y", "copy_url", "Copy URL", tooltip="Copy the page's URL", id="reader.copy_url"),
         Binding("t", "tags", "Tags", tooltip="Edit this clipping's tags", id="reader.tags"),
+        Binding(
+            "m",
+            "similar",
+            "More like this",
+            tooltip="The clippings most like this one",
+            id="reader.similar",
+        ),
         Binding(
             "d", "delete", "Delete", tooltip="Delete this clipping (asks first)", id="reader.delete"
         ),
@@ -105,7 +114,9 @@ class ReaderScreen(Screen[None]):
         archive = self.app.archive
         try:
             clipping = archive.get(self.clipping_id)
-            words = archive.words_matching(self.search_query, clipping.text, as_you_type=True)
+            words = archive.words_matching(
+                self.search_query, clipping.text, language=clipping.language, as_you_type=True
+            )
         except ClippingsError as error:
             self.post_message(self.Loaded(None, set(), str(error)))
             return
@@ -236,6 +247,15 @@ class ReaderScreen(Screen[None]):
         self.query_one("#article-header", Static).update(header_text(clipping))
         self.app.post_message(ClippingChanged(clipping.id))
         self._tell("Tags saved")
+
+    def action_similar(self) -> None:
+        if self.clipping is not None:
+            title = safe(self.clipping.title) or "(untitled)"
+            self.app.push_screen(SimilarScreen(self.clipping.id, title), self._read_similar)
+
+    def _read_similar(self, clipping_id: int | None) -> None:
+        if clipping_id is not None:  # read it on top of this one: Escape comes back here
+            self.app.push_screen(ReaderScreen(clipping_id))
 
     def action_delete(self) -> None:
         if self.clipping is None:

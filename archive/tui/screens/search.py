@@ -1,9 +1,13 @@
-"""The home screen: the query box, the hits as you type, the facet panel and a status line.
+"""The home screen: the query box, the hits as you type, the side panel (saved searches and
+facets) and a status line.
 
 Each keystroke asks for a search. One search runs at a time, in a thread worker; keystrokes
 that arrive meanwhile are folded into one follow-up search for the latest text, so fast typing
 never queues work and the list never shows the answer to an older query (each request has a
 generation number; results of any other generation are dropped).
+
+Saved searches are counted in a worker of their own when the side panel shows, and again when
+the archive changes (an import ended, tags changed, a clipping was deleted, one was saved).
 """
 
 from __future__ import annotations
@@ -21,11 +25,19 @@ from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.worker import get_current_worker
 
 from ...index import SORTS
-from ...models import ClippingsError
+from ...models import ClippingsError, SavedSearch, SavedSearchExists
 from ...render import safe
-from ..messages import ClippingChanged, FacetsDone, ImportState, SearchDone
+from ..messages import (
+    ClippingChanged,
+    FacetsDone,
+    ImportState,
+    SavedCounted,
+    SavedEdited,
+    SearchDone,
+)
 from ..widgets.facets import FacetPanel
 from ..widgets.results import ResultList
+from .dialogs import ConfirmScreen, SaveSearchScreen
 
 # hits fetched at a time (a screenful and more); the next page comes as the cursor nears the
 # end. Each hit is laid out as wrapped text, so a smaller page repaints faster as you type.
@@ -59,8 +71,15 @@ class SearchScreen(Screen[None]):
             "ctrl+f",
             "toggle_facets",
             "Filters",
-            tooltip="Show or hide counts by site, year, tag, language",
+            tooltip="Show or hide saved searches and counts by site, year, tag, language",
             id="search.facets",
+        ),
+        Binding(
+            "ctrl+b",
+            "save_search",
+            "Save search",
+            tooltip="Keep the query under a name, listed with its count in the side panel",
+            id="search.save",
         ),
     ]
 
@@ -71,6 +90,7 @@ class SearchScreen(Screen[None]):
         self.status_message: Text = Text("Opening the archive…", style="dim")
         self.error = ""
         self.suggestion: str | None = None
+        self.partial = False  # no clipping has every word: the hits have some of them
         self._latest = 0  # generation of the latest request
         self._in_flight: int | None = None  # generation of the search in flight
         self._on_screen = 0  # generation on screen
@@ -111,6 +131,12 @@ class SearchScreen(Screen[None]):
 
     def archive_ready(self) -> None:
         self.request_search()
+        self.refresh_saved()
+
+    def archive_changed(self) -> None:
+        """Clippings came, went or changed: the results, facets and saved counts follow."""
+        self.request_search()
+        self.refresh_saved()
 
     @on(Input.Changed, "#query")
     def _query_changed(self) -> None:
@@ -145,7 +171,8 @@ class SearchScreen(Screen[None]):
         result, error, suggestion = None, "", None
         try:
             result = archive.search(query, limit=PAGE, sort=sort, as_you_type=True)
-            if not result.total and query.strip() and not worker.is_cancelled:
+            few = not result.total or result.partial
+            if few and query.strip() and not worker.is_cancelled:
                 suggestion = archive.suggest(query)
         except ClippingsError as problem:
             error = str(problem)
@@ -174,6 +201,7 @@ class SearchScreen(Screen[None]):
         self.suggestion = message.suggestion
         if message.result is not None:
             self.result_total = message.result.total
+            self.partial = message.result.partial
             self.results.show(message.result.hits)
         self._update_status()
         if self._changed_at is not None:
@@ -223,6 +251,10 @@ class SearchScreen(Screen[None]):
         text = Text()
         if self.error:
             text.append(safe(self.error), style="bold red")
+        elif self.partial:
+            text.append("No clipping has every word", style="bold")
+            noun = "has" if self.result_total == 1 else "have"
+            text.append(f" · {self.result_total:,} {noun} some of them", style="")
         elif self.result_total or not query:
             noun = ("clipping" if not query else "hit") + ("" if self.result_total == 1 else "s")
             text.append(f"{self.result_total:,} {noun}", style="bold")
@@ -233,7 +265,7 @@ class SearchScreen(Screen[None]):
         if self.suggestion and not self.error:
             text.append("  Did you mean ", style="")
             text.append(safe(self.suggestion), style="bold underline")
-            text.append("? (Enter)", style="dim")
+            text.append("? (Enter)" if not self.result_total else "?", style="dim")
         state: ImportState = self.app.import_state
         if state.running:
             text.append(f"  · importing {state.done:,}/{state.total:,}", style="yellow")
@@ -243,7 +275,7 @@ class SearchScreen(Screen[None]):
     def _import_changed(self, state: ImportState) -> None:
         self._update_status()
         if not state.running and state.report is not None:
-            self.request_search()  # the import ended: show what it added
+            self.archive_changed()  # the import ended: show what it added
 
     # -- actions -----------------------------------------------------------------------------
 
@@ -288,6 +320,7 @@ class SearchScreen(Screen[None]):
         panel.display = not panel.display
         if panel.display:
             self.request_search()
+            self.refresh_saved()
         else:
             self.query_box.focus()
 
@@ -300,4 +333,121 @@ class SearchScreen(Screen[None]):
         self.query_box.focus()
 
     def on_clipping_changed(self, message: ClippingChanged) -> None:
-        self.request_search()
+        self.archive_changed()
+
+    # -- saved searches ----------------------------------------------------------------------
+
+    def refresh_saved(self) -> None:
+        """Count the saved searches again (when the side panel shows: else when it opens)."""
+        if self.app.archive is not None and self.facets.display:
+            self._count_saved()
+
+    @work(thread=True, exclusive=True, group="saved", exit_on_error=False)
+    def _count_saved(self) -> None:
+        worker = get_current_worker()
+        try:  # stopped between two counts when cancelled (a newer count, or quitting)
+            counts = self.app.archive.saved_search_counts(stop=lambda: worker.is_cancelled)
+        except Exception:  # counts are a help, not essential: keep the last ones
+            return
+        if not worker.is_cancelled:
+            self.post_message(SavedCounted(counts))
+
+    def on_saved_counted(self, message: SavedCounted) -> None:
+        self.facets.show_saved(message.counts)
+
+    @on(FacetPanel.SavedChosen)
+    def _run_saved(self, event: FacetPanel.SavedChosen) -> None:
+        # the trailing space: the last word is finished, not a prefix being typed, so the hits
+        # are the ones the panel counted
+        self.query_box.value = event.saved.query + " "
+        self.query_box.cursor_position = len(self.query_box.value)
+        self.query_box.focus()
+
+    def action_save_search(self) -> None:
+        query = self.query_box.value.strip()
+        if not query:
+            self.notify("Type a query first, then save it", severity="warning")
+            return
+        if self.app.archive is None:
+            return
+
+        def named(name: str | None) -> None:
+            if name:
+                self._save_search(name, query)
+
+        self.app.push_screen(SaveSearchScreen(query), named)
+
+    @work(thread=True, group="saved-edit", exit_on_error=False)
+    def _save_search(self, name: str, query: str, replace: bool = False) -> None:
+        archive = self.app.archive
+        try:
+            saved = archive.add_saved_search(name, query, replace=replace)
+        except SavedSearchExists:
+            try:
+                taken = archive.saved_search(name)
+            except ClippingsError as error:
+                self.post_message(SavedEdited(f"Not saved: {error}", error=True))
+            else:
+                self.post_message(SavedEdited("", taken=taken, name=name, query=query))
+            return
+        except ClippingsError as error:
+            self.post_message(SavedEdited(f"Not saved: {error}", error=True))
+            return
+        except Exception as error:  # a bug: say so, keep the app alive
+            note = f"Not saved: unexpected {type(error).__name__}: {error}"
+            self.post_message(SavedEdited(note, error=True))
+            return
+        self.post_message(SavedEdited(f"Saved the search {saved.name!r}: {saved.query}"))
+
+    def on_saved_edited(self, message: SavedEdited) -> None:
+        taken = message.taken
+        if taken is not None:
+            question = Text.assemble(
+                "A saved search named ",
+                (safe(taken.name), "bold"),
+                " finds ",
+                (safe(taken.query), "italic"),
+                ". Replace it with ",
+                (safe(message.query), "italic"),
+                "?",
+            )
+
+            def answered(replace: bool | None) -> None:
+                if replace:
+                    self._save_search(message.name, message.query, replace=True)
+
+            self.app.push_screen(ConfirmScreen(question, yes="Replace"), answered)
+            return
+        self.notify(
+            safe(message.note), severity="error" if message.error else "information", markup=False
+        )
+        if self.facets.display or message.error:
+            self.refresh_saved()  # (an error may be a change made elsewhere: show it)
+        else:
+            self.action_toggle_facets()  # show where it is listed (and count it)
+
+    @on(FacetPanel.ForgetRequested)
+    def _ask_forget(self, event: FacetPanel.ForgetRequested) -> None:
+        saved = event.saved
+        question = Text.assemble(
+            "Forget the saved search ",
+            (safe(saved.name), "bold"),
+            " (",
+            (safe(saved.query), "italic"),
+            ")? The clippings it finds stay.",
+        )
+
+        def answered(forget: bool | None) -> None:
+            if forget:
+                self._forget_saved(saved)
+
+        self.app.push_screen(ConfirmScreen(question, yes="Forget"), answered)
+
+    @work(thread=True, group="saved-edit", exit_on_error=False)
+    def _forget_saved(self, saved: SavedSearch) -> None:
+        try:
+            self.app.archive.remove_saved_search(saved.name)
+        except Exception as error:  # gone already (another process), or a bug: one line
+            self.post_message(SavedEdited(f"Not forgotten: {error}", error=True))
+            return
+        self.post_message(SavedEdited(f"Forgot the saved search {saved.name!r}"))

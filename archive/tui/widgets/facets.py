@@ -1,18 +1,31 @@
-"""The facet panel: counts by site, year, tag and language for the current query."""
+"""The side panel: the saved searches with how many clippings each matches now, then counts by
+site, year, tag and language for the current query.
+
+Names, queries and values are the user's and the pages' text: shown as ``Text``, never markup.
+"""
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
+from typing import Any
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import OptionList
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from ...api import Facets
+from ...models import SavedSearch
 from ...render import safe
 
 TITLES = {"site": "Site", "year": "Year", "tag": "Tag", "language": "Language"}
+SAVED = "saved"  # the saved searches' options have the ids "saved\x00<name>"
+SAVED_TITLE = "Saved searches"
+NAME_SHOWN = 20  # characters of a saved search's name: its count stays in view
+
+SavedCounts = list[tuple[SavedSearch, int | None]]  # None: the query can't be read any more
 
 
 def facet_filter(name: str, value: str) -> str:
@@ -23,29 +36,106 @@ def facet_filter(name: str, value: str) -> str:
     return f'{field}:"{value.replace(chr(34), "")}"'
 
 
+def saved_label(saved: SavedSearch, count: int | None) -> Text:
+    """A saved search's name and its count, as plain text ("?": its query no longer reads)."""
+    name = safe(saved.name)
+    if len(name) > NAME_SHOWN:
+        name = name[: NAME_SHOWN - 1].rstrip() + "…"
+    label = Text(name, no_wrap=True)
+    if count is None:
+        label.append(" ?", style="red")
+    else:
+        label.append(f" {count:,}", style="dim")
+    return label
+
+
 class FacetPanel(OptionList):
-    """Select a value (Enter or a click) to narrow the results to it."""
+    """Select an entry (Enter or a click): a saved search runs, a facet value narrows the
+    results to it. Delete forgets the chosen saved search (after asking)."""
+
+    BINDINGS = [
+        Binding(
+            "delete",
+            "forget",
+            "Forget search",
+            tooltip="Forget the chosen saved search",
+            id="facets.forget_saved",
+        ),
+    ]
 
     @dataclass
     class Selected(Message):
         filter: str  # e.g. ``site:"The Guardian"``
 
+    @dataclass
+    class SavedChosen(Message):
+        """A saved search was selected: run its query."""
+
+        saved: SavedSearch
+
+    @dataclass
+    class ForgetRequested(Message):
+        """Delete on a saved search: forget it, once the user says so."""
+
+        saved: SavedSearch
+
+    def __init__(self, *content: Any, **options: Any) -> None:
+        super().__init__(*content, **options)
+        self._facets: Facets | None = None  # None: not counted yet
+        self._saved: SavedCounts = []
+
+    @property
+    def saved(self) -> SavedCounts:
+        """The saved searches shown, with their counts."""
+        return list(self._saved)
+
     def show(self, facets: Facets) -> None:
+        self._facets = facets
+        self._rebuild()
+
+    def show_saved(self, counts: SavedCounts) -> None:
+        self._saved = list(counts)
+        self._rebuild()
+
+    def _rebuild(self) -> None:
         options: list[Option | None] = []
+        if self._saved:
+            options.append(Option(Text(SAVED_TITLE, style="bold"), disabled=True))
+            for saved, count in self._saved:
+                options.append(Option(saved_label(saved, count), id=f"{SAVED}\x00{saved.name}"))
+        facets_shown = False
         for name, title in TITLES.items():
-            values = facets.get(name, [])
+            values = (self._facets or {}).get(name, [])
             if not values:
                 continue
             if options:
                 options.append(None)
+            facets_shown = True
             options.append(Option(Text(title, style="bold"), disabled=True))
             for value, count in values:
                 label = Text(safe(value)[:28], overflow="ellipsis", no_wrap=True)
                 label.append(f" {count:,}", style="dim")
                 options.append(Option(label, id=f"{name}\x00{value}"))
-        if not options:
+        if self._facets is not None and not facets_shown:
+            if options:
+                options.append(None)
             options.append(Option(Text("no facets", style="dim"), disabled=True))
+        chosen = self._chosen_id()
         self.set_options(options)
+        if chosen is not None:  # the same entry stays chosen when the counts change
+            with contextlib.suppress(OptionDoesNotExist):
+                self.highlighted = self.get_option_index(chosen)
+
+    def _chosen_id(self) -> str | None:
+        if self.highlighted is None or self.highlighted >= self.option_count:
+            return None
+        return self.get_option_at_index(self.highlighted).id
+
+    def _saved_by_id(self, option_id: str | None) -> SavedSearch | None:
+        kind, _, name = (option_id or "").partition("\x00")
+        if kind != SAVED:
+            return None
+        return next((saved for saved, _ in self._saved if saved.name == name), None)
 
     def on_focus(self) -> None:
         if self.highlighted is None or self.get_option_at_index(self.highlighted).disabled:
@@ -58,6 +148,23 @@ class FacetPanel(OptionList):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
+        saved = self._saved_by_id(event.option.id)
+        if saved is not None:
+            self.post_message(self.SavedChosen(saved))
+            return
         name, _, value = (event.option.id or "").partition("\x00")
         if name in TITLES:
             self.post_message(self.Selected(facet_filter(name, value)))
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.refresh_bindings()  # Delete is offered on a saved search only
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "forget":
+            return self._saved_by_id(self._chosen_id()) is not None
+        return True
+
+    def action_forget(self) -> None:
+        saved = self._saved_by_id(self._chosen_id())
+        if saved is not None:
+            self.post_message(self.ForgetRequested(saved))

@@ -1,0 +1,155 @@
+"""The query language beyond words: is:/has:, relative dates, pasted titles, snippets of phrase
+and fuzzy matches, facets, did-you-mean and the help page, through the library and the CLI."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+from click.testing import CliRunner
+
+from archive import query_help
+from archive.api import Archive
+from archive.cli import cli
+from archive.index import QueryError
+from archive.index.query import parse
+
+from .test_search import corpus, titles  # noqa: F401 - the fixture is used by name
+
+
+def test_is_tagged_and_has_notes(corpus: Archive) -> None:  # noqa: F811
+    assert corpus.search("is:tagged").total == 0
+    harbour = next(c for c in corpus.clippings() if c.title.startswith("Harbour"))
+    corpus.set_tags(harbour.id, ["ports"])
+    garden = next(c for c in corpus.clippings() if "Gardens" in c.title)
+    corpus.set_note(garden.id, "Ask the volunteers about irrigation")
+    assert titles(corpus, "is:tagged") == [harbour.title]
+    assert titles(corpus, "has:tags") == [harbour.title]
+    assert titles(corpus, "has:notes") == [garden.title]
+    assert titles(corpus, "has:note") == [garden.title]
+    assert titles(corpus, "irrigation") == [garden.title]  # a note's words are searched
+    assert titles(corpus, "note:volunteer") == [garden.title]
+    assert garden.title not in titles(corpus, "committee -has:notes")
+    corpus.set_note(garden.id, "")
+    assert titles(corpus, "has:notes") == []
+
+
+@pytest.mark.parametrize("query", ["is:everything", "has:wings", "is:tag*"])
+def test_unknown_flags_are_one_line_errors(query: str) -> None:
+    with pytest.raises(QueryError, match="is: takes tagged; has: takes notes, tags"):
+        parse(query)
+
+
+def test_relative_dates_count_back_from_today() -> None:
+    today = datetime(2026, 11, 27, 12, tzinfo=UTC)
+    week = str(parse("saved:7d", today=today))
+    assert week == str(parse("saved:2026-11-21..", today=today))
+    assert str(parse("saved:2w", today=today)) == str(parse("saved:2026-11-14..", today=today))
+    assert str(parse("date:1y", today=today)) == str(parse("date:2025-11-28..", today=today))
+
+
+def test_saved_today_finds_what_was_just_imported(corpus: Archive) -> None:  # noqa: F811
+    assert corpus.search("saved:1d").total == len(corpus)
+    assert corpus.search("saved:..2001").total == 0
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Talks at the Élysée Palace",
+        "Harbour Cranes: Return to the Old Port",  # a colon pasted with a title
+        "Pressure Builds \N{EN DASH} on Energy Markets …",  # dashes and ellipses
+        "A Quiet Season for Community Gardens?",
+    ],
+)
+def test_pasted_titles_find_their_page_first(corpus: Archive, query: str) -> None:  # noqa: F811
+    first = titles(corpus, query)[0]
+    assert first.split()[0] == query.split()[0]
+
+
+def test_an_unknown_field_still_errors_but_a_loose_colon_is_punctuation() -> None:
+    with pytest.raises(QueryError, match="unknown field 'colour:'"):
+        parse("colour:red")
+    assert "colour" in str(parse("colour: red"))
+
+
+def test_phrase_and_fuzzy_matches_are_highlighted_in_snippets(corpus: Archive) -> None:  # noqa: F811
+    [hit] = corpus.search('"community gardens"').hits
+    marked = {hit.snippet[s:e].lower() for s, e in hit.highlights}
+    assert marked == {"community", "gardens"}
+    [hit] = corpus.search("tomatos~").hits
+    assert {hit.snippet[s:e].lower() for s, e in hit.highlights} == {"tomatoes"}
+
+
+def test_search_json_has_snippet_and_highlight_offsets(corpus: Archive) -> None:  # noqa: F811
+    result = CliRunner().invoke(
+        cli, ["--archive", str(corpus.path), "search", "--json", "cranes harbour"]
+    )
+    [hit] = [json.loads(line) for line in result.output.splitlines()]
+    assert hit["highlights"]
+    for start, end in hit["highlights"]:
+        assert hit["snippet"][start:end].lower() in {"cranes", "harbour"}
+
+
+def test_facets_from_the_cli(corpus: Archive) -> None:  # noqa: F811
+    result = CliRunner().invoke(
+        cli, ["--archive", str(corpus.path), "search", "committee", "--facets", "--json"]
+    )
+    data = json.loads(result.output)
+    assert data["total"] == 4
+    assert dict(data["facets"]["year"]) == {"2018": 1, "2019": 1, "2020": 1, "2021": 1}
+    assert sum(count for _, count in data["facets"]["site"]) == 4
+    people = CliRunner().invoke(cli, ["--archive", str(corpus.path), "search", "x", "--facets"])
+    assert people.exit_code == 0
+
+
+def test_did_you_mean_from_the_cli(corpus: Archive) -> None:  # noqa: F811
+    result = CliRunner().invoke(cli, ["--archive", str(corpus.path), "search", "tomatoez"])
+    assert "did you mean: tomatoes" in result.output
+
+
+def test_similar_and_note_and_tag_from_the_cli(corpus: Archive) -> None:  # noqa: F811
+    run = lambda *args: CliRunner().invoke(cli, ["--archive", str(corpus.path), *args])  # noqa: E731
+    similar = [json.loads(line) for line in run("similar", "2", "--json").output.splitlines()]
+    assert similar and all(hit["id"] != 2 for hit in similar)
+    assert run("note", "2", "call back").exit_code == 0
+    assert run("note", "2").output.strip() == "call back"
+    assert json.loads(run("tag", "2", "Ports", "to-read", "--json").output)["tags"] == [
+        "ports",
+        "to-read",
+    ]
+    assert run("tag", "2", "--remove", "ports").output.strip() == "to-read"
+    with Archive.open(corpus.path) as again:
+        assert again.get(2).note == "call back" and list(again.get(2).tags) == ["to-read"]
+        assert [h.clipping.id for h in again.search("has:notes is:tagged").hits] == [2]
+
+
+def test_help_query_documents_every_prefix() -> None:
+    result = CliRunner().invoke(cli, ["help", "query"])
+    assert result.exit_code == 0
+    for prefix in ("title:", "author:", "site:", "url:", "tag:", "section:", "lang:", "date:"):
+        assert prefix in result.output
+    for example in ("saved:7d", "is:tagged", "has:notes", "2019-01..2019-06", '"~3', "press*"):
+        assert example.strip('"') in result.output
+    # every example in the help parses
+    for example, _ in query_help.examples():
+        for part in example.split("  "):
+            parse(part)
+
+
+def test_when_no_clipping_has_every_word_those_with_some_come_back(corpus: Archive) -> None:  # noqa: F811
+    result = corpus.search("tomatoes cranes")
+    assert result.partial
+    assert {hit.clipping.title.split()[0] for hit in result.hits} == {"A", "Harbour"}
+    # a field, a date or a flag is still required
+    restricted = corpus.search("tomatoes cranes date:2018")
+    assert restricted.partial and [h.clipping.title for h in restricted.hits] == [
+        "Harbour Cranes Return to the Old Port"
+    ]
+    assert not corpus.search("tomatoes beans").partial  # every word found: not partial
+    assert corpus.search("tomatoes AND cranes").total == 0  # an explicit AND stays strict
+    assert corpus.search("+tomatoes +cranes").total == 0
+    assert corpus.search("zzzz qqqq").total == 0
+    cli_run = CliRunner().invoke(cli, ["--archive", str(corpus.path), "search", "tomatoes cranes"])
+    assert "no clipping has every word" in cli_run.output
