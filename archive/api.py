@@ -12,12 +12,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .check import CheckReport, check_archive
 from .extract import extract
 from .extract.clean import clean_line
-from .importer import ProgressCallback, import_paths, now_iso
 from .index import Index, IndexBusy
 from .index.query import parse as parse_query
 from .index.snippets import lead
@@ -30,10 +29,14 @@ from .models import (
     ImportReport,
     SavedSearch,
     SearchResult,
+    now_iso,
 )
 from .sources import page_from_bytes
 from .sources.assets import unpack as unpack_assets
 from .store import Catalog, Originals, exclusive_lock
+
+if TYPE_CHECKING:  # the importer (and its MinHash library, 0.3 s to import) loads on first use
+    from .importer import ProgressCallback
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -224,6 +227,8 @@ class Archive:
         """
         with exclusive_lock(self.path / "import.lock", waiting):
             self.sync_index()
+            from .importer import import_paths
+
             report = import_paths(
                 [Path(p) for p in paths],
                 originals=self.originals,

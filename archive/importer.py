@@ -30,7 +30,7 @@ from pathlib import Path
 
 from .extract import extract
 from .index import Index
-from .models import Article, ClippingsError, ImportFailure, ImportReport
+from .models import Article, ClippingsError, ImportFailure, ImportReport, now_iso
 from .neardup import NearDuplicates, signature
 from .sources import Candidate, candidates, read_page
 from .sources.assets import pack as pack_assets
@@ -70,10 +70,6 @@ class Prepared:
     reason: str = ""
     signature: bytes | None = None  # MinHash of the text (near-duplicates)
     assets_sha256: str | None = None  # the stored zip of its Page_files/ folder
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def default_jobs() -> int:

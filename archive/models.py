@@ -6,7 +6,7 @@ No I/O here, and nothing that knows about Whoosh, SQLite or Textual.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 
@@ -187,3 +187,8 @@ class SavedSearch:
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "query": self.query, "created": self.created}
+
+
+def now_iso() -> str:
+    """Now, in UTC, to the second, as ISO 8601: how the catalog writes times."""
+    return datetime.now(UTC).isoformat(timespec="seconds")

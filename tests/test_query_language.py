@@ -153,3 +153,13 @@ def test_when_no_clipping_has_every_word_those_with_some_come_back(corpus: Archi
     assert corpus.search("zzzz qqqq").total == 0
     cli_run = CliRunner().invoke(cli, ["--archive", str(corpus.path), "search", "tomatoes cranes"])
     assert "no clipping has every word" in cli_run.output
+
+
+def test_date_ranges_as_filters_agree_with_the_query(corpus: Archive) -> None:  # noqa: F811
+    assert corpus.search("date:2030..").total == 0  # nothing in range: no hits, not every hit
+    assert corpus.search("committee date:2030..").total == 0
+    assert corpus.search("committee date:2019..2020").total == 2
+    assert corpus.search("committee -date:2019..2020").total == 2  # a NOT stays in the query
+    assert corpus.search("date:2019..2020 OR date:2021").total == 3  # an OR too
+    assert corpus.search("committee date:..2019 date:2019..").total == 1  # both required
+    assert corpus.search("committee date:2019", sort="newest").total == 1

@@ -16,12 +16,15 @@ from whoosh import index as windex
 from whoosh import query as wq
 from whoosh import sorting
 from whoosh.classify import Bo1Model
-from whoosh.searching import Searcher
+from whoosh.searching import Results, Searcher
 from whoosh.writing import CLEAR, LockError
 
 from ..models import Clipping, ClippingsError
+from . import ranking
 from .analysis import fold, forms, mark, search_languages
-from .expand import any_word, expand, prose_words
+from .dates import DateFilters
+from .dates import split as split_dates
+from .expand import any_word, expand, expand_patterns, prose_words
 from .proximity import boosted, proximity
 from .query import QueryError, parse, typed_word
 from .query import as_you_type as complete_word
@@ -31,7 +34,6 @@ from .snippets import lead, matching_words, snippet
 __all__ = ["SORTS", "Index", "IndexBusy", "IndexHit", "IndexResults", "QueryError"]
 
 SORTS = ("relevance", "newest", "oldest")
-PREFIX_WORDS = 8  # the words a word being typed stands for: its most frequent completions
 RERANK = 50  # the best hits re-ranked by how close their words are (at least the page shown)
 SIMILAR_WORDS = 25  # the words of a clipping that "more like this" looks for
 EXACT_TITLE_SCORE = 1000.0  # added to a hit whose whole title is the query: it comes first
@@ -100,10 +102,13 @@ def _prose_terms(q: wq.Query, reader: object) -> frozenset[str]:
             continue
         if getattr(node, "fieldname", None) not in PROSE_FIELDS:
             continue
-        # not ``Query.existing_terms``: its loop variable shadows its ``fieldname`` argument
-        for fieldname, term in node.expanded_terms(reader, phrases=True):
-            if fieldname in PROSE_FIELDS:
-                found.add(_text(term))
+        # not ``Query.existing_terms``: its loop variable shadows its ``fieldname`` argument.
+        # Each segment on its own: a segment reader finds fuzzy terms with an automaton, the
+        # reader of several segments by measuring every word (seconds on 10,000 clippings)
+        for leaf, _ in reader.leaf_readers():
+            for fieldname, term in node.expanded_terms(leaf, phrases=True):
+                if fieldname in PROSE_FIELDS:
+                    found.add(_text(term))
     return frozenset(found)
 
 
@@ -138,6 +143,7 @@ class Index:
             self._ix = windex.create_in(path, SCHEMA, indexname=_INDEX_NAME)
         self._searcher: Searcher | None = None
         self._languages: tuple[Searcher | None, tuple[str, ...]] = (None, ())
+        self._date_filters: DateFilters | None = None
 
     def close(self) -> None:
         if self._searcher is not None:
@@ -155,7 +161,7 @@ class Index:
             self._searcher.close()
             self._searcher = None
         if self._searcher is None:
-            self._searcher = self._ix.searcher()
+            self._searcher = self._ix.searcher(weighting=ranking.weighting())
         return self._searcher
 
     def doc_count(self) -> int:
@@ -192,14 +198,20 @@ class Index:
         searcher = self.searcher()
         partial = False
         if by_relevance:
-            depth = None if end is None else max(end, RERANK)
-            results = searcher.search(q, limit=depth)
+            # long queries (a question, a pasted paragraph): RM3 feedback re-scores the first hits
+            words = 0 if as_you_type or texts is None else self._content_words(text)
+            feedback = ranking.wants_feedback(words)
+            depth = None if end is None else max(end, RERANK, feedback * ranking.FEEDBACK_DEPTH)
+            results = self._run(q, limit=depth)
             if results.is_empty() and (loose := self._any_word(text, as_you_type)) is not None:
                 q, partial = loose, True
-                results = searcher.search(q, limit=depth)
-            page = self._reranked(results, text, as_you_type)[offset:end]
+                results = self._run(q, limit=depth)
+            if feedback and (rescored := ranking.rerank(searcher, results.top_n, texts, words)):
+                results.top_n = rescored  # Whoosh's Results make their hits from this list
+            page = self._reranked(results, text, as_you_type, depth=max(end or 0, RERANK))
+            page = page[offset:end]
         else:
-            results = searcher.search(q, limit=end, sortedby="date", reverse=sort == "newest")
+            results = self._run(q, limit=end, sortedby="date", reverse=sort == "newest")
             page = list(results[offset:end])
         reader = searcher.reader()
         languages = reader.column_reader("language")
@@ -217,6 +229,12 @@ class Index:
                 hit.snippet = lead(body)
         return IndexResults(len(results), hits, partial)
 
+    def _content_words(self, text: str) -> int:
+        """How many distinct words of ``text`` are looked for in the prose fields, stop words
+        (in every language of the archive) not counted."""
+        languages = self.languages()
+        return len([word for word in prose_words(parse(text)) if forms(word, languages)])
+
     def _any_word(self, text: str, as_you_type: bool) -> wq.Query | None:
         """The query with its free words OR-ed (fields, dates and flags still required), or
         None when it has no two free words to loosen, or says how they combine (AND, +)."""
@@ -225,12 +243,15 @@ class Index:
         loose = any_word(self._query(text, as_you_type, expanded=False))
         if loose is None:
             return None
-        return self._exact_title_first(text, expand(loose, self.languages()))
+        typed = typed_word(text) if as_you_type else None
+        return self._exact_title_first(text, self._expanded(loose, typed))
 
-    def _reranked(self, results: object, text: str, as_you_type: bool) -> list[object]:
-        """The hits of ``results``, the words of the query close together first, equal
-        scores newest first (see ``archive.index.proximity``)."""
-        hits = list(results)
+    def _reranked(
+        self, results: object, text: str, as_you_type: bool, *, depth: int
+    ) -> list[object]:
+        """The first ``depth`` hits of ``results``, the words of the query close together
+        first, equal scores newest first (see ``archive.index.proximity``); then the rest."""
+        hits, rest = list(results[:depth]), list(results[depth:])
         reader = self.searcher().reader()
         typed = typed_word(text) if as_you_type else None
         try:  # the words of the query, less one being typed
@@ -244,7 +265,20 @@ class Index:
         for hit in hits:
             hit.score = boosted(hit.score or 0.0, near.get(hit.docnum, 0.0))
         hits.sort(key=lambda hit: (-round(hit.score, 6), -(dates[hit.docnum] or 0)))
-        return hits
+        return hits + rest
+
+    def _run(self, q: wq.Query, **options: object) -> Results:
+        """Search for ``q``, its required date ranges answered by cached filters (see
+        ``archive.index.dates``)."""
+        searcher = self.searcher()
+        rest, ranges = split_dates(q)
+        if not ranges:
+            return searcher.search(q, **options)
+        if self._date_filters is None or self._date_filters.searcher is not searcher:
+            self._date_filters = DateFilters(searcher)
+        allowed = self._date_filters.allowed(ranges)
+        # (an empty filter is no filter to Whoosh: nothing allowed is searched as nothing)
+        return searcher.search(rest if allowed else wq.NullQuery, filter=allowed or None, **options)
 
     def _exact_title_first(self, text: str, q: wq.Query) -> wq.Query:
         """``q``, with a hit whose title is the whole query (quoted or not) scored first."""
@@ -294,7 +328,7 @@ class Index:
             for name, (field, multi) in FACETS.items()
         }
         q = self._query(text, as_you_type)
-        results = self.searcher().search(q, limit=1, groupedby=groupedby)
+        results = self._run(q, limit=1, groupedby=groupedby)
         found: dict[str, list[tuple[str, int]]] = {}
         for name in FACETS:
             counts = [
@@ -341,33 +375,20 @@ class Index:
         return matching_words(" ".join(body.split()), terms, language) if terms else set()
 
     def _query(self, text: str, as_you_type: bool = False, *, expanded: bool = True) -> wq.Query:
-        """The query for ``text``; with ``as_you_type``, its last word also matches as a
-        prefix, expanded to that prefix's most frequent words only (all of them would make
-        each keystroke score hundreds of terms: "pre" took 230 ms on 10,000 clippings)."""
+        """The query for ``text``, its words read in each language of the archive and its
+        prefixes, wildcards and misspellings turned into the words they stand for (see
+        ``expand_patterns``). With ``as_you_type``, its last word also matches as a prefix.
+        Not ``expanded``: as parsed."""
         if not text.strip():
             return wq.Every()
         word = typed_word(text) if as_you_type else None
-        if not expanded:  # as parsed, the word being typed left as a prefix
-            return parse(complete_word(text) if word else text)
-        if word is None:
-            return expand(parse(text), self.languages())
-        prefix = fold(word)
+        parsed = parse(complete_word(text) if word else text)
+        return self._expanded(parsed, word) if expanded else parsed
+
+    def _expanded(self, parsed: wq.Query, typed: str | None = None) -> wq.Query:
         reader = self.searcher().reader()
-
-        def cap(node: wq.Query) -> wq.Query:
-            if isinstance(node, wq.Prefix) and node.text == prefix:
-                found = sorted(
-                    (
-                        (reader.doc_frequency(node.fieldname, t), t)
-                        for t in reader.expand_prefix(node.fieldname, prefix)
-                    ),
-                    reverse=True,
-                )[:PREFIX_WORDS]
-                words = [t.decode("utf-8") if isinstance(t, bytes) else t for _, t in found]
-                return wq.Or([wq.Term(node.fieldname, w) for w in words]) if words else wq.NullQuery
-            return node
-
-        return expand(parse(complete_word(text)), self.languages()).accept(cap).normalize()
+        words = expand(parsed, self.languages())
+        return expand_patterns(words, reader, typed=fold(typed) if typed else None)
 
     # -- writing -----------------------------------------------------------------------------
 

@@ -21,22 +21,23 @@ prose = ProseAnalyzer()
 names = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
 
 
-def _prose_field(boost: float = 1.0) -> fields.TEXT:
-    # several words from one query word (CJK pairs, "e-mail") must stand together
-    return fields.TEXT(analyzer=prose, field_boost=boost, multitoken_query="phrase")
+def _prose_field() -> fields.TEXT:
+    # several words from one query word (CJK pairs, "e-mail") must stand together; the fields'
+    # weights are applied at search time (``ranking.FIELD_BOOSTS``), not stored in the index
+    return fields.TEXT(analyzer=prose, multitoken_query="phrase")
 
 
 SCHEMA = fields.Schema(
     id=fields.ID(stored=True, unique=True),
-    title=_prose_field(3.0),
-    description=_prose_field(1.5),
+    title=_prose_field(),
+    description=_prose_field(),
     body=_prose_field(),
     note=_prose_field(),
     # the title's words, folded, one string: a query that is the whole title ranks it first
     title_exact=fields.ID(),
     # ``has:notes``, ``has:tags`` (and ``is:tagged``, added below: ``is`` is a Python keyword)
     has=fields.KEYWORD(lowercase=True),
-    author=fields.TEXT(analyzer=names, field_boost=1.5),
+    author=fields.TEXT(analyzer=names),
     site=fields.TEXT(analyzer=names),
     section=fields.TEXT(analyzer=names),
     tag=fields.KEYWORD(lowercase=True, commas=True, scorable=True),
