@@ -156,3 +156,20 @@ def test_analyzer_stems_in_the_marked_language() -> None:
     assert [t.text for t in analyzer(mark("ko", "보고서를"))] == ["보고", "고서", "서를"]
     # a query's words are only folded: they are stemmed per language afterwards
     assert [t.text for t in analyzer("Élysée Elections", mode="query")] == ["elysee", "elections"]
+
+
+def test_a_segment_without_languages_does_not_shift_the_others(tmp_path: Path) -> None:
+    """Whoosh leaves a segment with no value for a column out of the column: lookups by
+    docnum must not slide onto the next segment's values."""
+    archive = Archive.open(tmp_path / "archive")  # the sample: English
+    with archive.index.writer() as writer:  # a clipping without a language, its own segment
+        sample = archive.get(1)
+        writer.add(sample.__class__(**{**sample.__dict__, "language": ""}))
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "de.html").write_text(page(*PAGES["de.html"]), encoding="utf-8")
+    archive.import_paths([folder])
+    assert [h.clipping.language for h in archive.search("Patientenakte").hits] == ["de"]
+    facets = archive.facets("")
+    assert dict(facets["language"]) == {"de": 1}
+    archive.close()

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from whoosh import index as windex
 from whoosh import query as wq
-from whoosh import sorting
 from whoosh.classify import Bo1Model
 from whoosh.searching import Results, Searcher
 from whoosh.writing import CLEAR, LockError
@@ -22,9 +21,11 @@ from whoosh.writing import CLEAR, LockError
 from ..models import Clipping, ClippingsError
 from . import ranking
 from .analysis import fold, forms, mark, search_languages
+from .columns import Column
 from .dates import DateFilters
 from .dates import split as split_dates
 from .expand import any_word, expand, expand_patterns, prose_words
+from .facets import FacetCounter
 from .proximity import boosted, proximity
 from .query import QueryError, parse, typed_word
 from .query import as_you_type as complete_word
@@ -116,12 +117,6 @@ def _text(value: object) -> str:
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value or "")
 
 
-def _facet_key(key: object) -> str:
-    if isinstance(key, bytes):
-        key = key.decode("utf-8", "replace")
-    return str(key) if key not in (None, "") else ""
-
-
 def _remove_other_versions(path: Path) -> None:
     """Delete the files of an index made under another schema version (it is rebuilt)."""
     for file in path.iterdir():
@@ -144,6 +139,7 @@ class Index:
         self._searcher: Searcher | None = None
         self._languages: tuple[Searcher | None, tuple[str, ...]] = (None, ())
         self._date_filters: DateFilters | None = None
+        self._facet_counts: FacetCounter | None = None
 
     def close(self) -> None:
         if self._searcher is not None:
@@ -214,7 +210,7 @@ class Index:
             results = self._run(q, limit=end, sortedby="date", reverse=sort == "newest")
             page = list(results[offset:end])
         reader = searcher.reader()
-        languages = reader.column_reader("language")
+        languages = Column(reader, "language", "")
         hits = [IndexHit(id=int(hit["id"]), score=hit.score or 0.0) for hit in page]
         bodies = texts([h.id for h in hits]) if texts and hits else {}
         # the query's words (as index terms): what each body is highlighted with; a body only
@@ -261,11 +257,29 @@ class Index:
         languages = self.languages()
         words = [found for word in prose_words(parsed) if (found := forms(word, languages))]
         near = proximity(reader, [hit.docnum for hit in hits], words)
-        dates = reader.column_reader("date", translate=False)
+        dates = Column(reader, "date", 0, translate=False)
         for hit in hits:
             hit.score = boosted(hit.score or 0.0, near.get(hit.docnum, 0.0))
         hits.sort(key=lambda hit: (-round(hit.score, 6), -(dates[hit.docnum] or 0)))
         return hits + rest
+
+    def _matching(self, q: wq.Query) -> set[int]:
+        """The docnums of every match of ``q`` (no scores)."""
+        searcher = self.searcher()
+        rest, ranges = split_dates(q)
+        docs = set(searcher.docs_for_query(rest))
+        return docs & self._dates(searcher).allowed(ranges) if ranges else docs
+
+    def _dates(self, searcher: Searcher) -> DateFilters:
+        if self._date_filters is None or self._date_filters.searcher is not searcher:
+            self._date_filters = DateFilters(searcher)
+        return self._date_filters
+
+    def _facet_counter(self) -> FacetCounter:
+        searcher = self.searcher()
+        if self._facet_counts is None or self._facet_counts.searcher is not searcher:
+            self._facet_counts = FacetCounter(searcher)
+        return self._facet_counts
 
     def _run(self, q: wq.Query, **options: object) -> Results:
         """Search for ``q``, its required date ranges answered by cached filters (see
@@ -274,9 +288,7 @@ class Index:
         rest, ranges = split_dates(q)
         if not ranges:
             return searcher.search(q, **options)
-        if self._date_filters is None or self._date_filters.searcher is not searcher:
-            self._date_filters = DateFilters(searcher)
-        allowed = self._date_filters.allowed(ranges)
+        allowed = self._dates(searcher).allowed(ranges)
         # (an empty filter is no filter to Whoosh: nothing allowed is searched as nothing)
         return searcher.search(rest if allowed else wq.NullQuery, filter=allowed or None, **options)
 
@@ -323,19 +335,11 @@ class Index:
     ) -> dict[str, list[tuple[str, int]]]:
         """For each facet (site, year, tag, language): its most frequent values among the
         matches of ``text``, with their counts, most frequent first (years: newest first)."""
-        groupedby = {
-            name: sorting.FieldFacet(field, allow_overlap=multi, maptype=sorting.Count)
-            for name, (field, multi) in FACETS.items()
-        }
         q = self._query(text, as_you_type)
-        results = self._run(q, limit=1, groupedby=groupedby)
+        counts_of = self._facet_counter().count(self._matching(q))
         found: dict[str, list[tuple[str, int]]] = {}
         for name in FACETS:
-            counts = [
-                (_facet_key(key), count)
-                for key, count in results.groups(name).items()
-                if _facet_key(key)
-            ]
+            counts = list(counts_of[name].items())
             if name == "year":
                 counts.sort(key=lambda item: item[0], reverse=True)
             else:

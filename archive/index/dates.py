@@ -15,6 +15,8 @@ from functools import lru_cache
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
+from .columns import Column
+
 DATE_FIELDS = frozenset({"date", "published", "saved"})
 
 Range = tuple[str, int | None, int | None, bool, bool]  # field, start, end, excl. start, end
@@ -85,7 +87,7 @@ class DateFilters:
         and deleted documents too)."""
         if fieldname not in self._sorted:
             reader = self.searcher.reader()
-            column = reader.column_reader(fieldname, translate=False)
+            column = Column(reader, fieldname, 0, translate=False)
             has = self.searcher.docs_for_query(wq.Every(fieldname))
             pairs = sorted((column[docnum], docnum) for docnum in has)
             self._sorted[fieldname] = ([v for v, _ in pairs], [d for _, d in pairs])

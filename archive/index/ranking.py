@@ -25,6 +25,7 @@ from whoosh import scoring
 from whoosh.searching import Searcher
 
 from .analysis import mark
+from .columns import Column
 
 # -- the weighting ---------------------------------------------------------------------------
 
@@ -124,8 +125,7 @@ def expansion(
     total = sum(score for docnum, score in top if bodies.get(ids[docnum]))
     if not total:
         return []
-    has_languages = LANGUAGE_FIELD in searcher.schema and reader.has_column(LANGUAGE_FIELD)
-    languages = reader.column_reader(LANGUAGE_FIELD) if has_languages else None
+    languages = Column(reader, LANGUAGE_FIELD, "") if LANGUAGE_FIELD in searcher.schema else None
     analyzer = searcher.schema["body"].analyzer
     weights: defaultdict[str, float] = defaultdict(float)
     for docnum, score in top:
