@@ -249,3 +249,25 @@ def test_the_word_being_typed_is_a_prefix_of_what_was_typed_not_of_its_stem(
     assert archive.search("pres").total == 0  # without: a word like any other
     text = archive.get(found.hits[0].clipping.id).text
     assert "president" in archive.words_matching("pres", text, as_you_type=True)
+
+
+def test_the_total_counts_every_match_however_many_segments(tmp_path: Path) -> None:
+    """Whoosh's top-N collector may drop parts of a query that cannot reach the top: the
+    total must still count the clippings that match only through them."""
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    with Archive.open(tmp_path / "archive") as archive:
+        for batch in range(3):  # three imports: three segments
+            for n in range(8):
+                body = ("harbour " * (8 - n) + FILLER + "\n\n") * 2
+                (folder / f"{batch}-{n}.html").write_text(
+                    saved_page(f"Page {batch} {n}", "Ann Lee", "2020-01-01", "Wire", body)
+                )
+            archive.import_paths([folder])
+        # and one whose only match is its author's name, far below the others
+        (folder / "author.html").write_text(
+            saved_page("Quiet", "Harbour Smith", "2020-01-01", "Wire", FILLER)
+        )
+        archive.import_paths([folder])
+        result = archive.search("harbour", limit=2)
+        assert result.total == 25 == len(archive.search("harbour", limit=None).hits)
