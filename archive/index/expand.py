@@ -55,15 +55,36 @@ def expand_patterns(q: wq.Query, reader: IndexReader, *, typed: str | None = Non
     a reader of several segments would measure every word), so the search, its count and the
     snippets all use the words found here: "presure~" took seconds on 10,000 clippings when
     Whoosh expanded it at each of those steps, and "pre*" stood for hundreds of words.
+    The prose fields share one analyzer: a fuzzy term's words are looked for in the body's and
+    the title's vocabularies once, and kept for each prose field that has them.
     """
+    prose_words: dict[tuple[str, int, int], set[bytes | str]] = {}
+
+    def walk(node: wq.Query) -> set[bytes | str]:
+        found: set[bytes | str] = set()
+        for leaf, _ in reader.leaf_readers():
+            found.update(term for _, term in node.expanded_terms(leaf))
+        return found
+
+    def fuzzy_prose(node: wq.FuzzyTerm) -> set[bytes | str]:
+        key = (node.text, node.maxdist, node.prefixlength)
+        if key not in prose_words:
+            prose_words[key] = set().union(
+                *(
+                    walk(wq.FuzzyTerm(field, node.text, 1.0, node.maxdist, node.prefixlength))
+                    for field in ("body", "title")
+                )
+            )
+        return {term for term in prose_words[key] if (node.fieldname, term) in reader}
 
     def visit(node: wq.Query) -> wq.Query:
         if not isinstance(node, (wq.PatternQuery, wq.FuzzyTerm)):
             return node
         fieldname = node.fieldname
-        found: set[bytes | str] = set()
-        for leaf, _ in reader.leaf_readers():
-            found.update(term for _, term in node.expanded_terms(leaf))
+        if isinstance(node, wq.FuzzyTerm) and fieldname in PROSE_FIELDS:
+            found = fuzzy_prose(node)
+        else:
+            found = walk(node)
         being_typed = isinstance(node, wq.Prefix) and node.text == typed
         limit = PREFIX_WORDS if being_typed else PATTERN_WORDS
         ranked = sorted(found, key=lambda term: (-reader.doc_frequency(fieldname, term), term))
