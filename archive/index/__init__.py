@@ -21,7 +21,7 @@ from whoosh.writing import CLEAR, LockError
 from ..models import Clipping, ClippingsError
 from . import ranking
 from .analysis import fold, forms, mark, search_languages
-from .columns import Column
+from .columns import Column, as_text
 from .dates import DateFilters
 from .dates import split as split_dates
 from .expand import any_word, expand, expand_patterns, prose_words
@@ -109,12 +109,8 @@ def _prose_terms(q: wq.Query, reader: object) -> frozenset[str]:
         for leaf, _ in reader.leaf_readers():
             for fieldname, term in node.expanded_terms(leaf, phrases=True):
                 if fieldname in PROSE_FIELDS:
-                    found.add(_text(term))
+                    found.add(as_text(term))
     return frozenset(found)
-
-
-def _text(value: object) -> str:
-    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value or "")
 
 
 def _remove_other_versions(path: Path) -> None:
@@ -194,17 +190,19 @@ class Index:
         searcher = self.searcher()
         partial = False
         if by_relevance:
+            words = self._words(text, as_you_type)
             # long queries (a question, a pasted paragraph): RM3 feedback re-scores the first hits
-            words = 0 if as_you_type or texts is None else self._content_words(text)
-            feedback = ranking.wants_feedback(words)
+            feedback = not as_you_type and texts is not None and ranking.wants_feedback(len(words))
             depth = None if end is None else max(end, RERANK, feedback * ranking.FEEDBACK_DEPTH)
             results = self._run(q, limit=depth)
             if results.is_empty() and (loose := self._any_word(text, as_you_type)) is not None:
                 q, partial = loose, True
                 results = self._run(q, limit=depth)
-            if feedback and (rescored := ranking.rerank(searcher, results.top_n, texts, words)):
+            if feedback and (
+                rescored := ranking.rerank(searcher, results.top_n, texts, len(words))
+            ):
                 results.top_n = rescored  # Whoosh's Results make their hits from this list
-            page = self._reranked(results, text, as_you_type, depth=max(end or 0, RERANK))
+            page = self._reranked(results, words, depth=max(end or 0, RERANK))
             page = page[offset:end]
         else:
             results = self._run(q, limit=end, sortedby="date", reverse=sort == "newest")
@@ -219,17 +217,22 @@ class Index:
         terms = _prose_terms(q, reader) if bodies else frozenset()
         for hit, whoosh_hit in zip(hits, page, strict=True):
             body = bodies.get(hit.id, "")
-            language = _text(languages[whoosh_hit.docnum])
+            language = as_text(languages[whoosh_hit.docnum])
             hit.snippet, hit.highlights = snippet(body, terms, language)
             if not hit.snippet:
                 hit.snippet = lead(body)
         return IndexResults(len(results), hits, partial)
 
-    def _content_words(self, text: str) -> int:
-        """How many distinct words of ``text`` are looked for in the prose fields, stop words
-        (in every language of the archive) not counted."""
+    def _words(self, text: str, as_you_type: bool) -> list[list[str]]:
+        """The distinct words of ``text`` looked for in the prose fields (less one still being
+        typed), each as the terms it stands for; stop words in every language left out."""
+        typed = typed_word(text) if as_you_type else None
+        try:
+            parsed = parse(text[: len(text) - len(typed)] if typed else text)
+        except QueryError:  # what is left once the typed word is cut off may not read
+            return []
         languages = self.languages()
-        return len([word for word in prose_words(parse(text)) if forms(word, languages)])
+        return [found for word in prose_words(parsed) if (found := forms(word, languages))]
 
     def _any_word(self, text: str, as_you_type: bool) -> wq.Query | None:
         """The query with its free words OR-ed (fields, dates and flags still required), or
@@ -242,20 +245,11 @@ class Index:
         typed = typed_word(text) if as_you_type else None
         return self._exact_title_first(text, self._expanded(loose, typed))
 
-    def _reranked(
-        self, results: object, text: str, as_you_type: bool, *, depth: int
-    ) -> list[object]:
-        """The first ``depth`` hits of ``results``, the words of the query close together
+    def _reranked(self, results: object, words: list[list[str]], *, depth: int) -> list[object]:
+        """The first ``depth`` hits of ``results``, the query's ``words`` close together
         first, equal scores newest first (see ``archive.index.proximity``); then the rest."""
         hits, rest = list(results[:depth]), list(results[depth:])
         reader = self.searcher().reader()
-        typed = typed_word(text) if as_you_type else None
-        try:  # the words of the query, less one being typed
-            parsed = parse(text[: len(text) - len(typed)] if typed else text)
-        except QueryError:
-            parsed = wq.NullQuery
-        languages = self.languages()
-        words = [found for word in prose_words(parsed) if (found := forms(word, languages))]
         near = proximity(reader, [hit.docnum for hit in hits], words)
         dates = Column(reader, "date", 0, translate=False)
         for hit in hits:
@@ -305,7 +299,7 @@ class Index:
         """The languages a query's words are read in (see ``analysis.search_languages``)."""
         searcher = self.searcher()
         if self._languages[0] is not searcher:
-            codes = {_text(code) for code in searcher.reader().lexicon("language")}
+            codes = {as_text(code) for code in searcher.reader().lexicon("language")}
             self._languages = (searcher, search_languages(codes))
         return self._languages[1]
 

@@ -12,6 +12,11 @@ import bisect
 from whoosh.reading import IndexReader
 
 
+def as_text(value: object) -> str:
+    """A term or column value as text (Whoosh gives bytes or str; None is "")."""
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value or "")
+
+
 class Column:
     """``column[docnum]``: the field's value for a document of ``reader``, or ``default``."""
 

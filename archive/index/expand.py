@@ -12,6 +12,7 @@ from whoosh import query as wq
 from whoosh.reading import IndexReader
 
 from .analysis import fold, form, forms, is_cjk
+from .columns import as_text
 from .schema import DEFAULT_FIELDS, PROSE_FIELDS
 
 
@@ -88,14 +89,10 @@ def expand_patterns(q: wq.Query, reader: IndexReader, *, typed: str | None = Non
         being_typed = isinstance(node, wq.Prefix) and node.text == typed
         limit = PREFIX_WORDS if being_typed else PATTERN_WORDS
         ranked = sorted(found, key=lambda term: (-reader.doc_frequency(fieldname, term), term))
-        words = [_text(term) for term in ranked[:limit]]
+        words = [as_text(term) for term in ranked[:limit]]
         return _alternatives([wq.Term(fieldname, word, boost=node.boost) for word in words])
 
     return q.accept(visit).normalize()
-
-
-def _text(value: object) -> str:
-    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
 
 
 def _loosen(node: wq.Query, languages: tuple[str, ...]) -> wq.Query:

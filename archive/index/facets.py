@@ -10,12 +10,8 @@ from collections.abc import Iterable
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from .columns import Column
+from .columns import Column, as_text
 from .schema import FACETS
-
-
-def _text(value: object) -> str:
-    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value or "")
 
 
 class FacetCounter:
@@ -26,14 +22,14 @@ class FacetCounter:
         reader = searcher.reader()
         # single-valued facets: a column, read once into a list (docnum -> value)
         self._columns = {
-            name: [_text(value) for value in Column(reader, field, "").values()]
+            name: [as_text(value) for value in Column(reader, field, "").values()]
             for name, (field, multi) in FACETS.items()
             if not multi
         }
         # several values (tags): each value's documents
         self._postings = {
             name: {
-                _text(term): frozenset(searcher.docs_for_query(wq.Term(field, _text(term))))
+                as_text(term): frozenset(searcher.docs_for_query(wq.Term(field, as_text(term))))
                 for term in reader.lexicon(field)
             }
             for name, (field, multi) in FACETS.items()

@@ -114,7 +114,7 @@ def _check_flags(q: wq.Query, text: str) -> wq.Query:
         if values is None:
             continue
         value = str(getattr(leaf, "text", ""))
-        if isinstance(leaf, wq.Term) and type(leaf) is wq.Term and f"{value}s" in values:
+        if type(leaf) is wq.Term and f"{value}s" in values:
             leaf.text = f"{value}s"
         elif type(leaf) is not wq.Term or value not in values:
             takes = "; ".join(f"{name}: takes {', '.join(v)}" for name, v in FLAGS.items())

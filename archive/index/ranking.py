@@ -25,7 +25,7 @@ from whoosh import scoring
 from whoosh.searching import Searcher
 
 from .analysis import mark
-from .columns import Column
+from .columns import Column, as_text
 
 # -- the weighting ---------------------------------------------------------------------------
 
@@ -130,7 +130,7 @@ def expansion(
     weights: defaultdict[str, float] = defaultdict(float)
     for docnum, score in top:
         text = (bodies.get(ids[docnum]) or "")[:FEEDBACK_CHARS]
-        language = _text(languages[docnum]) if languages is not None else ""
+        language = as_text(languages[docnum]) if languages is not None else ""
         counts = Counter(token.text for token in analyzer(mark(language, text)))
         length = sum(counts.values())
         for word, count in counts.items():
@@ -187,7 +187,3 @@ def rerank(
     rescored = [(original * score + (1 - FEEDBACK_ORIGINAL) * added[d], d) for score, d in head]
     rescored.sort(key=lambda hit: -hit[0])  # stable: ties keep the first search's order
     return rescored + [(original * score, docnum) for score, docnum in top_n[FEEDBACK_DEPTH:]]
-
-
-def _text(value: object) -> str:
-    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value or "")
