@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh import index as windex
 from whoosh import query as wq
 from whoosh.classify import Bo1Model
+from whoosh.collectors import FilterCollector, TopCollector
 from whoosh.searching import Results, Searcher
 from whoosh.writing import CLEAR, LockError
 
@@ -26,17 +26,22 @@ from .dates import DateFilters
 from .dates import split as split_dates
 from .expand import any_word, expand, expand_patterns, prose_words
 from .facets import FacetCounter
+from .matches import countable, matching
 from .proximity import boosted, proximity
 from .query import QueryError, parse, typed_word
 from .query import as_you_type as complete_word
 from .schema import FACETS, PROSE_FIELDS, SCHEMA, SCHEMA_VERSION, document, exact_title, names
 from .snippets import lead, matching_words, snippet
+from .storage import MappedStorage
 
 __all__ = ["SORTS", "Index", "IndexBusy", "IndexHit", "IndexResults", "QueryError"]
 
 SORTS = ("relevance", "newest", "oldest")
 RERANK = 50  # the best hits re-ranked by how close their words are (at least the page shown)
 SIMILAR_WORDS = 25  # the words of a clipping that "more like this" looks for
+# matches between Whoosh's attempts to drop the parts of a query that can no longer reach the
+# top (its default, 10, walks a big OR's tree so often that a fuzzy word took seconds)
+PRUNE = 100
 EXACT_TITLE_SCORE = 1000.0  # added to a hit whose whole title is the query: it comes first
 _INDEX_NAME = f"clippings{SCHEMA_VERSION}"
 
@@ -127,15 +132,17 @@ class Index:
     def __init__(self, path: Path) -> None:
         self.path = path
         path.mkdir(parents=True, exist_ok=True)
-        if windex.exists_in(path, indexname=_INDEX_NAME):
-            self._ix = windex.open_dir(path, indexname=_INDEX_NAME)
+        storage = MappedStorage(str(path))
+        if storage.index_exists(_INDEX_NAME):
+            self._ix = storage.open_index(_INDEX_NAME)
         else:
             _remove_other_versions(path)
-            self._ix = windex.create_in(path, SCHEMA, indexname=_INDEX_NAME)
+            self._ix = storage.create_index(SCHEMA, indexname=_INDEX_NAME)
         self._searcher: Searcher | None = None
         self._languages: tuple[Searcher | None, tuple[str, ...]] = (None, ())
         self._date_filters: DateFilters | None = None
         self._facet_counts: FacetCounter | None = None
+        self._columns: tuple[Searcher | None, dict[tuple[str, bool], Column]] = (None, {})
 
     def close(self) -> None:
         if self._searcher is not None:
@@ -194,10 +201,10 @@ class Index:
             # long queries (a question, a pasted paragraph): RM3 feedback re-scores the first hits
             feedback = not as_you_type and texts is not None and ranking.wants_feedback(len(words))
             depth = None if end is None else max(end, RERANK, feedback * ranking.FEEDBACK_DEPTH)
-            results = self._run(q, limit=depth)
+            results, total = self._run(q, limit=depth)
             if results.is_empty() and (loose := self._any_word(text, as_you_type)) is not None:
                 q, partial = loose, True
-                results = self._run(q, limit=depth)
+                results, total = self._run(q, limit=depth)
             if feedback and (
                 rescored := ranking.rerank(searcher, results.top_n, texts, len(words))
             ):
@@ -205,10 +212,10 @@ class Index:
             page = self._reranked(results, words, depth=max(end or 0, RERANK))
             page = page[offset:end]
         else:
-            results = self._run(q, limit=end, sortedby="date", reverse=sort == "newest")
+            results, total = self._run(q, limit=end, sortedby="date", reverse=sort == "newest")
             page = list(results[offset:end])
         reader = searcher.reader()
-        languages = Column(reader, "language", "")
+        languages = self._column("language", "")
         hits = [IndexHit(id=int(hit["id"]), score=hit.score or 0.0) for hit in page]
         bodies = texts([h.id for h in hits]) if texts and hits else {}
         # the query's words (as index terms): what each body is highlighted with; a body only
@@ -221,7 +228,7 @@ class Index:
             hit.snippet, hit.highlights = snippet(body, terms, language)
             if not hit.snippet:
                 hit.snippet = lead(body)
-        return IndexResults(len(results), hits, partial)
+        return IndexResults(total, hits, partial)
 
     def _words(self, text: str, as_you_type: bool) -> list[list[str]]:
         """The distinct words of ``text`` looked for in the prose fields (less one still being
@@ -251,7 +258,7 @@ class Index:
         hits, rest = list(results[:depth]), list(results[depth:])
         reader = self.searcher().reader()
         near = proximity(reader, [hit.docnum for hit in hits], words)
-        dates = Column(reader, "date", 0, translate=False)
+        dates = self._column("date", 0, translate=False)
         for hit in hits:
             hit.score = boosted(hit.score or 0.0, near.get(hit.docnum, 0.0))
         hits.sort(key=lambda hit: (-round(hit.score, 6), -(dates[hit.docnum] or 0)))
@@ -261,8 +268,18 @@ class Index:
         """The docnums of every match of ``q`` (no scores)."""
         searcher = self.searcher()
         rest, ranges = split_dates(q)
-        docs = set(searcher.docs_for_query(rest))
+        docs = matching(searcher, rest)
         return docs & self._dates(searcher).allowed(ranges) if ranges else docs
+
+    def _column(self, name: str, default: object, *, translate: bool = True) -> Column:
+        """The column ``name`` of the current searcher (read once per searcher)."""
+        searcher = self.searcher()
+        if self._columns[0] is not searcher:
+            self._columns = (searcher, {})
+        columns = self._columns[1]
+        if (name, translate) not in columns:
+            columns[name, translate] = Column(searcher.reader(), name, default, translate=translate)
+        return columns[name, translate]
 
     def _dates(self, searcher: Searcher) -> DateFilters:
         if self._date_filters is None or self._date_filters.searcher is not searcher:
@@ -275,16 +292,38 @@ class Index:
             self._facet_counts = FacetCounter(searcher)
         return self._facet_counts
 
-    def _run(self, q: wq.Query, **options: object) -> Results:
-        """Search for ``q``, its required date ranges answered by cached filters (see
-        ``archive.index.dates``)."""
+    def _run(
+        self, q: wq.Query, *, limit: int | None, sortedby: str | None = None, reverse: bool = False
+    ) -> tuple[Results, int]:
+        """Search for ``q``: its hits and how many documents it matches. Its required date
+        ranges are answered by cached filters (see ``archive.index.dates``)."""
         searcher = self.searcher()
         rest, ranges = split_dates(q)
-        if not ranges:
-            return searcher.search(q, **options)
-        allowed = self._dates(searcher).allowed(ranges)
-        # (an empty filter is no filter to Whoosh: nothing allowed is searched as nothing)
-        return searcher.search(rest if allowed else wq.NullQuery, filter=allowed or None, **options)
+        allowed = self._dates(searcher).allowed(ranges) if ranges else None
+        if allowed is not None and not allowed:
+            # (an empty filter is no filter to Whoosh: nothing allowed is searched as nothing)
+            rest = wq.NullQuery
+        if sortedby is not None or limit is None:
+            results = searcher.search(
+                rest, limit=limit, sortedby=sortedby, reverse=reverse, filter=allowed or None
+            )
+        else:
+            # a phrase (or a span, a range): no block of it can be skipped, so its search meets
+            # every match anyway, and counting them again would cost as much as the search.
+            # Then nothing is pruned either: Whoosh's ``replace`` drops the parts of a query
+            # that can no longer reach the top, and with them matches from the count
+            exact = not countable(rest)
+            collector = TopCollector(limit, usequality=not exact, replace=0 if exact else PRUNE)
+            if allowed:
+                collector = FilterCollector(collector, allowed)
+            searcher.search_with_collector(rest, collector)
+            results = collector.results()
+            if exact:
+                return results, len(results)
+        # counted apart: Whoosh counts the matches of a search that skipped blocks by walking
+        # every one of them again; set algebra over the postings is quicker (archive.index.matches)
+        found = matching(searcher, rest)
+        return results, len(found & allowed if allowed is not None else found)
 
     def _exact_title_first(self, text: str, q: wq.Query) -> wq.Query:
         """``q``, with a hit whose title is the whole query (quoted or not) scored first."""

@@ -33,6 +33,8 @@ def expand(q: wq.Query, languages: tuple[str, ...]) -> wq.Query:
             return _alternatives(
                 [
                     wq.FuzzyTerm(fieldname, t, node.boost, node.maxdist, node.prefixlength)
+                    if len(t) >= FUZZY_MIN_LENGTH
+                    else wq.Term(fieldname, t, boost=node.boost)
                     for t in forms(node.text, languages)
                 ]
             )
@@ -43,8 +45,13 @@ def expand(q: wq.Query, languages: tuple[str, ...]) -> wq.Query:
     return q.accept(visit).normalize()
 
 
-PATTERN_WORDS = 32  # a prefix, wildcard or misspelling stands for its most frequent words
+# a stem shorter than this is not made fuzzy: one letter changed in "tre" (a stem of "trees")
+# is "the", "try", "re" (an edit distance grows with the length, as in Elasticsearch's AUTO)
+FUZZY_MIN_LENGTH = 4
+PATTERN_WORDS = 32  # a prefix or wildcard stands for its most frequent words
+FUZZY_WORDS = 16  # a misspelling (``word~``) for the closest words (see ``expand_patterns``)
 PREFIX_WORDS = 8  # a word still being typed, for its most frequent completions
+PRELOAD_TERMS = 32  # an OR of more terms than this is scored at once per segment (see below)
 
 
 def expand_patterns(q: wq.Query, reader: IndexReader, *, typed: str | None = None) -> wq.Query:
@@ -57,7 +64,9 @@ def expand_patterns(q: wq.Query, reader: IndexReader, *, typed: str | None = Non
     snippets all use the words found here: "presure~" took seconds on 10,000 clippings when
     Whoosh expanded it at each of those steps, and "pre*" stood for hundreds of words.
     The prose fields share one analyzer: a fuzzy term's words are looked for in the body's and
-    the title's vocabularies once, and kept for each prose field that has them.
+    the title's vocabularies once, and kept for each prose field that has them. A fuzzy term
+    keeps the word itself first, then words that begin with the same letter (a misspelt first
+    letter is rare; "tree~" is not meant as "free"), each group most frequent first.
     """
     prose_words: dict[tuple[str, int, int], set[bytes | str]] = {}
 
@@ -86,13 +95,27 @@ def expand_patterns(q: wq.Query, reader: IndexReader, *, typed: str | None = Non
             found = fuzzy_prose(node)
         else:
             found = walk(node)
-        being_typed = isinstance(node, wq.Prefix) and node.text == typed
-        limit = PREFIX_WORDS if being_typed else PATTERN_WORDS
-        ranked = sorted(found, key=lambda term: (-reader.doc_frequency(fieldname, term), term))
-        words = [as_text(term) for term in ranked[:limit]]
-        return _alternatives([wq.Term(fieldname, word, boost=node.boost) for word in words])
+        if isinstance(node, wq.FuzzyTerm):
+            limit, text = FUZZY_WORDS, node.text
+            first = text[:1]
+            words = sorted(
+                map(as_text, found),
+                key=lambda word: (
+                    word != text,
+                    word[:1] != first,
+                    -reader.doc_frequency(fieldname, word),
+                    word,
+                ),
+            )
+        else:
+            being_typed = isinstance(node, wq.Prefix) and node.text == typed
+            limit = PREFIX_WORDS if being_typed else PATTERN_WORDS
+            words = sorted(
+                map(as_text, found), key=lambda word: (-reader.doc_frequency(fieldname, word), word)
+            )
+        return _alternatives([wq.Term(fieldname, word, boost=node.boost) for word in words[:limit]])
 
-    return q.accept(visit).normalize()
+    return _preloaded(q.accept(visit).normalize())
 
 
 def _loosen(node: wq.Query, languages: tuple[str, ...]) -> wq.Query:
@@ -125,6 +148,21 @@ def _alternatives(queries: list[wq.Query]) -> wq.Query:
     if not queries:
         return wq.NullQuery
     return queries[0] if len(queries) == 1 else wq.Or(queries)
+
+
+def _preloaded(q: wq.Query) -> wq.Query:
+    """``q``, its ORs of more than ``PRELOAD_TERMS`` terms (the words a pattern stands for, in
+    each field) scored into one array per segment: Whoosh's tree of unions, each asked at
+    every tenth match whether a part can be dropped, took seconds for a fuzzy word's 150."""
+    stack = [q]
+    while stack:
+        node = stack.pop()
+        terms = isinstance(node, wq.Or) and all(isinstance(sub, wq.Term) for sub in node.subqueries)
+        if terms and len(node.subqueries) > PRELOAD_TERMS:
+            node.matcher_type = wq.Or.ARRAY_MATCHER
+        else:
+            stack.extend(node.children())
+    return q
 
 
 def _phrases(node: wq.Phrase, languages: tuple[str, ...]) -> wq.Query:
