@@ -36,6 +36,8 @@ from .sources.assets import unpack as unpack_assets
 from .store import Catalog, Originals, exclusive_lock
 
 if TYPE_CHECKING:  # the importer (and its MinHash library, 0.3 s to import) loads on first use
+    from .backup import BackupReport, RestoreReport
+    from .export import ExportReport
     from .importer import ProgressCallback
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -388,6 +390,45 @@ class Archive:
                     progress(done, len(ids))
         self.index.rebuild(self.catalog.iter_all())
         return failures
+
+    # -- export and backup -------------------------------------------------------------------
+
+    @_serialized
+    def export(
+        self,
+        dest: str | os.PathLike[str],
+        fmt: str = "markdown",
+        *,
+        with_originals: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> ExportReport:
+        """Write every clipping (metadata, text, tags, note) to the folder ``dest`` as
+        ``markdown``, ``html`` or ``json``, the saved pages too ``with_originals`` (see
+        ``archive.export``). Raises ``ExportError`` when ``dest`` can't be written."""
+        from .export import export_archive
+
+        return export_archive(self, dest, fmt, with_originals=with_originals, progress=progress)
+
+    def backup(self, file: str | os.PathLike[str]) -> BackupReport:
+        """Write the archive (catalog and originals, no index) to one backup file, atomically;
+        safe while other processes use the archive (see ``archive.backup``)."""
+        from .backup import create_backup
+
+        return create_backup(self.path, file)
+
+    @staticmethod
+    def restore(
+        file: str | os.PathLike[str],
+        path: str | os.PathLike[str] | None = None,
+        *,
+        force: bool = False,
+    ) -> RestoreReport:
+        """Turn a backup file into a working archive at ``path`` (see ``archive.location``),
+        its index rebuilt; an archive there is replaced only with ``force``. Open it with
+        ``Archive.open`` afterwards."""
+        from .backup import restore_backup
+
+        return restore_backup(file, archive_dir(path), force=force)
 
     @_serialized
     def check(self, *, repair: bool = False) -> CheckReport:

@@ -365,6 +365,147 @@ def check_cmd(repair: bool, as_json: bool) -> None:
         sys.exit(1)
 
 
+@cli.command("export")
+@click.argument("dest", type=click.Path())
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "html", "json"]),
+    default="markdown",
+    show_default=True,
+    help="markdown: a .md file each; html: a web page each; json: one JSON Lines file.",
+)
+@click.option("--with-originals", is_flag=True, help="Also write every saved page, byte for byte.")
+@archive_option
+@json_option
+def export_cmd(dest: str, fmt: str, with_originals: bool, as_json: bool) -> None:
+    """Write every clipping (metadata, text, tags, note) to the folder DEST, older versions of
+    pages too, oldest first; file names are the id and the title.
+
+    \b
+    markdown  DEST/index.md, DEST/clippings/0012-harbour-cranes-return.md:
+              YAML front matter (every field), then the article's Markdown
+    html      DEST/index.html, DEST/clippings/0012-harbour-cranes-return.html:
+              standalone pages, page text escaped, no scripts, nothing fetched
+    json      DEST/clippings.jsonl: one object per clipping, every field, text and Markdown
+    --with-originals  DEST/originals/0012-harbour-cranes-return.html, byte for byte
+
+    DEST must be new, empty, or an earlier export (replaced once the new one is whole).
+    Exits with status 1 if an original was missing or damaged, naming it.
+
+    \b
+    Examples:
+      clippings export ~/clippings-notes
+      clippings export ~/clippings-site --format html --with-originals
+      clippings export /tmp/all --format json
+    """
+    with open_archive() as archive:
+        report = archive.export(dest, fmt, with_originals=with_originals)
+    for problem in report.problems:
+        click.echo(f"problem: {problem}", err=True)
+    if as_json:
+        _print_json(report.to_dict())
+    else:
+        pages = f" and {_n(report.originals, 'saved page')}" if with_originals else ""
+        where = report.path / (report.index or "clippings.jsonl")
+        click.echo(f"exported {_n(report.clippings, 'clipping')}{pages} as {fmt} to {where}")
+    if report.problems:
+        sys.exit(1)
+
+
+@cli.command("backup")
+@click.argument("file", type=click.Path())
+@archive_option
+@json_option
+def backup_cmd(file: str, as_json: bool) -> None:
+    """Write the whole archive to one backup file (a zip): the catalog (metadata, text,
+    tags, notes, saved searches) and every saved page byte for byte. The search index is
+    left out: `clippings restore` rebuilds it.
+
+    Safe while the archive is in use (an import, the terminal UI): the catalog is copied
+    with SQLite's online backup. The file is written whole or not at all. FILE may be a
+    folder: the backup is then named clippings-backup-<date>-<time>.zip in it. An earlier
+    backup at FILE is replaced; any other file is left alone.
+
+    \b
+    Examples:
+      clippings backup ~/backups/clippings.zip
+      clippings backup ~/backups/            # a new dated file each time
+    """
+    from .backup import create_backup
+    from .location import archive_dir
+
+    folder = archive_dir(click.get_current_context().ensure_object(dict).get("archive"))
+    report = create_backup(folder, file)
+    for sha in report.missing:
+        click.echo(f"problem: original {sha} is missing from the archive", err=True)
+    if as_json:
+        _print_json(report.to_dict())
+    else:
+        older = report.versions - report.clippings
+        versions = f" (and {_n(older, 'older version')})" if older else ""
+        click.echo(
+            f"backed up {_n(report.clippings, 'clipping')}{versions} and "
+            f"{_n(report.originals, 'original')} to {report.path} ({_size(report.size)})"
+        )
+    if report.missing:
+        sys.exit(1)
+
+
+@cli.command("restore")
+@click.argument("file", type=click.Path())
+@click.option("--force", is_flag=True, help="Replace an archive already in the folder.")
+@archive_option
+@json_option
+def restore_cmd(file: str, force: bool, as_json: bool) -> None:
+    """Turn a backup file (from `clippings backup`) back into a working archive, in
+    --archive DIR (else the default archive folder), and rebuild its search index.
+
+    The folder must be new or empty; an archive there is replaced only with --force (and
+    only once the restored one is complete). The file is checked first: a damaged or
+    foreign file, or one that names paths outside the archive, restores nothing.
+
+    \b
+    Examples:
+      clippings restore ~/backups/clippings.zip --archive ~/clippings-restored
+      clippings restore ~/backups/clippings.zip --force
+    """
+    from .api import Archive
+
+    path = click.get_current_context().ensure_object(dict).get("archive")
+    report = Archive.restore(file, path, force=force)
+    for sha in report.missing:
+        click.echo(f"note: original {sha} was already missing when the backup was made", err=True)
+    if as_json:
+        _print_json(report.to_dict())
+        return
+    older = report.versions - report.clippings
+    versions = f" (and {_n(older, 'older version')})" if older else ""
+    searches = f", {_n(report.saved_searches, 'saved search')}" if report.saved_searches else ""
+    click.echo(
+        f"restored {_n(report.clippings, 'clipping')}{versions}, "
+        f"{_n(report.originals, 'original')}{searches} into {report.path} "
+        f"(backup of {report.created or 'unknown date'}); index rebuilt"
+    )
+
+
+def _n(count: int, noun: str) -> str:
+    """``1 clipping``, ``2 clippings``, ``3 saved searches``."""
+    if count == 1:
+        return f"1 {noun}"
+    return f"{count:,} {noun}{'es' if noun.endswith('ch') else 's'}"
+
+
+def _size(size: int) -> str:
+    """A file size for people: 812 bytes, 4.2 MB."""
+    value = float(size)
+    for unit in ("bytes", "KB", "MB"):
+        if value < 1024:
+            return f"{size} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GB"
+
+
 def _print_event(event: Any) -> None:
     data = {
         "event": "file",

@@ -198,6 +198,16 @@ class Catalog:
             raise
         self.db.execute("COMMIT")
 
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Read in one transaction: every read inside sees the catalog as it was at the first
+        (WAL: writers in other processes go on meanwhile)."""
+        self.db.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
+            self.db.execute("ROLLBACK")  # nothing was written
+
     # -- reading -----------------------------------------------------------------------------
 
     # Older versions of a page (``superseded_by`` set) are kept, and reachable by id and by

@@ -15,7 +15,9 @@ from .conftest import ROOT, SAMPLE
 CORE_MODULES = [
     "archive",
     "archive.api",
+    "archive.backup",
     "archive.cli",
+    "archive.export",
     "archive.extract",
     "archive.importer",
     "archive.index",

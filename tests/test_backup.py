@@ -1,0 +1,526 @@
+"""``clippings backup`` and ``restore``: a round trip that loses nothing, a backup taken while the
+archive is written, and files that are not backups (damaged, foreign, hostile) refused in one
+line with nothing restored."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from archive import backup as backup_module
+from archive.api import Archive
+from archive.backup import MANIFEST, create_backup, restore_backup
+from archive.cli import cli
+from archive.models import ClippingsError
+
+from .conftest import FIXTURES, PAGES
+
+URL = "https://news.example.org/2019/07/31/harbour"
+
+QUERIES = [
+    "korea",
+    '"maximum pressure"',
+    "wework OR nasa",
+    "europa~",
+    "tag:work",
+    "note:ministry",
+    "has:notes",
+    "is:tagged",
+    "date:2019",
+    "cranes",
+    "tide*",
+    "water plumes",
+    "north korea nuclear program talks",
+]
+
+
+def _save_version(folder: Path, name: str, date: str, words: str) -> Path:
+    """A SingleFile page of URL saved on ``date``: two of them are two versions of one page."""
+    page = (
+        f"<!--\n Page saved with SingleFile \n url: {URL} \n saved date: {date}\n-->"
+        "<html><head><title>Harbour cranes return</title></head><body><article>"
+        "<h1>Harbour cranes return</h1>"
+        + "".join(f"<p>{words} The cranes are back, sentence {n}.</p>" for n in range(5))
+        + "</article></body></html>"
+    )
+    path = folder / name
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An archive of the fixture pages, a "Webpage, complete" save, two versions of one page,
+    with tags, notes and a saved search. Tests copy it before changing it."""
+    root = tmp_path_factory.mktemp("backup-source")
+    saved = root / "saved"
+    saved.mkdir()
+    older = _save_version(saved, "a.html", "Wed Jul 31 2019 10:00:00 GMT+0000", "Morning.")
+    newer = _save_version(saved, "b.html", "Thu Aug 01 2019 10:00:00 GMT+0000", "Evening.")
+    folder = root / "archive"
+    with Archive.open(folder) as archive:
+        archive.import_paths([PAGES, FIXTURES / "formats" / "complete"], jobs=1)
+        archive.import_paths([older], jobs=1)
+        archive.import_paths([newer], jobs=1)
+        ids = [c.id for c in archive.clippings()]
+        archive.set_tags(ids[1], ["work", "korea"])
+        archive.set_tags(ids[2], ["work"])
+        archive.set_note(ids[1], "follow up with the ministry")
+        archive.set_note(ids[3], 'a note with <b>markup</b> & "quotes"\nand a second line')
+        archive.add_saved_search("work", "tag:work")
+    return folder
+
+
+@pytest.fixture
+def archive_copy(source: Path, tmp_path: Path) -> Path:
+    """A copy of the source archive this test may change."""
+    copy = tmp_path / "live"
+    shutil.copytree(source, copy)
+    return copy
+
+
+def run(*args: str | Path):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def one_line_error(result, *parts: str) -> None:
+    """The command failed with one line on stderr naming what went wrong, no traceback."""
+    assert result.exit_code == 1, result.output
+    assert result.output.count("\n") == 1, result.output
+    assert result.output.startswith("clippings: "), result.output
+    assert "Traceback" not in result.output
+    for part in parts:
+        assert part in result.output, result.output
+
+
+def table(folder: Path, sql: str) -> list[tuple]:
+    with sqlite3.connect(folder / "catalog.sqlite3") as db:
+        return db.execute(sql).fetchall()
+
+
+def originals(folder: Path) -> dict[str, str]:
+    """Every stored original: its name (the hash it is stored under) → the SHA-256 of its bytes."""
+    return {
+        path.parent.name + path.name: hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in (folder / "originals").glob("*/*")
+    }
+
+
+def results(archive: Archive, query: str, **options) -> tuple[int, list[tuple[int, str]]]:
+    found = archive.search(query, limit=None, **options)
+    return found.total, [(hit.clipping.id, hit.snippet) for hit in found.hits]
+
+
+def leftovers(folder: Path) -> list[str]:
+    """Temporary files or folders of an interrupted backup, restore or export."""
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+
+
+# -- the round trip -------------------------------------------------------------------------
+
+
+def test_backup_then_restore_loses_nothing(archive_copy: Path, tmp_path: Path) -> None:
+    file = tmp_path / "backups" / "clippings.zip"
+    file.parent.mkdir()
+    made = run("--archive", archive_copy, "backup", file)
+    assert made.exit_code == 0, made.output
+    assert f"to {file}" in made.output and "and 1 older version" in made.output
+    assert zipfile.ZipFile(file).testzip() is None
+    assert not any(n.startswith("index") for n in zipfile.ZipFile(file).namelist())
+
+    restored = tmp_path / "restored"
+    back = run("--archive", restored, "restore", file)
+    assert back.exit_code == 0, back.output
+    assert f"into {restored}" in back.output and "1 saved search " in back.output
+
+    # the catalog, row for row: metadata, text, tags, notes, versions, saved searches, ...
+    for sql in (
+        "SELECT * FROM clippings ORDER BY id",
+        "SELECT * FROM tags ORDER BY clipping_id, tag",
+        "SELECT * FROM saved_searches ORDER BY id",
+        "SELECT * FROM signatures ORDER BY clipping_id",
+        "SELECT * FROM meta ORDER BY key",
+        "SELECT * FROM sqlite_sequence",
+    ):
+        assert table(restored, sql) == table(archive_copy, sql), sql
+    # the originals, byte for byte, each still under its own hash
+    stored = originals(archive_copy)
+    assert originals(restored) == stored
+    assert all(name == digest for name, digest in stored.items())
+    assert len(stored) == len(table(archive_copy, "SELECT id FROM clippings")) + 1  # + assets
+
+    with Archive.open(archive_copy) as before, Archive.open(restored) as after:
+        every = table(archive_copy, "SELECT id FROM clippings ORDER BY id")
+        for (clipping_id,) in every:
+            old, new = before.get(clipping_id), after.get(clipping_id)
+            assert new == old  # every field: metadata, text, Markdown, tags, note
+            assert after.versions(clipping_id) == before.versions(clipping_id)
+        assert any(c.note for c in after.clippings()) and any(c.tags for c in after.clippings())
+        assert after.saved_searches() == before.saved_searches()
+
+        # the index, rebuilt from the catalog, finds the same clippings in the same order
+        for query in QUERIES:
+            assert results(after, query) == results(before, query), query
+        assert results(after, "work", sort="newest") == results(before, "work", sort="newest")
+        assert all(results(after, q)[0] for q in QUERIES)  # every query finds something
+        assert after.facets("") == before.facets("")
+
+        # scores too, against the original's index rebuilt the same way (a live index still
+        # counts the clippings an update replaced in its statistics, until segments merge)
+        before.reindex(reextract=False)
+        for query in QUERIES:
+            old = [(h.clipping.id, round(h.score, 6)) for h in before.search(query).hits]
+            new = [(h.clipping.id, round(h.score, 6)) for h in after.search(query).hits]
+            assert new == old, query
+
+        report = after.check()
+        assert report.ok and not report.notes, report.to_dict()
+    assert leftovers(tmp_path) == [] and leftovers(file.parent) == []
+
+
+def test_the_library_api_round_trip(archive_copy: Path, tmp_path: Path) -> None:
+    with Archive.open(archive_copy) as archive:
+        made = archive.backup(tmp_path / "b.zip")
+        count = len(archive)
+    assert made.clippings == count and made.versions == count + 1 and not made.missing
+    assert made.size == (tmp_path / "b.zip").stat().st_size
+    report = Archive.restore(tmp_path / "b.zip", tmp_path / "restored")
+    assert report.to_dict()["clippings"] == count and report.originals == made.originals
+    assert report.saved_searches == 1 and not report.replaced
+    with Archive.open(tmp_path / "restored") as archive:
+        assert len(archive) == count
+
+
+def test_backup_into_a_folder_names_a_dated_file(archive_copy: Path, tmp_path: Path) -> None:
+    result = run("--archive", archive_copy, "backup", "--json", tmp_path)
+    assert result.exit_code == 0, result.output
+    path = Path(json.loads(result.output)["path"])
+    assert path.parent == tmp_path and path.name.startswith("clippings-backup-")
+    assert path.suffix == ".zip" and path.is_file()
+
+
+# -- while the archive is in use ------------------------------------------------------------
+
+
+def test_backup_runs_beside_a_writer_and_takes_only_what_is_committed(
+    archive_copy: Path, tmp_path: Path
+) -> None:
+    writer = sqlite3.connect(archive_copy / "catalog.sqlite3", isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # another process, in the middle of a write
+    writer.execute("INSERT INTO tags (clipping_id, tag) VALUES (1, 'uncommitted')")
+    report = create_backup(archive_copy, tmp_path / "during.zip")  # does not wait for it
+    writer.execute("COMMIT")
+    writer.close()
+    assert report.clippings
+    restore_backup(tmp_path / "during.zip", tmp_path / "during")
+    assert ("uncommitted",) not in table(tmp_path / "during", "SELECT tag FROM tags")
+    create_backup(archive_copy, tmp_path / "after.zip")
+    restore_backup(tmp_path / "after.zip", tmp_path / "after")
+    assert ("uncommitted",) in table(tmp_path / "after", "SELECT tag FROM tags")
+
+
+def test_a_clipping_deleted_during_the_backup_starts_it_again(
+    archive_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The catalog is copied first, the originals after: a clipping deleted in between would
+    leave the copy pointing at a missing original, so the backup is taken again."""
+    copy_catalog = backup_module._copy_catalog
+    calls = []
+
+    def copy_then_delete(source: Path, snapshot: Path) -> None:
+        copy_catalog(source, snapshot)
+        calls.append(snapshot)
+        if len(calls) == 1:
+            with Archive.open(archive_copy) as archive:
+                archive.remove(2)  # its original goes with it
+
+    monkeypatch.setattr(backup_module, "_copy_catalog", copy_then_delete)
+    report = create_backup(archive_copy, tmp_path / "b.zip")
+    assert len(calls) == 2 and not report.missing
+    restore_backup(tmp_path / "b.zip", tmp_path / "restored")
+    with Archive.open(tmp_path / "restored") as archive:
+        assert 2 not in {c.id for c in archive.clippings()}
+        assert archive.check().ok
+    assert leftovers(tmp_path) == []
+
+
+def test_an_archive_missing_an_original_is_still_backed_up_and_says_so(
+    archive_copy: Path, tmp_path: Path
+) -> None:
+    with Archive.open(archive_copy) as archive:
+        lost = archive.get(3).sha256
+        archive.original_path(3).unlink()
+    result = run("--archive", archive_copy, "backup", tmp_path / "b.zip")
+    assert result.exit_code == 1
+    assert f"problem: original {lost} is missing from the archive" in result.output
+    back = run("--archive", tmp_path / "restored", "restore", tmp_path / "b.zip")
+    assert back.exit_code == 0, back.output
+    assert f"note: original {lost} was already missing" in back.output
+    with Archive.open(tmp_path / "restored") as archive:
+        assert archive.get(3).sha256 == lost
+
+
+# -- writing the backup file ----------------------------------------------------------------
+
+
+def test_an_earlier_backup_is_replaced_but_no_other_file(
+    archive_copy: Path, tmp_path: Path
+) -> None:
+    file = tmp_path / "b.zip"
+    assert run("--archive", archive_copy, "backup", file).exit_code == 0
+    with Archive.open(archive_copy) as archive:
+        archive.set_tags(1, ["later"])
+    assert run("--archive", archive_copy, "backup", file).exit_code == 0
+    restore_backup(file, tmp_path / "restored")
+    assert ("later",) in table(tmp_path / "restored", "SELECT tag FROM tags")
+
+    other = tmp_path / "notes.txt"
+    other.write_text("my notes")
+    one_line_error(
+        run("--archive", archive_copy, "backup", other),
+        f"{other} exists and is not a Clippings backup",
+    )
+    assert other.read_text() == "my notes"
+    assert leftovers(tmp_path) == []
+
+
+def test_a_failed_backup_leaves_the_earlier_one_whole(
+    archive_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    file = tmp_path / "b.zip"
+    assert run("--archive", archive_copy, "backup", file).exit_code == 0
+    before = file.read_bytes()
+    write = zipfile.ZipFile.write
+
+    def disk_full(self, filename, arcname=None, *args, **kwargs):
+        if str(arcname).startswith("originals/"):
+            raise OSError(28, "No space left on device")
+        return write(self, filename, arcname, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile.ZipFile, "write", disk_full)
+    one_line_error(
+        run("--archive", archive_copy, "backup", file),
+        f"can't write {file}: No space left on device",
+    )
+    assert file.read_bytes() == before
+    assert leftovers(tmp_path) == []
+
+
+def test_backup_of_no_archive_and_into_no_folder(tmp_path: Path, archive_copy: Path) -> None:
+    one_line_error(
+        run("--archive", tmp_path / "nothing", "backup", tmp_path / "b.zip"), "no archive in"
+    )
+    assert not (tmp_path / "nothing").exists()
+    one_line_error(
+        run("--archive", archive_copy, "backup", tmp_path / "missing" / "b.zip"),
+        f"no folder {tmp_path / 'missing'}",
+    )
+
+
+# -- restoring: where to ----------------------------------------------------------------------
+
+
+def test_restore_refuses_an_existing_archive_unless_forced(
+    archive_copy: Path, tmp_path: Path
+) -> None:
+    file = tmp_path / "b.zip"
+    create_backup(archive_copy, file)
+    other = tmp_path / "other"
+    with Archive.open(other) as archive:  # the sample clipping only
+        assert len(archive) == 1
+    catalog = (other / "catalog.sqlite3").read_bytes()
+    one_line_error(
+        run("--archive", other, "restore", file),
+        f"{other} already holds an archive (1 clippings)",
+        "--force",
+    )
+    assert (other / "catalog.sqlite3").read_bytes() == catalog
+
+    forced = run("--archive", other, "restore", "--force", "--json", file)
+    assert forced.exit_code == 0, forced.output
+    assert json.loads(forced.output)["replaced"] is True
+    with Archive.open(other) as archive, Archive.open(archive_copy) as original:
+        assert len(archive) == len(original)
+        assert results(archive, "korea") == results(original, "korea")
+    assert leftovers(tmp_path) == []
+
+
+def test_restore_never_replaces_a_folder_that_is_not_an_archive(
+    archive_copy: Path, tmp_path: Path
+) -> None:
+    file = tmp_path / "b.zip"
+    create_backup(archive_copy, file)
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    (folder / "thesis.txt").write_text("years of work")
+    for args in ([], ["--force"]):
+        one_line_error(
+            run("--archive", folder, "restore", *args, file), "not empty and holds no archive"
+        )
+    shutil.copy(archive_copy / "catalog.sqlite3", folder)  # an archive, plus other files
+    one_line_error(
+        run("--archive", folder, "restore", "--force", file), "files that are not the archive's"
+    )
+    assert (folder / "thesis.txt").read_text() == "years of work"
+    one_line_error(
+        run("--archive", folder / "thesis.txt" / "archive", "restore", file),
+        f"{folder / 'thesis.txt'} is a file, not a folder",
+    )
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert run("--archive", empty, "restore", file).exit_code == 0
+    assert (empty / "catalog.sqlite3").is_file() and (empty / "index").is_dir()
+
+
+# -- restoring: what from ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def good_backup(archive_copy: Path, tmp_path: Path) -> Path:
+    file = tmp_path / "good.zip"
+    create_backup(archive_copy, file)
+    return file
+
+
+def rewrite(good: Path, target: Path, change) -> Path:
+    """A copy of the backup ``good`` with ``change(name, data)`` applied to every entry (it
+    returns the new (name, data), or None to drop it); the zip itself stays well formed."""
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(target, "w") as out:
+        for name in source.namelist():
+            changed = change(name, source.read(name))
+            if changed is not None:
+                out.writestr(changed[0], changed[1])
+    return target
+
+
+def refused(file: Path, tmp_path: Path, *parts: str) -> None:
+    """Restoring ``file`` fails in one line and leaves nothing behind."""
+    target = tmp_path / "restored"
+    one_line_error(run("--archive", target, "restore", file), *parts)
+    assert not target.exists()
+    assert leftovers(tmp_path) == []
+
+
+def test_a_file_that_is_not_a_zip(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.zip"
+    junk.write_bytes(b"this is not a backup\n" * 100)
+    refused(junk, tmp_path, f"{junk}: not a Clippings backup (not a zip file)")
+    refused(tmp_path / "missing.zip", tmp_path, "missing.zip: no such file")
+
+
+def test_a_cut_off_backup(good_backup: Path, tmp_path: Path) -> None:
+    cut = tmp_path / "cut.zip"
+    data = good_backup.read_bytes()
+    cut.write_bytes(data[: len(data) // 2])
+    refused(cut, tmp_path, f"{cut}: not a Clippings backup")
+
+
+def test_a_damaged_byte_inside_an_original(good_backup: Path, tmp_path: Path) -> None:
+    with zipfile.ZipFile(good_backup) as archive:
+        info = max(
+            (i for i in archive.infolist() if i.filename.startswith("originals/")),
+            key=lambda i: i.compress_size,
+        )
+    data = bytearray(good_backup.read_bytes())
+    with good_backup.open("rb") as raw:  # where the entry's data starts
+        raw.seek(info.header_offset + 26)
+        name_length = int.from_bytes(raw.read(2), "little")
+        extra_length = int.from_bytes(raw.read(2), "little")
+    start = info.header_offset + 30 + name_length + extra_length
+    data[start + info.compress_size // 2] ^= 0xFF
+    damaged = tmp_path / "damaged.zip"
+    damaged.write_bytes(bytes(data))
+    refused(damaged, tmp_path, f"{damaged}: damaged")
+
+
+def test_an_original_that_does_not_match_its_name(good_backup: Path, tmp_path: Path) -> None:
+    def swap(name: str, data: bytes):
+        return (name, data + b"<!-- changed -->") if name.startswith("originals/") else (name, data)
+
+    file = rewrite(good_backup, tmp_path / "swapped.zip", swap)
+    refused(file, tmp_path, "does not match its hash")
+
+
+def test_a_damaged_catalog(good_backup: Path, tmp_path: Path) -> None:
+    def garble(name: str, data: bytes):
+        return (name, b"not sqlite" * 100) if name == "catalog.sqlite3" else (name, data)
+
+    file = rewrite(good_backup, tmp_path / "garbled.zip", garble)
+    refused(file, tmp_path, "damaged (the catalog does not match its hash)")
+
+
+def test_a_backup_missing_an_original(good_backup: Path, tmp_path: Path) -> None:
+    dropped = []
+
+    def drop_one(name: str, data: bytes):
+        if name.startswith("originals/") and not dropped:
+            dropped.append(name)
+            return None
+        return name, data
+
+    file = rewrite(good_backup, tmp_path / "short.zip", drop_one)
+    refused(file, tmp_path, "incomplete (the original of clipping")
+
+
+def test_a_zip_that_is_not_a_backup(tmp_path: Path) -> None:
+    foreign = tmp_path / "photos.zip"
+    with zipfile.ZipFile(foreign, "w") as archive:
+        archive.writestr("holiday.jpg", b"\xff\xd8")
+    refused(foreign, tmp_path, "not a Clippings backup (no clippings-backup.json in it)")
+    other = tmp_path / "other.zip"
+    with zipfile.ZipFile(other, "w") as archive:
+        archive.writestr(MANIFEST, json.dumps({"kind": "something-else"}))
+    refused(other, tmp_path, "not a Clippings backup (clippings-backup.json is foreign)")
+
+
+def test_a_backup_from_a_newer_clippings(good_backup: Path, tmp_path: Path) -> None:
+    def newer(name: str, data: bytes):
+        if name == MANIFEST:
+            return name, json.dumps({**json.loads(data), "version": 99}).encode()
+        return name, data
+
+    file = rewrite(good_backup, tmp_path / "newer.zip", newer)
+    refused(file, tmp_path, "made by a newer Clippings (backup format 99)")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../escaped.txt",
+        "/tmp/absolute.txt",
+        "originals/../../escaped.txt",
+        "originals/ab/../../../escaped.txt",
+        "index/MAIN_WRITELOCK",
+        "originals/zz/" + "0" * 62,
+    ],
+)
+def test_entries_outside_the_layout_are_refused(
+    good_backup: Path, tmp_path: Path, name: str
+) -> None:
+    """Path traversal: nothing is written for a name a backup would not hold."""
+    sandbox = tmp_path / "sandbox"
+    sandbox.mkdir()
+    file = sandbox / "evil.zip"
+    shutil.copy(good_backup, file)
+    with zipfile.ZipFile(file, "a") as archive:
+        archive.writestr(name, b"gotcha")
+    target = sandbox / "deep" / "restored"
+    one_line_error(run("--archive", target, "restore", file), "unexpected entry")
+    assert not target.exists()
+    assert not list(tmp_path.rglob("escaped.txt"))
+    assert not Path("/tmp/absolute.txt").exists()
+    assert not [p for p in sandbox.rglob("*") if p.is_dir() and p.name.startswith(".")]
+
+
+def test_the_library_raises_one_clippings_error(tmp_path: Path) -> None:
+    junk = tmp_path / "junk"
+    junk.write_bytes(b"\0" * 64)
+    with pytest.raises(ClippingsError, match="not a Clippings backup"):
+        restore_backup(junk, tmp_path / "restored")
