@@ -6,9 +6,13 @@ from __future__ import annotations
 import random
 
 import pytest
+from whoosh import query as wq
 
 from archive.index import Index
+from archive.index.columns import as_text
 from archive.index.matches import matching
+from archive.index.schema import PROSE_FIELDS
+from archive.index.vocabulary import PROSE, Vocabularies
 from archive.models import Clipping
 
 WORDS = [
@@ -88,3 +92,20 @@ def test_the_index_has_several_segments_and_deletions(index: Index) -> None:
     reader = index.searcher().reader()
     assert len(list(reader.leaf_readers())) > 1
     assert reader.has_deletions()
+
+
+@pytest.mark.parametrize(
+    ("fieldname", "text"), [("body", "rivr"), ("body", "harbor"), ("author", "anm")]
+)
+def test_fuzzy_words_from_memory_are_whooshs(index: Index, fieldname: str, text: str) -> None:
+    """The vocabularies kept in memory find the words Whoosh's automaton walk finds on disk."""
+    reader = index.searcher().reader()
+    fields = PROSE if fieldname == "body" else (fieldname,)
+    walked = {
+        as_text(term)
+        for leaf, _ in reader.leaf_readers()
+        for name in fields
+        for _, term in wq.FuzzyTerm(name, text, maxdist=1).expanded_terms(leaf)
+    }
+    assert walked
+    assert Vocabularies(reader, PROSE_FIELDS).within(fieldname, text, 1, 0) == walked

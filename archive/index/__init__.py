@@ -33,6 +33,7 @@ from .query import as_you_type as complete_word
 from .schema import FACETS, PROSE_FIELDS, SCHEMA, SCHEMA_VERSION, document, exact_title, names
 from .snippets import lead, matching_words, snippet
 from .storage import MappedStorage
+from .vocabulary import Vocabularies
 
 __all__ = ["SORTS", "Index", "IndexBusy", "IndexHit", "IndexResults", "QueryError"]
 
@@ -143,6 +144,7 @@ class Index:
         self._date_filters: DateFilters | None = None
         self._facet_counts: FacetCounter | None = None
         self._columns: tuple[Searcher | None, dict[tuple[str, bool], Column]] = (None, {})
+        self._vocabularies: tuple[Searcher | None, Vocabularies | None] = (None, None)
 
     def close(self) -> None:
         if self._searcher is not None:
@@ -425,7 +427,23 @@ class Index:
     def _expanded(self, parsed: wq.Query, typed: str | None = None) -> wq.Query:
         reader = self.searcher().reader()
         words = expand(parsed, self.languages())
-        return expand_patterns(words, reader, typed=fold(typed) if typed else None)
+        return expand_patterns(
+            words, reader, typed=fold(typed) if typed else None, fuzzy_words=self._fuzzy_words
+        )
+
+    def _fuzzy_words(self, fieldname: str, text: str, maxdist: int, prefix: int) -> set[str] | None:
+        """The words of ``fieldname`` within ``maxdist`` edits of ``text``, from vocabularies
+        kept in memory; or None (walk the segments) the first time a searcher is asked: a
+        process that asks once (``clippings search``) need not read a whole vocabulary."""
+        searcher = self.searcher()
+        held, vocabularies = self._vocabularies
+        if held is not searcher:
+            self._vocabularies = (searcher, None)
+            return None
+        if vocabularies is None:
+            vocabularies = Vocabularies(searcher.reader(), PROSE_FIELDS)
+            self._vocabularies = (searcher, vocabularies)
+        return vocabularies.within(fieldname, text, maxdist, prefix)
 
     # -- writing -----------------------------------------------------------------------------
 

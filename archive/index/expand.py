@@ -8,12 +8,15 @@ required, only counted where it is found: clippings in that language do not inde
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from whoosh import query as wq
 from whoosh.reading import IndexReader
 
 from .analysis import fold, form, forms, is_cjk
 from .columns import as_text
 from .schema import DEFAULT_FIELDS, PROSE_FIELDS
+from .vocabulary import PROSE as FUZZY_FIELDS
 
 
 def expand(q: wq.Query, languages: tuple[str, ...]) -> wq.Query:
@@ -54,7 +57,13 @@ PREFIX_WORDS = 8  # a word still being typed, for its most frequent completions
 PRELOAD_TERMS = 32  # an OR of more terms than this is scored at once per segment (see below)
 
 
-def expand_patterns(q: wq.Query, reader: IndexReader, *, typed: str | None = None) -> wq.Query:
+def expand_patterns(
+    q: wq.Query,
+    reader: IndexReader,
+    *,
+    typed: str | None = None,
+    fuzzy_words: Callable[[str, str, int, int], set[str] | None] | None = None,
+) -> wq.Query:
     """``q`` with each prefix (``press*``), wildcard and fuzzy term (``presure~``) replaced by
     the words of the index it stands for: its ``PATTERN_WORDS`` most frequent ones (the prefix
     of the word being typed, ``typed``: its ``PREFIX_WORDS``), OR-ed and scored as words.
@@ -67,6 +76,8 @@ def expand_patterns(q: wq.Query, reader: IndexReader, *, typed: str | None = Non
     the title's vocabularies once, and kept for each prose field that has them. A fuzzy term
     keeps the word itself first, then words that begin with the same letter (a misspelt first
     letter is rare; "tree~" is not meant as "free"), each group most frequent first.
+    ``fuzzy_words(fieldname, text, maxdist, prefix)``, when it gives them, are the words a
+    fuzzy term may stand for (see ``archive.index.vocabulary``); else each segment is walked.
     """
     prose_words: dict[tuple[str, int, int], set[bytes | str]] = {}
 
@@ -79,10 +90,15 @@ def expand_patterns(q: wq.Query, reader: IndexReader, *, typed: str | None = Non
     def fuzzy_prose(node: wq.FuzzyTerm) -> set[bytes | str]:
         key = (node.text, node.maxdist, node.prefixlength)
         if key not in prose_words:
-            prose_words[key] = set().union(
-                *(
-                    walk(wq.FuzzyTerm(field, node.text, 1.0, node.maxdist, node.prefixlength))
-                    for field in ("body", "title")
+            found = fuzzy_words("body", *key) if fuzzy_words else None
+            prose_words[key] = (
+                found
+                if found is not None
+                else set().union(
+                    *(
+                        walk(wq.FuzzyTerm(field, node.text, 1.0, node.maxdist, node.prefixlength))
+                        for field in FUZZY_FIELDS
+                    )
                 )
             )
         return {term for term in prose_words[key] if (node.fieldname, term) in reader}
@@ -93,6 +109,9 @@ def expand_patterns(q: wq.Query, reader: IndexReader, *, typed: str | None = Non
         fieldname = node.fieldname
         if isinstance(node, wq.FuzzyTerm) and fieldname in PROSE_FIELDS:
             found = fuzzy_prose(node)
+        elif isinstance(node, wq.FuzzyTerm) and fuzzy_words:
+            known = fuzzy_words(fieldname, node.text, node.maxdist, node.prefixlength)
+            found = walk(node) if known is None else known
         else:
             found = walk(node)
         if isinstance(node, wq.FuzzyTerm):
@@ -153,15 +172,17 @@ def _alternatives(queries: list[wq.Query]) -> wq.Query:
 def _preloaded(q: wq.Query) -> wq.Query:
     """``q``, its ORs of more than ``PRELOAD_TERMS`` terms (the words a pattern stands for, in
     each field) scored into one array per segment: Whoosh's tree of unions, each asked at
-    every tenth match whether a part can be dropped, took seconds for a fuzzy word's 150."""
+    every tenth match whether a part can be dropped, took seconds for a fuzzy word's 150.
+    Other ORs are always that tree (Whoosh preloads them too in a segment of less than 5,000
+    clippings, which an import leaves several of: 8% slower on a common word at 100,000)."""
     stack = [q]
     while stack:
         node = stack.pop()
-        terms = isinstance(node, wq.Or) and all(isinstance(sub, wq.Term) for sub in node.subqueries)
-        if terms and len(node.subqueries) > PRELOAD_TERMS:
-            node.matcher_type = wq.Or.ARRAY_MATCHER
-        else:
-            stack.extend(node.children())
+        if isinstance(node, wq.Or):
+            terms = all(isinstance(sub, wq.Term) for sub in node.subqueries)
+            big = terms and len(node.subqueries) > PRELOAD_TERMS
+            node.matcher_type = wq.Or.ARRAY_MATCHER if big else wq.Or.DEFAULT_MATCHER
+        stack.extend(node.children())
     return q
 
 
