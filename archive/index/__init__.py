@@ -26,7 +26,7 @@ from .dates import DateFilters
 from .dates import split as split_dates
 from .expand import any_word, expand, expand_patterns, prose_words
 from .facets import FacetCounter
-from .matches import countable, matching
+from .matches import count, countable, matching
 from .proximity import boosted, proximity
 from .query import QueryError, parse, typed_word
 from .query import as_you_type as complete_word
@@ -324,8 +324,9 @@ class Index:
                 return results, len(results)
         # counted apart: Whoosh counts the matches of a search that skipped blocks by walking
         # every one of them again; set algebra over the postings is quicker (archive.index.matches)
-        found = matching(searcher, rest)
-        return results, len(found & allowed if allowed is not None else found)
+        if allowed is None:
+            return results, count(searcher, rest)
+        return results, len(matching(searcher, rest) & allowed)
 
     def _exact_title_first(self, text: str, q: wq.Query) -> wq.Query:
         """``q``, with a hit whose title is the whole query (quoted or not) scored first."""

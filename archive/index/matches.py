@@ -10,6 +10,9 @@ own matcher, inside the sets.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from itertools import accumulate
+
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import FilterMatcher, NullMatcherClass
@@ -33,13 +36,22 @@ def countable(q: wq.Query) -> bool:
 
 def matching(searcher: Searcher, q: wq.Query) -> set[int]:
     """The (index-wide) numbers of the documents ``q`` matches, deleted ones left out."""
-    if not searcher.subsearchers:
-        return _docs(searcher, q)
     found: set[int] = set()
-    for sub, offset in searcher.subsearchers:
-        docs = _docs(sub, q)
+    for offset, docs in _per_segment(searcher, q):
         found.update(docs if offset == 0 else (doc + offset for doc in docs))
     return found
+
+
+def count(searcher: Searcher, q: wq.Query) -> int:
+    """How many documents ``q`` matches (``len(matching(...))``, without numbering them
+    index-wide: segments hold disjoint documents)."""
+    return sum(len(docs) for _, docs in _per_segment(searcher, q))
+
+
+def _per_segment(searcher: Searcher, q: wq.Query) -> Iterator[tuple[int, set[int]]]:
+    subsearchers = searcher.subsearchers or [(searcher, 0)]
+    for sub, offset in subsearchers:
+        yield offset, _docs(sub, q)
 
 
 def _docs(searcher: Searcher, q: wq.Query) -> set[int]:
@@ -98,9 +110,12 @@ def _ids(matcher: object) -> set[int]:
     if not isinstance(matcher, W3LeafMatcher):
         return set(matcher.all_ids())
     found: set[int] = set()
+    # each block whole (a fresh matcher is at the start of its first), its ids decoded here:
+    # Whoosh stores them as gaps and adds them up in a Python generator
     while matcher.is_active():
-        if matcher._ids is None:
-            matcher._read_ids()
-        found.update(matcher._ids[matcher._i :])
+        if matcher._data is None:
+            matcher._read_data()
+        ids = matcher._data[0]
+        found.update(ids if matcher._byteids else accumulate(ids))
         matcher._next_block()
     return found
