@@ -25,7 +25,7 @@ SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
             ('"maximum pressure"', "the exact phrase"),
             ('"pressure campaign"~3', "the words within 3 of each other"),
             ("press*", "words starting with 'press'"),
-            ("presure~  presure~2", "misspellings: one letter off; two letters off"),
+            ("presure~  presure~2", "misspellings: one letter off; two (the 16 closest words)"),
             ("korea^2 talks", "'korea' counts double"),
         ],
     ),
