@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from .check import CheckReport, check_archive
 from .extract import extract
-from .extract.clean import clean_line
+from .extract.clean import clean_block, clean_line
 from .index import Index, IndexBusy
 from .index.query import parse as parse_query
 from .index.snippets import lead
@@ -250,11 +250,11 @@ class Archive:
 
     @_serialized
     def set_note(self, clipping_id: int, note: str) -> Clipping:
-        """Replace a clipping's note (kept in the catalog; the index follows: ``has:notes``,
-        and the note's words are searched)."""
+        """Replace a clipping's note (kept in the catalog without control characters or
+        escapes; the index follows: ``has:notes``, and the note's words are searched)."""
         self.get(clipping_id)  # NotFound before anything is written
         with self.catalog.transaction():
-            self.catalog.set_note(clipping_id, note.strip())
+            self.catalog.set_note(clipping_id, clean_block(note).strip())
         clipping = self.get(clipping_id)
         with self.index.writer() as writer:
             writer.add(clipping)
@@ -262,8 +262,9 @@ class Archive:
 
     @_serialized
     def set_tags(self, clipping_id: int, tags: Iterable[str]) -> Clipping:
-        """Replace a clipping's tags (kept in the catalog; the index follows)."""
-        clean = sorted({" ".join(t.split()).lower() for t in tags if t.strip()})
+        """Replace a clipping's tags (one line each, lower case, without control characters or
+        escapes, kept in the catalog; the index follows)."""
+        clean = sorted({tag.lower() for tag in map(clean_line, tags) if tag})
         self.get(clipping_id)  # NotFound before anything is written
         with self.catalog.transaction():
             self.catalog.set_tags(clipping_id, clean)

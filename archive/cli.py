@@ -2,12 +2,17 @@
 
 Every command takes ``--archive DIR`` and ``--json`` where it prints data. Errors are one line on
 stderr and exit status 1; no traceback reaches the user (``CLIPPINGS_DEBUG=1`` shows them).
+
+What came from a page or a file name is printed through ``_safe`` (``render.safe``) or as JSON
+by ``_json``: no escape sequence or control character reaches the terminal, and Rich prints
+with markup off, so ``[bold]`` in a page stays ``[bold]``.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -60,8 +65,23 @@ def open_archive(*, sync: bool = True) -> Iterator[Archive]:
         yield archive
 
 
+# left raw in JSON strings by ``ensure_ascii=False`` but acted on (or reordered) by a terminal:
+# DEL and the C1 controls (0x9b is CSI), the line separators, the bidi controls, and lone
+# surrogates (file names that are not UTF-8, which could not even be written raw)
+_JSON_ESCAPED = re.compile(
+    r"[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def _json(data: object, *, indent: int | None = None) -> str:
+    """``data`` as JSON, readable text kept as it is, every character a terminal would act on
+    escaped (``\\u001b``, ``\\u009b``): the same data, inert on a terminal."""
+    text = json.dumps(data, ensure_ascii=False, indent=indent)
+    return _JSON_ESCAPED.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
 def _print_json(data: object) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False))
+    click.echo(_json(data))
 
 
 class ClippingsGroup(click.Group):
@@ -83,8 +103,8 @@ class ClippingsGroup(click.Group):
 
 
 def _fail(message: str, *, status: int = 1) -> None:
-    first_line = (message.strip().splitlines() or ["error"])[0]
-    click.echo(f"clippings: {first_line}", err=True)
+    first_line = message.strip().split("\n")[0]  # (not splitlines: a \r in a file name)
+    click.echo(f"clippings: {_safe(first_line) or 'error'}", err=True)
     sys.exit(status)
 
 
@@ -172,7 +192,7 @@ def import_cmd(
             )
     summary = report.to_dict()
     if report_file:
-        Path(report_file).write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+        Path(report_file).write_text(_json(summary, indent=2) + "\n")
     if events:
         _print_json({"event": "done", **summary})
     elif as_json:
@@ -211,7 +231,8 @@ def versions_cmd(clipping_id: int, as_json: bool) -> None:
             _print_json({**clipping.to_dict(), "current": number == 0})
         else:
             mark = "current" if number == 0 else "older"
-            click.echo(f"#{clipping.id}\t{clipping.saved[:19]}\t{mark}\t{_safe(clipping.title)}")
+            saved = _safe(clipping.saved[:19])
+            click.echo(f"#{clipping.id}\t{saved}\t{mark}\t{_safe(clipping.title)}")
 
 
 @cli.group("saved")
@@ -354,7 +375,7 @@ def check_cmd(repair: bool, as_json: bool) -> None:
         _print_json(report.to_dict())
     else:
         for line in report.repaired:
-            click.echo(f"repaired: {line}")
+            click.echo(f"repaired: {_safe(line)}")
         for line in report.notes:
             click.echo(f"note: {_safe(line)}")
         for line in report.problems:
@@ -402,12 +423,12 @@ def export_cmd(dest: str, fmt: str, with_originals: bool, as_json: bool) -> None
     with open_archive() as archive:
         report = archive.export(dest, fmt, with_originals=with_originals)
     for problem in report.problems:
-        click.echo(f"problem: {problem}", err=True)
+        click.echo(f"problem: {_safe(problem)}", err=True)
     if as_json:
         _print_json(report.to_dict())
     else:
         pages = f" and {_n(report.originals, 'saved page')}" if with_originals else ""
-        where = report.path / (report.index or "clippings.jsonl")
+        where = _safe(report.path / (report.index or "clippings.jsonl"))
         click.echo(f"exported {_n(report.clippings, 'clipping')}{pages} as {fmt} to {where}")
     if report.problems:
         sys.exit(1)
@@ -438,7 +459,7 @@ def backup_cmd(file: str, as_json: bool) -> None:
     folder = archive_dir(click.get_current_context().ensure_object(dict).get("archive"))
     report = create_backup(folder, file)
     for sha in report.missing:
-        click.echo(f"problem: original {sha} is missing from the archive", err=True)
+        click.echo(f"problem: original {_safe(sha)} is missing from the archive", err=True)
     if as_json:
         _print_json(report.to_dict())
     else:
@@ -446,7 +467,7 @@ def backup_cmd(file: str, as_json: bool) -> None:
         versions = f" (and {_n(older, 'older version')})" if older else ""
         click.echo(
             f"backed up {_n(report.clippings, 'clipping')}{versions} and "
-            f"{_n(report.originals, 'original')} to {report.path} ({_size(report.size)})"
+            f"{_n(report.originals, 'original')} to {_safe(report.path)} ({_size(report.size)})"
         )
     if report.missing:
         sys.exit(1)
@@ -475,7 +496,9 @@ def restore_cmd(file: str, force: bool, as_json: bool) -> None:
     path = click.get_current_context().ensure_object(dict).get("archive")
     report = Archive.restore(file, path, force=force)
     for sha in report.missing:
-        click.echo(f"note: original {sha} was already missing when the backup was made", err=True)
+        click.echo(
+            f"note: original {_safe(sha)} was already missing when the backup was made", err=True
+        )
     if as_json:
         _print_json(report.to_dict())
         return
@@ -484,8 +507,8 @@ def restore_cmd(file: str, force: bool, as_json: bool) -> None:
     searches = f", {_n(report.saved_searches, 'saved search')}" if report.saved_searches else ""
     click.echo(
         f"restored {_n(report.clippings, 'clipping')}{versions}, "
-        f"{_n(report.originals, 'original')}{searches} into {report.path} "
-        f"(backup of {report.created or 'unknown date'}); index rebuilt"
+        f"{_n(report.originals, 'original')}{searches} into {_safe(report.path)} "
+        f"(backup of {_safe(report.created) or 'unknown date'}); index rebuilt"
     )
 
 
@@ -516,7 +539,7 @@ def _print_event(event: Any) -> None:
         "reason": event.reason,
         "id": event.clipping_id,
     }
-    click.echo(json.dumps(data, ensure_ascii=False))
+    click.echo(_json(data))
     sys.stdout.flush()
 
 
@@ -632,6 +655,7 @@ def _print_facets(total: int, facets: dict[str, list[tuple[str, int]]], as_json:
         )
         return
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(box=None, show_header=False, pad_edge=False)
     table.add_column(style="bold", no_wrap=True)
@@ -639,7 +663,7 @@ def _print_facets(total: int, facets: dict[str, list[tuple[str, int]]], as_json:
     table.add_column(justify="right", style="cyan")
     for name, counts in facets.items():
         for number, (value, count) in enumerate(counts):
-            table.add_row(name if number == 0 else "", _safe(value), str(count))
+            table.add_row(name if number == 0 else "", Text(_safe(value)), str(count))
     click.echo(f"{total} hit{'s' if total != 1 else ''}")
     _console().print(table)
 
@@ -707,7 +731,7 @@ def note_cmd(clipping_id: int, text: str | None, as_json: bool) -> None:
     if as_json:
         _print_json({"id": clipping.id, "note": clipping.note})
     elif clipping.note:
-        click.echo(_safe(clipping.note))
+        click.echo(_safe(clipping.note, block=True))
 
 
 @cli.command("tag")
@@ -815,7 +839,8 @@ def reindex_cmd(as_json: bool) -> None:
         return
     for failure in failures:
         click.echo(
-            f"kept the old extraction of {failure.source}: {_safe(failure.reason)}", err=True
+            f"kept the old extraction of {_safe(failure.source)}: {_safe(failure.reason)}",
+            err=True,
         )
     click.echo(f"reindexed {count} clippings")
 
@@ -856,7 +881,7 @@ def extract_cmd(files: tuple[str, ...], fmt: str, as_json: bool) -> None:
             failed = True
             if as_json or fmt == "json":
                 _print_json({"source": name, "error": str(error)})
-            click.echo(f"clippings: {name}: {error}", err=True)
+            click.echo(f"clippings: {_safe(name)}: {_safe(error)}", err=True)
             continue
         clipping = Clipping(**vars(article), source=name, sha256=sha256_of(page.data))
         if as_json or fmt == "json":
@@ -867,10 +892,12 @@ def extract_cmd(files: tuple[str, ...], fmt: str, as_json: bool) -> None:
         sys.exit(1)
 
 
-def _safe(text: str) -> str:
+def _safe(text: object, *, block: bool = False) -> str:
+    """``text`` (page text, a file name, an error) as a terminal may show it: one line unless
+    ``block``."""
     from .render import safe
 
-    return safe(text)
+    return safe(text, block=block)
 
 
 def main() -> None:

@@ -1,23 +1,62 @@
 """How clippings and hits look in a terminal (rich), with page text kept inert.
 
-Every string that came from a page goes through ``safe`` and into a ``rich.text.Text``: no
-control characters or escape sequences reach the terminal, and ``[bold]`` stays literal text.
+Every string that came from a page (or a file name, or an error quoting one) goes through
+``safe`` and into a ``rich.text.Text``: no control characters, escape sequences or bidi
+controls reach the terminal, and ``[bold]`` stays literal text. The CLI and the TUI both use it.
 """
 
 from __future__ import annotations
+
+import re
 
 from rich.console import Group, RenderableType
 from rich.markdown import Markdown
 from rich.rule import Rule
 from rich.text import Text
 
-from .extract.clean import clean_block, clean_line
+from .extract.clean import printable
 from .models import Clipping, Hit
 
+# marks the highlighted spans of a snippet while it is cleaned (noncharacters: never text)
+_OPEN, _CLOSE = "\ufdd0", "\ufdd1"
 
-def safe(text: str | None, *, block: bool = False) -> str:
-    """``text`` without escape sequences or control characters; one line unless ``block``."""
-    return clean_block(text) if block else clean_line(text)
+
+def safe(text: object, *, block: bool = False) -> str:
+    """``text`` without escape sequences, control characters or bidi controls, a lone
+    surrogate as U+FFFD; one line unless ``block``. The one door from a page to a terminal."""
+    return printable(text, block=block)
+
+
+def marked(text: str, spans: list[tuple[int, int]], style: str) -> Text:
+    """``text`` made ``safe``, with the characters of ``spans`` (offsets into ``text``) in
+    ``style``: the highlighted words of a snippet, still on the same words once cleaned."""
+    text = text.replace(_OPEN, "").replace(_CLOSE, "")
+    cuts = [
+        (at, mark)
+        for start, end in spans
+        if 0 <= start < end <= len(text)
+        for at, mark in ((start, _OPEN), (end, _CLOSE))
+    ]
+    pieces, last = [], 0
+    for at, mark in sorted(cuts, key=lambda cut: (cut[0], cut[1] == _OPEN)):  # ends first
+        pieces += [text[last:at], mark]
+        last = at
+    pieces.append(text[last:])
+    out, start, depth = Text(), 0, 0
+    for piece in _MARKS.split(safe("".join(pieces))):
+        if piece == _OPEN:
+            start = len(out) if depth == 0 else start
+            depth += 1
+        elif piece == _CLOSE:
+            depth -= 1
+            if depth == 0:
+                out.stylize(style, start, len(out))
+        else:
+            out.append(piece)
+    return out
+
+
+_MARKS = re.compile(f"([{_OPEN}{_CLOSE}])")
 
 
 def when(clipping: Clipping) -> str:
@@ -40,11 +79,8 @@ def hit_text(hit: Hit) -> Text:
     out.append(safe(clipping.title) or "(untitled)", style="bold")
     out.append("\n")
     out.append_text(byline(clipping))
-    if hit.snippet:
-        snippet = Text(safe(hit.snippet))
-        if len(snippet.plain) == len(hit.snippet):  # offsets still point at the same characters
-            for start, end in hit.highlights:
-                snippet.stylize("bold yellow", start, end)
+    snippet = marked(hit.snippet, hit.highlights, "bold yellow")
+    if snippet:
         out.append("\n")
         out.append_text(snippet)
     return out
@@ -53,7 +89,7 @@ def hit_text(hit: Hit) -> Text:
 def list_row(clipping: Clipping) -> tuple[Text, Text, Text, Text]:
     return (
         Text(str(clipping.id), style="cyan"),
-        Text(when(clipping)),
+        Text(safe(when(clipping))),
         Text(safe(clipping.site), style="dim"),
         Text(safe(clipping.title) or "(untitled)"),
     )
@@ -73,7 +109,9 @@ def article(clipping: Clipping) -> RenderableType:
     if clipping.description:
         parts.append(Text("\n" + safe(clipping.description), style="italic"))
     parts.append(Rule(style="dim"))
-    parts.append(Markdown(safe(clipping.markdown or clipping.text, block=True)))
+    # links as their text and address, not terminal hyperlinks (a page's URL in an escape)
+    markdown = safe(clipping.markdown or clipping.text, block=True)
+    parts.append(Markdown(markdown, hyperlinks=False))
     return Group(*parts)
 
 

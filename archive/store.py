@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -331,6 +332,7 @@ class Catalog:
         assets_sha256: str | None = None,
     ) -> int:
         values = _article_values(article)
+        extra = (assets_sha256, *values)
         cursor = self.db.execute(
             "INSERT INTO clippings (sha256, source, saved, format, page_url, page_saved, "
             + "assets_sha256, "
@@ -338,7 +340,7 @@ class Catalog:
             + ") VALUES (?, ?, ?, ?, ?, ?, ?, "
             + ", ".join("?" * len(ARTICLE_COLUMNS))
             + ")",
-            (sha256, source, saved, article.format, page_url, page_saved, assets_sha256, *values),
+            (sha256, _path_text(source), saved, article.format, page_url, page_saved, *extra),
         )
         return int(cursor.lastrowid)
 
@@ -420,7 +422,7 @@ class Catalog:
         self.db.execute("DELETE FROM import_failures")
         self.db.executemany(
             "INSERT OR REPLACE INTO import_failures (source, reason) VALUES (?, ?)",
-            [(f.source, f.reason) for f in failures],
+            [(_path_text(f.source), f.reason) for f in failures],
         )
 
     def failures(self) -> list[ImportFailure]:
@@ -467,6 +469,15 @@ class Catalog:
         found = self.saved_search(name)
         self.db.execute("DELETE FROM saved_searches WHERE name = ?", (name,))
         return found
+
+
+def _path_text(path: str) -> str:
+    """A path as SQLite can keep it: a file name that is not UTF-8 reaches Python with lone
+    surrogates, which SQLite refuses; each becomes U+FFFD (the name shown, not reopened)."""
+    return _SURROGATES.sub("\ufffd", path) if not path.isascii() else path
+
+
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
 
 
 def _article_values(article: Article) -> tuple[object, ...]:

@@ -1,15 +1,16 @@
 """Makes extracted strings safe to store and to print: no control characters, no ANSI escapes.
 
 ``clean_line`` is for one-line fields (title, author, ...), ``clean_block`` for multi-line
-text (the body as text or Markdown). Both are pure and cheap; the CLI reuses them before
-it writes anything that came from a saved page to a terminal.
+text (the body as text or Markdown). Both are pure and cheap. ``printable`` is what the CLI and
+the TUI put every string from a page (or a file name) through before a terminal sees it: the
+same cleaning, and no bidi controls or lone surrogates either.
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["clean_block", "clean_line", "strip_ansi"]
+__all__ = ["clean_block", "clean_line", "printable", "strip_ansi"]
 
 # ANSI / ECMA-48 escape sequences, 7-bit and 8-bit forms:
 #   CSI  ESC [ ... final      (colours, cursor moves: ESC[31m, ESC[2J)
@@ -38,6 +39,13 @@ _SPACES = re.compile(r"[\s\u2028\u2029]+")
 _LINE_BREAKS = re.compile(r"\r\n?|[\x0c\u2028\u2029]")
 _TRAILING_SPACE = re.compile(r"[ \t\u00a0\u3000]+$", re.MULTILINE)
 _BLANK_RUNS = re.compile(r"\n{3,}")
+# kept in stored text (they matter to right-to-left pages), dropped on a terminal, where they
+# would reorder what is shown (U+202E turns "txt.exe" into "exe.txt"): the bidi embeddings,
+# overrides, isolates and marks
+_BIDI = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# a file name that is not UTF-8 reaches Python as lone surrogates, which a terminal would get
+# as the raw bytes (0x9b is an 8-bit CSI)
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
 
 
 def strip_ansi(s: str) -> str:
@@ -65,3 +73,16 @@ def clean_block(s: str | None) -> str:
     s = _TRAILING_SPACE.sub("", s)
     s = _BLANK_RUNS.sub("\n\n", s)
     return s.strip("\n")
+
+
+def printable(s: object, *, block: bool = False) -> str:
+    """``s`` (any value: a title, a file name, an error) as text a terminal shows as it is: no
+    escape sequences, no control characters but newline (and tab) in a ``block``, no bidi
+    controls, a lone surrogate as U+FFFD; one line unless ``block``. Markup stays literal text:
+    show it with Rich or Textual as a ``Text``, never as markup."""
+    if s is None:
+        return ""
+    text = str(s)
+    if not text.isascii():
+        text = _BIDI.sub("", _SURROGATES.sub("\ufffd", text))
+    return clean_block(text) if block else clean_line(text)

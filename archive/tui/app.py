@@ -23,6 +23,7 @@ from ..api import Archive
 from ..background import BackgroundImport
 from ..location import archive_dir
 from ..models import ClippingsError, ImportReport
+from ..render import safe
 from .bindings import actions
 from .keymap import load_keymap
 from .messages import ArchiveFailed, ArchiveOpened, ClippingChanged, ImportProgressed, ImportState
@@ -48,7 +49,7 @@ class ClippingsApp(App[None]):
         self.archive_path = archive_dir(archive_path)
         self.archive: Archive | None = None
         self._import_job: BackgroundImport | None = None
-        self.sub_title = str(self.archive_path)
+        self.sub_title = safe(self.archive_path)
 
     def get_default_screen(self) -> Screen[None]:
         return SearchScreen()
@@ -64,7 +65,7 @@ class ClippingsApp(App[None]):
         if keymap:
             self.set_keymap(keymap)
         if problem:
-            self.notify(f"Key remapping ignored: {problem}", severity="warning", markup=False)
+            self.notify(safe(f"Key remapping ignored: {problem}"), severity="warning", markup=False)
         self._open_archive()
 
     def on_unmount(self) -> None:

@@ -59,7 +59,8 @@ class TagsScreen(ModalScreen[list[str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Static(Text.assemble(("Tags for ", "bold"), self.clipping_title))
-            yield Input(", ".join(self.tags), placeholder="politics, korea, to read", id="tags")
+            tags = ", ".join(safe(tag) for tag in self.tags)
+            yield Input(tags, placeholder="politics, korea, to read", id="tags")
             yield Static(
                 Text("Comma-separated, kept in lower case. Enter saves, Escape cancels.", "dim")
             )

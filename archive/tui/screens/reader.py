@@ -215,7 +215,7 @@ class ReaderScreen(Screen[None]):
             self.app.call_from_thread(self._tell, f"No browser found. The saved page: {path}")
 
     def _tell(self, message: str, severity: str = "information") -> None:
-        self.notify(message, severity=severity, markup=False)
+        self.notify(safe(message), severity=severity, markup=False)
 
     def action_copy_url(self) -> None:
         if self.clipping is None or not self.clipping.url:

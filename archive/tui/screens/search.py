@@ -359,7 +359,7 @@ class SearchScreen(Screen[None]):
     def _run_saved(self, event: FacetPanel.SavedChosen) -> None:
         # the trailing space: the last word is finished, not a prefix being typed, so the hits
         # are the ones the panel counted
-        self.query_box.value = event.saved.query + " "
+        self.query_box.value = safe(event.saved.query) + " "
         self.query_box.cursor_position = len(self.query_box.value)
         self.query_box.focus()
 

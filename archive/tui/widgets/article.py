@@ -27,8 +27,8 @@ def header_text(clipping: Clipping) -> Text:
     lines: list[tuple[str, str, str]] = [
         ("By ", clipping.author, "italic"),
         ("", " · ".join(safe(p) for p in (clipping.site, clipping.section) if p), ""),
-        ("Published ", (clipping.published or "")[:10], "dim"),
-        ("Saved ", (clipping.saved or "")[:10], "dim"),
+        ("Published ", safe((clipping.published or "")[:10]), "dim"),
+        ("Saved ", safe((clipping.saved or "")[:10]), "dim"),
         ("", clipping.url, "underline bright_blue"),
         ("Tags: ", ", ".join(clipping.tags), "magenta"),
     ]

@@ -31,6 +31,7 @@ SavedCounts = list[tuple[SavedSearch, int | None]]  # None: the query can't be r
 def facet_filter(name: str, value: str) -> str:
     """The query words that narrow results to one facet value (what a user would type)."""
     field = {"site": "site", "year": "date", "tag": "tag", "language": "lang"}[name]
+    value = safe(value)
     if name == "year" or (value.replace("-", "").isalnum() and " " not in value):
         return f"{field}:{value}"
     return f'{field}:"{value.replace(chr(34), "")}"'

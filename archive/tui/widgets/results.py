@@ -7,7 +7,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from ...models import Hit
-from ...render import byline, safe
+from ...render import byline, marked, safe
 
 SNIPPET_CHARS = 230
 
@@ -25,13 +25,8 @@ def hit_prompt(hit: Hit) -> Text:
     prompt.append_text(byline(clipping))
     if clipping.tags:
         prompt.append("  " + " ".join(f"#{safe(tag)}" for tag in clipping.tags), style="magenta")
-    raw = hit.snippet or ""
-    cleaned = safe(raw)
-    if cleaned:
-        snippet = Text(cleaned)
-        if len(cleaned) == len(raw):  # offsets still point at the same characters
-            for start, end in hit.highlights:
-                snippet.stylize("bold reverse", start, end)
+    snippet = marked(hit.snippet or "", hit.highlights, "bold reverse")
+    if snippet:
         if len(snippet) > SNIPPET_CHARS:
             snippet.truncate(SNIPPET_CHARS)
             snippet.append("…")
