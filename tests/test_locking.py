@@ -25,18 +25,23 @@ from .conftest import ROOT
 from .test_crash import SAVES, clippings, saved_pages
 
 
-def start(folder: Path, *args: str, stop_at: str | None = None, stderr: Path | None = None):
+def start(
+    folder: Path, *args: str, stop_at: str | None = None, stderr: Path | None = None
+) -> subprocess.Popen[str]:
+    """``clippings ARGS`` started in a process of its own (stopped at ``stop_at``), its
+    stderr written to the file ``stderr``."""
     env = {k: v for k, v in os.environ.items() if k != ENV}
     if stop_at:
         env[ENV] = f"{stop_at}:stop"
-    return subprocess.Popen(
-        [sys.executable, "-m", "archive", "--archive", str(folder), *args],
-        stdout=subprocess.PIPE,
-        stderr=stderr.open("w") if stderr else subprocess.DEVNULL,
-        text=True,
-        cwd=ROOT,
-        env=env,
-    )
+    with stderr.open("w") if stderr else open(os.devnull, "w") as errors:
+        return subprocess.Popen(
+            [sys.executable, "-m", "archive", "--archive", str(folder), *args],
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+            cwd=ROOT,
+            env=env,
+        )
 
 
 def wait_until_stopped(process: subprocess.Popen) -> None:
@@ -76,7 +81,8 @@ def test_readers_go_on_and_a_second_writer_waits_while_an_import_writes(tmp_path
         assert second.poll() is None  # waiting, not failing
 
         first.send_signal(signal.SIGCONT)
-        assert first.wait(timeout=60) == 0
+        first.communicate(timeout=60)
+        assert first.returncode == 0
         out, _ = second.communicate(timeout=60)
         assert second.returncode == 0
         assert json.loads(out)["already_present"] == SAVES  # the first took them all
