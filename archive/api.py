@@ -14,14 +14,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from . import recovery
 from .check import CheckReport, check_archive
 from .extract import extract
 from .extract.clean import clean_block, clean_line
-from .index import Index, IndexBusy
+from .index import Index
 from .index.query import parse as parse_query
 from .index.snippets import lead
 from .location import archive_dir, bundled_dir
+from .locking import LOCK_FILE, exclusive_lock
 from .models import (
+    ArchiveWriteError,
     Clipping,
     ClippingsError,
     Hit,
@@ -33,7 +36,8 @@ from .models import (
 )
 from .sources import page_from_bytes
 from .sources.assets import unpack as unpack_assets
-from .store import Catalog, Originals, exclusive_lock
+from .store import Catalog, Originals
+from .write_errors import translated
 
 if TYPE_CHECKING:  # the importer (and its MinHash library, 0.3 s to import) loads on first use
     from .backup import BackupReport, RestoreReport
@@ -56,6 +60,17 @@ def _serialized(method: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _writes(method: F) -> F:
+    """Run ``method`` holding the archive's lock and its write lock (see ``Archive.writing``)."""
+
+    @functools.wraps(method)
+    def wrapper(self: Archive, *args: Any, **kwargs: Any) -> Any:
+        with self._lock, self.writing():
+            return method(self, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
 class Archive:
     """An archive folder: originals, catalog and index, opened together.
 
@@ -65,15 +80,27 @@ class Archive:
     One ``Archive`` may be shared by threads: its calls run one at a time. To search while an
     import runs, give the import an ``Archive`` of its own (as another process would have);
     the searching one sees the new clippings as each batch is committed.
+
+    Writes (imports, reindexing, repairs, tags, notes, deletions) run one at a time across
+    processes (see ``archive.locking``): a write waits for another process's, calling
+    ``on_wait`` once, or with ``wait_for_writers`` false raises ``ArchiveBusy`` at once.
+    A write the disk refuses (full, read-only) raises ``ArchiveWriteError``, the archive
+    left consistent. An archive in a folder that can't be written opens ``read_only``: it
+    can be searched and read, and each write raises ``ArchiveWriteError``.
     """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.RLock()
-        path.mkdir(parents=True, exist_ok=True)
-        self.originals = Originals(path / "originals")
-        self.catalog = Catalog(path / "catalog.sqlite3")
-        self.index = Index(path / "index")
+        self._writer: int | None = None  # the thread holding the write lock
+        self.wait_for_writers = True
+        self.on_wait: Callable[[], None] | None = None
+        with translated(path):
+            path.mkdir(parents=True, exist_ok=True)
+            self.read_only = not os.access(path, os.W_OK)
+            self.originals = Originals(path / "originals")
+            self.catalog = Catalog(path / "catalog.sqlite3", read_only=self.read_only)
+            self.index = Index(path / "index")
 
     @classmethod
     def open(
@@ -81,16 +108,19 @@ class Archive:
     ) -> Archive:
         """Open the archive at ``path`` (see ``archive.location``), creating it if needed.
 
-        The index is brought in step with the catalog first, unless ``sync`` is false (for
-        ``check``, which reports what is out of step)."""
+        What a killed write left out of step is brought in step first (see ``recover``),
+        unless ``sync`` is false (for ``check``, which reports it)."""
         folder = archive_dir(path)
         new = not (folder / "catalog.sqlite3").exists()
         archive = cls(folder)
-        if new and seed:
-            archive.import_paths(sorted(bundled_dir().iterdir()))
-        elif sync:
-            with contextlib.suppress(IndexBusy):  # an import is running: it will catch up
-                archive.sync_index(timeout=0)
+        try:
+            if new and seed:
+                archive.import_paths(sorted(bundled_dir().iterdir()))
+            elif sync:
+                archive.recover(wait=False)
+        except BaseException:
+            archive.close()
+            raise
         return archive
 
     @_serialized
@@ -223,12 +253,14 @@ class Archive:
     ) -> ImportReport:
         """Import files and folders (recursively); failures are reported, never raised.
 
-        ``jobs`` worker processes extract pages (default: one per core). One import runs at a
-        time per archive: another waits for it, calling ``waiting`` once. The failures are
-        remembered for ``retry_failed``.
+        ``jobs`` worker processes extract pages (default: one per core). One import (one write)
+        runs at a time per archive: another waits for it, calling ``waiting`` (else
+        ``on_wait``) once. The failures are remembered for ``retry_failed``. Raises
+        ``ArchiveWriteError`` when the archive can't be written (what was committed stays).
         """
-        with exclusive_lock(self.path / "import.lock", waiting):
-            self.sync_index()
+        with self.writing(waiting):
+            self._recover()
+            recovery.sweep_temporary(self.originals)
             from .importer import import_paths
 
             report = import_paths(
@@ -248,7 +280,7 @@ class Archive:
         """The files the last import could not take, with the reasons."""
         return self.catalog.failures()
 
-    @_serialized
+    @_writes
     def set_note(self, clipping_id: int, note: str) -> Clipping:
         """Replace a clipping's note (kept in the catalog without control characters or
         escapes; the index follows: ``has:notes``, and the note's words are searched)."""
@@ -258,9 +290,10 @@ class Archive:
         clipping = self.get(clipping_id)
         with self.index.writer() as writer:
             writer.add(clipping)
+        self._indexed([clipping_id])
         return clipping
 
-    @_serialized
+    @_writes
     def set_tags(self, clipping_id: int, tags: Iterable[str]) -> Clipping:
         """Replace a clipping's tags (one line each, lower case, without control characters or
         escapes, kept in the catalog; the index follows)."""
@@ -271,7 +304,13 @@ class Archive:
         clipping = self.get(clipping_id)
         with self.index.writer() as writer:
             writer.add(clipping)
+        self._indexed([clipping_id])
         return clipping
+
+    def _indexed(self, ids: list[int]) -> None:
+        """The index has committed these clippings' changes: out of the catalog's journal."""
+        with self.catalog.transaction():
+            self.catalog.mark_indexed(ids)
 
     # -- saved searches: queries kept under a name, in the catalog ---------------------------
 
@@ -285,7 +324,7 @@ class Archive:
         """The saved search called ``name`` (any case); raises ``UnknownSavedSearch``."""
         return self.catalog.saved_search(clean_line(name))
 
-    @_serialized
+    @_writes
     def add_saved_search(self, name: str, query: str, *, replace: bool = False) -> SavedSearch:
         """Keep ``query`` under ``name``. A query that can't be read raises ``QueryError``
         and is not saved; a name already taken raises ``SavedSearchExists`` unless
@@ -305,7 +344,7 @@ class Archive:
             self.catalog.save_search(saved, replace=replace)
         return saved
 
-    @_serialized
+    @_writes
     def remove_saved_search(self, name: str) -> SavedSearch:
         """Forget a saved search (its clippings stay); raises ``UnknownSavedSearch``."""
         with self.catalog.transaction():
@@ -333,10 +372,13 @@ class Archive:
                 counts.append((saved, None))
         return counts
 
-    @_serialized
+    @_writes
     def remove(self, clipping_id: int) -> Clipping:
         """Delete a clipping: its catalog row, its index entry and its original. If it was
-        the current version of a page, the newest older version becomes current."""
+        the current version of a page, the newest older version becomes current.
+
+        The catalog goes first, journaling the rest (the index entry, the original to
+        delete), so that a kill at any point is finished when the archive next opens."""
         clipping = self.get(clipping_id)
         info = self.catalog.page_info(clipping_id)
         others = [i for i in self.catalog.versions(clipping_id) if i != clipping_id]
@@ -347,20 +389,21 @@ class Archive:
             if current and others:
                 promoted = others[0]
                 self.catalog.promote(promoted, others[1:])
+            self.catalog.remove_original_later(clipping.sha256)
+            if info["assets_sha256"]:
+                self.catalog.remove_original_later(info["assets_sha256"])
         with self.index.writer() as writer:
             writer.delete(clipping_id)
             if promoted is not None:
                 writer.add(self.catalog.get(promoted))
-        if self.catalog.id_for_hash(clipping.sha256) is None:
-            self.originals.remove(clipping.sha256)
-        assets = info["assets_sha256"]
-        if assets and not self.catalog.uses_assets(assets):
-            self.originals.remove(assets)
+        self._indexed([clipping_id, *others])
+        recovery.finish_removals(self.catalog, self.originals)
         return clipping
 
-    @_serialized
+    @_writes
     def reextract(self, clipping_id: int) -> Clipping:
-        """Extract a clipping again from its original (after extraction improved)."""
+        """Extract a clipping again from its original (after extraction improved); the index
+        takes it at the next ``reindex``, or when the archive next opens."""
         info = self.catalog.page_info(clipping_id)
         source = info["source"]
         page = page_from_bytes(self.originals.read(info["sha256"]), source, _suffix(source))
@@ -372,6 +415,7 @@ class Archive:
             self.catalog.update_article(clipping_id, article)
         return self.get(clipping_id)
 
+    @_writes
     def reindex(
         self, *, reextract: bool = True, progress: Callable[[int, int], None] | None = None
     ) -> list[ImportFailure]:
@@ -390,6 +434,8 @@ class Archive:
                 if progress:
                     progress(done, len(ids))
         self.index.rebuild(self.catalog.iter_all())
+        with self.catalog.transaction():
+            self.catalog.mark_indexed()
         return failures
 
     # -- export and backup -------------------------------------------------------------------
@@ -433,24 +479,64 @@ class Archive:
 
     @_serialized
     def check(self, *, repair: bool = False) -> CheckReport:
-        """Verify originals, catalog and index (see ``archive.check``); repair if asked."""
-        return check_archive(self, repair=repair)
+        """Verify originals, catalog and index (see ``archive.check``); repair if asked.
+        Holds the write lock (it waits for an import: a check mid-import would report the
+        import's work in progress), unless the archive is read-only and no repair is asked."""
+        if self.read_only and not repair:
+            return check_archive(self)
+        with self.writing():
+            return check_archive(self, repair=repair)
+
+    @_writes
+    def sync_index(self, *, timeout: float = 60.0) -> recovery.IndexGap:
+        """Bring the index in step with the catalog (after a kill between the two); returns
+        what differed."""
+        return recovery.sync_index(self.catalog, self.index, timeout=timeout)
 
     @_serialized
-    def sync_index(self, *, timeout: float = 60.0) -> None:
-        """Bring the index in step with the catalog (after a crash between the two)."""
-        if self.index.doc_count() == self.catalog.count():
+    def recover(self, *, wait: bool = True) -> None:
+        """Finish what a killed write left undone: bring the index in step with the catalog,
+        delete the originals of deleted clippings. Done when the archive opens (then without
+        ``wait``: nothing when another process is writing, which does it itself, when the
+        archive is read-only, or when the disk refuses the writes)."""
+        if self.read_only and not wait:
             return
-        catalog_ids = set(self.catalog.ids())
-        index_ids = self.index.ids()
-        missing, extra = catalog_ids - index_ids, index_ids - catalog_ids
-        if not missing and not extra:
+        try:
+            with self.writing(wait=wait):
+                self._recover(timeout=60.0 if wait else 0.0)
+        except ClippingsError:  # busy, or a full disk: searching still works, a later open
+            if wait:  # (or the next import) finishes it
+                raise
+
+    def _recover(self, *, timeout: float = 60.0) -> None:
+        recovery.finish_removals(self.catalog, self.originals)
+        recovery.sync_index(self.catalog, self.index, timeout=timeout)
+
+    @contextlib.contextmanager
+    def writing(
+        self, waiting: Callable[[], None] | None = None, *, wait: bool | None = None
+    ) -> Iterator[None]:
+        """Hold the archive's write lock: one writer at a time across processes (a thread
+        holding it may take it again). If another process holds it, call ``waiting`` (else
+        ``on_wait``) once and wait; or, with ``wait`` false (default: ``wait_for_writers``),
+        raise ``ArchiveBusy``. Inside, a write the disk refuses (full, read-only) raises
+        ``ArchiveWriteError``."""
+        if self._writer == threading.get_ident():
+            yield
             return
-        with self.index.writer(timeout=timeout) as writer:
-            for clipping_id in extra:
-                writer.delete(clipping_id)
-            for clipping in self.catalog.get_many(sorted(missing)):
-                writer.add(clipping)
+        if self.read_only:
+            raise ArchiveWriteError(f"can't write to the archive: it is read-only ({self.path})")
+        wait = self.wait_for_writers if wait is None else wait
+        with (
+            self._lock,
+            translated(self.path),
+            exclusive_lock(self.path / LOCK_FILE, waiting or self.on_wait, wait=wait),
+        ):
+            self._writer = threading.get_ident()
+            try:
+                yield
+            finally:
+                self._writer = None
 
 
 def _suffix(source: str) -> str:

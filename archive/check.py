@@ -1,19 +1,25 @@
 """``clippings check``: is every original intact, every catalog row backed by its original, and
 the index in step with the catalog? With ``repair``, fix what can be fixed.
 
-Problems (exit status 1 unless repaired): an original missing or not matching its hash; the
-index out of step with the catalog. Notes (no failure): originals no clipping points to (left
-by an interrupted import; running it again, or ``--repair``, takes them in) and temporary files
-of an interrupted write.
+Problems (exit status 1 unless repaired): an original missing or not matching its hash (never
+repaired: the catalog can't make an original again, and a backup can); the index out of step
+with the catalog (missing clippings, entries of deleted ones) in a way the catalog's journal
+does not explain. Notes (no failure, ``--repair`` deals with them): the changes of an
+interrupted write that the index has yet to take (the journal names them; the next open
+gives them to it), originals no clipping points to (left by an interrupted import; running it
+again, or ``--repair``, takes them in), originals of deleted clippings still stored, and
+temporary files of an interrupted write.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .models import ClippingsError
-from .store import sha256_of
+from .recovery import finish_removals, index_gap
 
 if TYPE_CHECKING:
     from .api import Archive
@@ -43,23 +49,56 @@ class CheckReport:
 
 
 def check_archive(archive: Archive, *, repair: bool = False) -> CheckReport:
+    """Check ``archive`` (the caller holds its write lock, see ``Archive.check``)."""
     report = CheckReport()
+    _check_originals(archive, report)
+    _check_leftovers(archive, report, repair)
+    _check_index(archive, report, repair)
+    return report
+
+
+def _check_originals(archive: Archive, report: CheckReport) -> None:
+    """Every clipping's original (and Page_files/ zip) is there and matches its hash."""
     rows = archive.catalog.db.execute(
         "SELECT id, sha256 FROM clippings UNION ALL "
         "SELECT id, assets_sha256 FROM clippings WHERE assets_sha256 IS NOT NULL ORDER BY id"
     ).fetchall()
     report.clippings = archive.catalog.db.execute("SELECT count(*) FROM clippings").fetchone()[0]
-    referenced = {sha for _, sha in rows}
     for clipping_id, sha in rows:
         path = archive.originals.path(sha)
         if not path.is_file():
             report.problems.append(f"clipping {clipping_id}: its original is missing ({path})")
-        elif sha256_of(path.read_bytes()) != sha:
+        elif _file_sha256(path) != sha:
             report.problems.append(f"clipping {clipping_id}: its original is damaged ({path})")
 
-    stored, temporary = _stored_files(archive)
+
+def _check_leftovers(archive: Archive, report: CheckReport, repair: bool) -> None:
+    """What a killed write left in the originals folder: originals no clipping points to
+    (taken in: originals are never thrown away), originals of deleted clippings (deleted),
+    temporary files (deleted)."""
+    catalog = archive.catalog
+    stored, temporary = archive.originals.scan()
     report.originals = len(stored)
-    unreferenced = sorted(set(stored) - referenced)
+    referenced = {
+        row[0]
+        for row in catalog.db.execute(
+            "SELECT sha256 FROM clippings UNION SELECT assets_sha256 FROM clippings "
+            "WHERE assets_sha256 IS NOT NULL"
+        )
+    }
+    removed = set(catalog.removed_originals())
+    deleted = sorted(removed & set(stored) - referenced)
+    unreferenced = sorted(set(stored) - referenced - removed)
+    if removed:
+        if repair:
+            finish_removals(catalog, archive.originals)
+            if deleted:
+                report.repaired.append(f"deleted {len(deleted)} originals of deleted clippings")
+        elif deleted:
+            report.notes.append(
+                f"{len(deleted)} originals of deleted clippings are still stored "
+                "(check --repair deletes them)"
+            )
     if unreferenced:
         if repair:
             adopted = archive.import_paths([stored[sha] for sha in unreferenced])
@@ -81,36 +120,38 @@ def check_archive(archive: Archive, *, repair: bool = False) -> CheckReport:
                 f"removed {len(temporary)} temporary files of interrupted writes"
             )
         else:
-            report.notes.append(f"{len(temporary)} temporary files of interrupted writes")
-
-    catalog_ids = set(archive.catalog.ids())
-    index_ids = archive.index.ids()
-    missing, extra = catalog_ids - index_ids, index_ids - catalog_ids
-    if missing or extra:
-        what = f"the index lacks {len(missing)} clippings and has {len(extra)} deleted ones"
-        if repair:
-            try:
-                archive.sync_index()
-                report.repaired.append(f"brought the index in step ({what})")
-            except ClippingsError as error:
-                report.problems.append(f"{what}; can't repair it now: {error}")
-        else:
-            report.problems.append(f"{what} (check --repair fixes it)")
-    return report
+            report.notes.append(
+                f"{len(temporary)} temporary files of interrupted writes "
+                "(check --repair removes them)"
+            )
 
 
-def _stored_files(archive: Archive) -> tuple[dict[str, object], list]:
-    stored: dict[str, object] = {}
-    temporary = []
-    root = archive.originals.root
-    if not root.is_dir():
-        return stored, temporary
-    for folder in root.iterdir():
-        if not folder.is_dir():
-            continue
-        for path in folder.iterdir():
-            if path.name.startswith(".incoming-"):
-                temporary.append(path)
-            elif len(folder.name) == 2 and len(path.name) == 62:
-                stored[folder.name + path.name] = path
-    return stored, temporary
+def _check_index(archive: Archive, report: CheckReport, repair: bool) -> None:
+    """The index holds every current clipping as the catalog has it, and nothing else. Where
+    it differs only as the catalog's journal says (a write killed, or refused by a full disk,
+    between the catalog and the index), that is a note: the next open brings it in step."""
+    gap = index_gap(archive.catalog, archive.index, full=True)
+    if not gap:
+        return
+    what = gap.describe()
+    if repair:
+        try:
+            archive.sync_index()
+            report.repaired.append(f"brought the index in step ({what})")
+        except ClippingsError as error:
+            report.problems.append(f"{what}; can't repair it now: {error}")
+    elif (gap.missing | gap.extra) <= set(gap.journal):
+        report.notes.append(
+            f"{what}: an interrupted write's changes, which the next open (or check --repair) "
+            "gives it"
+        )
+    else:
+        report.problems.append(f"{what} (check --repair fixes it)")
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as source:
+        while chunk := source.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()

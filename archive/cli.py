@@ -58,10 +58,12 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON, 
 
 @contextmanager
 def open_archive(*, sync: bool = True) -> Iterator[Archive]:
+    """The archive of ``--archive``; a write waits for another process's, saying so once."""
     from .api import Archive
 
     ctx = click.get_current_context()
     with Archive.open(ctx.ensure_object(dict).get("archive"), sync=sync) as archive:
+        archive.on_wait = _waiting
         yield archive
 
 
@@ -78,6 +80,12 @@ def _json(data: object, *, indent: int | None = None) -> str:
     escaped (``\\u001b``, ``\\u009b``): the same data, inert on a terminal."""
     text = json.dumps(data, ensure_ascii=False, indent=indent)
     return _JSON_ESCAPED.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+def _waiting() -> None:
+    from .locking import BUSY
+
+    click.echo(f"clippings: {BUSY}; waiting for it…", err=True)
 
 
 def _print_json(data: object) -> None:
@@ -99,7 +107,22 @@ class ClippingsGroup(click.Group):
         except Exception as error:
             if os.environ.get("CLIPPINGS_DEBUG"):
                 raise
-            _fail(f"unexpected {type(error).__name__}: {error} (CLIPPINGS_DEBUG=1 shows more)")
+            _fail(_unexpected(error, ctx))
+
+
+def _unexpected(error: Exception, ctx: click.Context) -> str:
+    """One line for an error no command expected: a failed write to the archive (a full disk,
+    a read-only folder) says so, an unreadable file names itself, anything else its type."""
+    from .location import archive_dir
+    from .write_errors import as_write_error
+
+    archive = archive_dir((ctx.obj or {}).get("archive"))
+    found = as_write_error(error, archive)
+    if found is not None:
+        return str(found)
+    if isinstance(error, OSError) and error.strerror:
+        return f"{error.strerror}: {error.filename}" if error.filename else error.strerror
+    return f"unexpected {type(error).__name__}: {error} (CLIPPINGS_DEBUG=1 shows more)"
 
 
 def _fail(message: str, *, status: int = 1) -> None:
@@ -174,12 +197,6 @@ def import_cmd(
     """
     if not paths and not retry_failed:
         raise click.UsageError("give files or folders to import (or --retry-failed)")
-
-    def waiting() -> None:
-        click.echo(
-            "clippings: another import is running in this archive; waiting for it…", err=True
-        )
-
     with open_archive() as archive:
         if retry_failed:
             paths = tuple(f.source for f in archive.last_failures()) + paths
@@ -188,7 +205,7 @@ def import_cmd(
                 return
         with _progress(enabled=not (as_json or events)) as progress:
             report = archive.import_paths(
-                paths, progress=_print_event if events else progress, jobs=jobs, waiting=waiting
+                paths, progress=_print_event if events else progress, jobs=jobs
             )
     summary = report.to_dict()
     if report_file:

@@ -6,15 +6,22 @@ content-addressed, so two workers never clash) and extracts the article. The mai
 takes the results in file order, so ids follow it whatever the number of workers; only a
 bounded window of pages is in flight, so memory stays flat however many files there are.
 
-Order of writes, so that a kill at any point loses nothing: the original first, then the
-catalog row (committed every ``BATCH`` clippings), then the index (committed every
-``INDEX_EVERY`` clippings or ``INDEX_SECONDS``; it is derived data, and ``Archive`` brings it
-back in step with the catalog when it opens). Running the same import again skips what is
-stored and finishes the rest.
+Order of writes, so that a kill at any point loses nothing: the original first (atomic: see
+``Originals.put``), then the catalog row (committed every ``BATCH`` clippings, with a note in
+the catalog's journal that the index lacks it), then the index (committed every ``INDEX_EVERY``
+clippings or ``INDEX_SECONDS``; the journal is cleared in the next catalog transaction). The
+index is derived data: ``Archive`` brings it in step with the catalog from the journal when it
+next opens. Running the same import again skips what is stored and finishes the rest. The
+named points of ``archive.crashpoints`` are where the crash-safety tests kill an import.
+
+A failed write to the archive (a full disk, a read-only folder) ends the import with an
+``ArchiveWriteError``: the clippings recorded so far are committed if the catalog can still take
+them, and nothing half-written is left behind.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import sqlite3
@@ -28,9 +35,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .crashpoints import crash_point
 from .extract import extract
 from .index import Index
-from .models import Article, ClippingsError, ImportFailure, ImportReport, now_iso
+from .models import (
+    ArchiveWriteError,
+    Article,
+    ClippingsError,
+    ImportFailure,
+    ImportReport,
+    now_iso,
+)
 from .neardup import NearDuplicates, signature
 from .sources import Candidate, candidates, read_page
 from .sources.assets import pack as pack_assets
@@ -85,6 +100,11 @@ def import_paths(
     progress: ProgressCallback | None = None,
     jobs: int | None = None,
 ) -> ImportReport:
+    """Import ``paths`` (files and folders) into the archive; failures are reported per file.
+
+    The caller holds the archive's write lock, with the index in step with the catalog (see
+    ``Archive.import_paths``); raises ``ArchiveWriteError`` when the archive can't be written.
+    """
     report = ImportReport()
     todo = list(candidates(paths))  # paths only: the pages themselves are read as they go
     jobs = 1 if len(todo) < 8 else max(1, jobs or default_jobs())
@@ -110,9 +130,23 @@ def import_paths(
                     )
                     progress(event)
             _commit(catalog, feed, pending, retired, last=True)
+        except ArchiveWriteError:
+            # keep the clippings recorded so far (their originals are stored), if the catalog
+            # and the index can still take them; else the catalog's transaction is rolled back
+            # (the next import takes them in) or its journal names what the index lacks
+            with contextlib.suppress(sqlite3.Error, OSError, ClippingsError):
+                _commit(catalog, feed, pending, retired, last=True)
+                feed.finish()
+                with catalog.transaction():
+                    catalog.mark_indexed()
+            raise
         finally:
             if catalog.db.in_transaction:
                 catalog.db.execute("ROLLBACK")
+    # every index commit is done: the journal holds nothing the index lacks (the write lock
+    # is held, and the index was in step when the import began)
+    with catalog.transaction():
+        catalog.mark_indexed()
     return report
 
 
@@ -141,6 +175,7 @@ def _record(
         report.already_present.append(source)
         return "present", None
     assert prepared.article is not None
+    crash_point("catalog.before")
     clipping_id = catalog.add(
         sha256=prepared.sha256,
         source=source,
@@ -151,6 +186,7 @@ def _record(
         page_saved=prepared.page_saved,
         assets_sha256=prepared.assets_sha256,
     )
+    crash_point("catalog.during")
     seen[prepared.sha256] = clipping_id
     report.imported.append(clipping_id)
     url = prepared.article.url
@@ -192,11 +228,15 @@ def _commit(
     catalog: Catalog, feed: _IndexFeed, pending: list[int], retired: list[int], last: bool = False
 ) -> None:
     catalog.db.execute("COMMIT")
+    crash_point("catalog.after")
     feed.add(pending, retired)
     pending.clear()
     retired.clear()
     if not last:
         catalog.db.execute("BEGIN IMMEDIATE")
+        # first in the transaction, before anything in it marks a clipping changed again:
+        # the clippings whose every change the index has now committed
+        catalog.mark_indexed(feed.take_committed())
 
 
 # -- the work of one file (in a worker process, or inline) ------------------------------------
@@ -232,6 +272,8 @@ def prepare(
         originals = Originals(Path(originals_root))
         assets = originals.put(pack_assets(Path(candidate.assets))) if candidate.assets else None
         originals.put(page.stored, sha)
+    except ArchiveWriteError:
+        raise  # the archive can't be written: not this page's fault, the import ends
     except ClippingsError as error:
         return Prepared("failed", source, reason=str(error))
     except Exception as error:  # a bug or a parser's surprise: name it, go on with the batch
@@ -354,7 +396,14 @@ class _IndexFeed:
         self.count = 0
         self.started = 0.0
         self.buffered: set[int] = set()  # added since the last commit
+        self.deleted: set[int] = set()  # taken out since the last commit
         self.later: set[int] = set()  # to take out once they are committed
+        self.committed: list[int] = []  # in the index since the catalog was last told
+
+    def take_committed(self) -> list[int]:
+        """The clippings the index has taken since the last call (for the catalog's journal)."""
+        committed, self.committed = self.committed, []
+        return committed
 
     def __enter__(self) -> _IndexFeed:
         return self
@@ -376,6 +425,7 @@ class _IndexFeed:
                 self.later.add(clipping_id)
             else:
                 self.writer.delete(clipping_id)
+                self.deleted.add(clipping_id)
         self.count += len(ids)
         if self.count >= INDEX_EVERY or time.monotonic() - self.started > INDEX_SECONDS:
             self._close()
@@ -383,13 +433,21 @@ class _IndexFeed:
     def _close(self, *exc: object) -> None:
         if self.stack is not None:
             stack, self.stack, self.writer = self.stack, None, None
-            self.buffered = set()
+            done = (self.buffered - self.later) | self.deleted
+            self.buffered, self.deleted = set(), set()
             stack.__exit__(*(exc or (None, None, None)))
+            if not any(exc):
+                self.committed.extend(done)
         if self.later and not any(exc):
             with self.index.writer() as writer:
                 for clipping_id in self.later:
                     writer.delete(clipping_id)
+            self.committed.extend(self.later)
             self.later.clear()
+
+    def finish(self) -> None:
+        """Commit what the index has been given (before the end of an import that fails)."""
+        self._close()
 
     def __exit__(self, *exc: object) -> None:
         # on an error the writer is cancelled: the archive brings the index in step on open

@@ -18,6 +18,15 @@ class ExtractionError(ClippingsError):
     """A saved page that cannot become a clipping (empty, binary, an image, no text)."""
 
 
+class ArchiveWriteError(ClippingsError):
+    """The archive could not be written (a full disk, a read-only folder): what was committed
+    before stays, and the archive stays consistent."""
+
+
+class ArchiveBusy(ClippingsError):
+    """Another process is writing to the archive, and this write was told not to wait."""
+
+
 @dataclass(frozen=True)
 class RawPage:
     """The bytes of one saved page, plus what its container tells about it.

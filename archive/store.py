@@ -6,6 +6,14 @@ Layout of an archive folder::
     catalog.sqlite3            clippings (metadata, extracted text), tags, notes, saved searches
                                (WAL mode)
     index/                     the Whoosh index: derived, see ``archive.index``
+    import.lock                the write lock: one writer at a time (see ``archive.locking``)
+
+Every write is crash-safe: an original is written to a temporary file, synced and renamed into
+place (a file under a hash is always whole); the catalog is SQLite, whose transactions are whole
+or absent; and the catalog keeps a journal of what the index still lacks (``index_pending``)
+and of originals still to delete (``removed_originals``), in the same transactions as the
+changes, so that an archive killed between two of its writes is brought in step when it next
+opens (``archive.recovery``).
 """
 
 from __future__ import annotations
@@ -17,9 +25,12 @@ import os
 import re
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
+from .crashpoints import crash_point
+from .locking import exclusive_lock
 from .models import (
     Article,
     Clipping,
@@ -29,6 +40,9 @@ from .models import (
     SavedSearchExists,
     UnknownSavedSearch,
 )
+from .write_errors import write_error
+
+__all__ = ["Catalog", "NotFound", "Originals", "exclusive_lock", "sha256_of"]
 
 SCHEMA_VERSION = 1
 
@@ -78,7 +92,23 @@ CREATE TABLE IF NOT EXISTS saved_searches (  -- queries kept under a name
     query   TEXT NOT NULL,
     created TEXT NOT NULL                         -- ISO 8601 UTC
 );
+CREATE TABLE IF NOT EXISTS index_pending (  -- clippings changed since the index last took them
+    clipping_id INTEGER PRIMARY KEY
+);
+CREATE TABLE IF NOT EXISTS removed_originals (  -- originals of deleted clippings, to delete
+    sha256 TEXT PRIMARY KEY
+);
 """
+_TABLES = {
+    "meta",
+    "clippings",
+    "tags",
+    "signatures",
+    "import_failures",
+    "saved_searches",
+    "index_pending",
+    "removed_originals",
+}
 
 _CURRENT = "superseded_by IS NULL"
 
@@ -120,6 +150,9 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+TEMP_PREFIX = ".incoming-"  # an original being written (left behind by a killed write)
+
+
 class Originals:
     """The saved pages, byte for byte, each under the SHA-256 of its content."""
 
@@ -133,24 +166,32 @@ class Originals:
         return self.path(sha256).is_file()
 
     def put(self, data: bytes, sha256: str | None = None) -> str:
-        """Store ``data`` (atomically: temp file, fsync, rename) and return its hash."""
+        """Store ``data`` and return its hash: written to a temporary file beside its place,
+        synced, and renamed into place (the folder synced too), so a file under a hash is
+        always whole. Raises ``ArchiveWriteError`` (a full disk, a read-only folder)."""
         sha256 = sha256 or sha256_of(data)
         target = self.path(sha256)
         if target.is_file():
             return sha256
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+        crash_point("original.before")
+        tmp = None
         try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX)
             with os.fdopen(fd, "wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
+                _write_synced(out, data)
             os.chmod(tmp, 0o444)
+            crash_point("original.synced")
             os.replace(tmp, target)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+            _sync_folder(target.parent)
+        except BaseException as error:
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+            if isinstance(error, OSError):
+                raise write_error(error, target.parent) from error
             raise
+        crash_point("original.after")
         return sha256
 
     def read(self, sha256: str) -> bytes:
@@ -160,31 +201,89 @@ class Originals:
         with contextlib.suppress(FileNotFoundError):
             self.path(sha256).unlink()
 
+    def scan(self) -> tuple[dict[str, Path], list[Path]]:
+        """Every stored original (hash → path), and the temporary files of killed writes."""
+        stored: dict[str, Path] = {}
+        temporary: list[Path] = []
+        if not self.root.is_dir():
+            return stored, temporary
+        for folder in self.root.iterdir():
+            if not folder.is_dir():
+                continue
+            for path in folder.iterdir():
+                if path.name.startswith(TEMP_PREFIX):
+                    temporary.append(path)
+                elif len(folder.name) == 2 and len(path.name) == 62:
+                    stored[folder.name + path.name] = path
+        return stored, temporary
+
+
+def _write_synced(out: BinaryIO, data: bytes) -> None:
+    """Write ``data`` to the open file ``out`` and sync it to disk."""
+    view = memoryview(data)
+    half = len(view) // 2
+    out.write(view[:half])
+    out.flush()
+    crash_point("original.during")
+    out.write(view[half:])
+    out.flush()
+    os.fsync(out.fileno())
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (where the platform allows syncing a folder)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+
 
 class Catalog:
-    """The SQLite catalog: one row per clipping, with its tags and note."""
+    """The SQLite catalog: one row per clipping, with its tags and note.
 
-    def __init__(self, path: Path) -> None:
+    Opening it writes nothing unless its schema is missing or old, so that a reader opens it
+    while another process holds a write transaction. ``read_only``: for an archive on a
+    read-only disk or folder (no write is possible).
+    """
+
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = path
-        # used from worker threads too (``Archive`` serializes the calls)
-        self.db = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
+        self.read_only = read_only
+        self.db = _connect(path, read_only=read_only)
         self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
-        self.db.executescript(_SCHEMA)
+        if not read_only:
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self._set_up()
+        self.tables = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master")}
+
+    def _set_up(self) -> None:
+        """Create or bring up to date the schema: only what is missing, so that opening an
+        archive in use takes no write lock."""
+        if self.db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            self.db.execute("PRAGMA journal_mode=WAL")
+        tables = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master")}
+        if _TABLES - tables:
+            self.db.executescript(_SCHEMA)
         columns = {row[1] for row in self.db.execute("PRAGMA table_info(clippings)")}
         if "superseded_by" not in columns:  # an archive from before versions
             # an older version of a page (same URL, saved earlier): the newer one's id
             self.db.execute("ALTER TABLE clippings ADD COLUMN superseded_by INTEGER")
-        self.db.execute("CREATE INDEX IF NOT EXISTS clippings_by_url ON clippings(url)")
+        if "clippings_by_url" not in tables:
+            self.db.execute("CREATE INDEX IF NOT EXISTS clippings_by_url ON clippings(url)")
         if "assets_sha256" not in columns:
             # a "Webpage, complete" save: the stored zip of its Page_files/ folder
             self.db.execute("ALTER TABLE clippings ADD COLUMN assets_sha256 TEXT")
-        self.db.execute(
-            "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
-            (str(SCHEMA_VERSION),),
-        )
+        if not self.db.execute("SELECT 1 FROM meta WHERE key = 'schema_version'").fetchone():
+            self.db.execute(
+                "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
+                (str(SCHEMA_VERSION),),
+            )
 
     def close(self) -> None:
         self.db.close()
@@ -318,6 +417,51 @@ class Catalog:
             raise NotFound(f"no clipping {clipping_id}")
         return row
 
+    # -- the journal: what the index and the originals folder still have to follow ----------
+
+    def unindexed(self) -> list[int]:
+        """The clippings changed since the index last took them (after a kill between the
+        two commits): each to add to the index again, or to take out of it."""
+        if "index_pending" not in self.tables:
+            return []
+        return [row[0] for row in self.db.execute("SELECT clipping_id FROM index_pending")]
+
+    def mark_indexed(self, ids: Iterable[int] | None = None) -> None:
+        """The index has taken these clippings as they are (all, when None): out of the
+        journal (inside ``transaction()``)."""
+        if ids is None:
+            self.db.execute("DELETE FROM index_pending")
+            return
+        self.db.executemany("DELETE FROM index_pending WHERE clipping_id = ?", [(i,) for i in ids])
+
+    def _changed(self, *ids: int) -> None:
+        """These clippings changed: the index must follow (every write below calls this)."""
+        self.db.executemany(
+            "INSERT OR IGNORE INTO index_pending (clipping_id) VALUES (?)", [(i,) for i in ids]
+        )
+
+    def removed_originals(self) -> list[str]:
+        """Originals of deleted clippings not yet deleted from disk."""
+        if "removed_originals" not in self.tables:
+            return []
+        return [row[0] for row in self.db.execute("SELECT sha256 FROM removed_originals")]
+
+    def remove_original_later(self, sha256: str) -> None:
+        """Journal an original to delete once the catalog no longer points to it."""
+        self.db.execute("INSERT OR IGNORE INTO removed_originals (sha256) VALUES (?)", (sha256,))
+
+    def forget_removed_originals(self, hashes: Iterable[str]) -> None:
+        self.db.executemany(
+            "DELETE FROM removed_originals WHERE sha256 = ?", [(h,) for h in hashes]
+        )
+
+    def uses_original(self, sha256: str) -> bool:
+        """Whether a clipping's page or its Page_files/ zip is this original."""
+        row = self.db.execute(
+            "SELECT 1 FROM clippings WHERE sha256 = ? OR assets_sha256 = ?", (sha256, sha256)
+        )
+        return row.fetchone() is not None
+
     # -- writing (inside ``transaction()``) --------------------------------------------------
 
     def add(
@@ -342,13 +486,16 @@ class Catalog:
             + ")",
             (sha256, _path_text(source), saved, article.format, page_url, page_saved, *extra),
         )
-        return int(cursor.lastrowid)
+        clipping_id = int(cursor.lastrowid)
+        self._changed(clipping_id)
+        return clipping_id
 
     def update_article(self, clipping_id: int, article: Article) -> None:
         sets = ", ".join(f"{column} = ?" for column in ARTICLE_COLUMNS)
         self.db.execute(
             f"UPDATE clippings SET {sets} WHERE id = ?", (*_article_values(article), clipping_id)
         )
+        self._changed(clipping_id)
 
     def remove(self, clipping_id: int) -> str:
         """Delete the row (its tags go with it); returns the hash of its original."""
@@ -358,9 +505,11 @@ class Catalog:
         if row is None:
             raise NotFound(f"no clipping {clipping_id}")
         self.db.execute("DELETE FROM clippings WHERE id = ?", (clipping_id,))
+        self._changed(clipping_id)
         return row[0]
 
     def set_tags(self, clipping_id: int, tags: Iterable[str]) -> None:
+        self._changed(clipping_id)
         self.db.execute("DELETE FROM tags WHERE clipping_id = ?", (clipping_id,))
         self.db.executemany(
             "INSERT OR IGNORE INTO tags (clipping_id, tag) VALUES (?, ?)",
@@ -383,6 +532,7 @@ class Catalog:
 
     def promote(self, clipping_id: int, older: list[int]) -> None:
         """Make ``clipping_id`` the current version, ``older`` its older versions."""
+        self._changed(clipping_id, *older)
         self.db.execute("UPDATE clippings SET superseded_by = NULL WHERE id = ?", (clipping_id,))
         self.db.executemany(
             "UPDATE clippings SET superseded_by = ? WHERE id = ?",
@@ -391,6 +541,7 @@ class Catalog:
 
     def supersede(self, old_id: int, new_id: int) -> None:
         """``old_id`` becomes an older version of ``new_id``, which takes its tags and note."""
+        self._changed(old_id, new_id)
         self.db.execute("UPDATE clippings SET superseded_by = ? WHERE id = ?", (new_id, old_id))
         self.db.execute(
             "INSERT OR IGNORE INTO tags (clipping_id, tag) SELECT ?, tag FROM tags "
@@ -430,6 +581,7 @@ class Catalog:
         return [ImportFailure(source, reason) for source, reason in rows]
 
     def set_note(self, clipping_id: int, note: str) -> None:
+        self._changed(clipping_id)
         self.db.execute("UPDATE clippings SET note = ? WHERE id = ?", (note, clipping_id))
 
     # -- saved searches (names compare without case) ------------------------------------------
@@ -490,23 +642,18 @@ def _article_values(article: Article) -> tuple[object, ...]:
     return tuple(values)
 
 
-@contextlib.contextmanager
-def exclusive_lock(path: Path, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
-    """Hold an advisory lock on ``path`` across processes; if another holds it, call
-    ``on_wait`` once and wait for it. (The OS releases it if the holder is killed.)"""
+def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
+    """The catalog's connection (used from worker threads too: ``Archive`` serializes the
+    calls). Read-only: through SQLite's read-only mode, which needs the write-ahead log's
+    files; without them (a clean close), as an immutable file (nothing can change it)."""
+    options = {"timeout": 30.0, "isolation_level": None, "check_same_thread": False}
+    if not read_only:
+        return sqlite3.connect(path, **options)
     try:
-        import fcntl
-    except ImportError:  # not POSIX: the index writer's own lock still keeps writes apart
-        yield
-        return
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if on_wait:
-                on_wait()
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, **options)
+        db.execute("SELECT 1 FROM sqlite_master").fetchone()
+        return db
+    except sqlite3.OperationalError:
+        if Path(f"{path}-wal").exists():
+            raise
+        return sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, **options)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+from dataclasses import replace
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -63,3 +64,32 @@ def test_leftovers_of_an_interrupted_import_are_notes_and_repair_takes_them_in(
     with Archive.open(archive.path) as reopened:
         assert len(reopened) == 2
         assert reopened.check().notes == []
+
+
+def test_a_missing_original_is_named_and_not_repaired(archive: Archive) -> None:
+    archive.import_paths([PAGES])
+    path = archive.original_path(3)
+    path.unlink()
+    result = check(archive.path, "--repair")
+    assert result.exit_code == 1
+    assert f"problem: clipping 3: its original is missing ({path})" in result.stderr
+
+
+def test_index_entries_of_clippings_the_catalog_lacks_are_found_and_removed(
+    archive: Archive,
+) -> None:
+    """Entries no journal explains (a clipping deleted behind the archive's back): a problem."""
+    archive.import_paths([PAGES])
+    ghost = replace(archive.get(2), id=99)
+    with archive.index.writer() as writer:
+        writer.add(ghost)
+    result = check(archive.path, "--json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["problems"] == [
+        "the index has 1 deleted ones (check --repair fixes it)"
+    ]
+    repaired = check(archive.path, "--repair")
+    assert repaired.exit_code == 0 and "repaired: brought the index in step" in repaired.stdout
+    with Archive.open(archive.path) as reopened:
+        assert 99 not in reopened.index.ids()
+        assert check(archive.path).exit_code == 0

@@ -16,8 +16,10 @@ from whoosh import query as wq
 from whoosh.classify import Bo1Model
 from whoosh.collectors import FilterCollector, TopCollector
 from whoosh.searching import Results, Searcher
-from whoosh.writing import CLEAR, LockError
+from whoosh.util.filelock import try_for
+from whoosh.writing import CLEAR
 
+from ..crashpoints import crash_point
 from ..models import Clipping, ClippingsError
 from . import ranking
 from .analysis import fold, forms, mark, search_languages
@@ -454,21 +456,30 @@ class Index:
 
         With ``clear``, the commit replaces the whole index with what this writer added.
         """
+        # Whoosh's write lock taken here, not by its writer: a writer that fails to start (a
+        # full disk) would keep it until this process ends
+        lock = self._ix.lock("WRITELOCK")
+        if not try_for(lock.acquire, timeout=timeout, delay=0.25):
+            raise IndexBusy(
+                f"the index is busy (another import or reindex is running); waited {timeout:.0f} s"
+            )
         try:
             # segments as separate files, not one compound file: Whoosh opens a part of a
             # compound file by copying it into memory (1 s and ~1 GB for the terms of 100,000
             # clippings, at every new searcher); separate files are read in place
-            raw = self._ix.writer(timeout=timeout, delay=0.25, compound=False)
-        except LockError:
-            raise IndexBusy(
-                f"the index is busy (another import or reindex is running); waited {timeout:.0f} s"
-            ) from None
+            raw = self._ix.writer(_lk=False, compound=False)
+        except BaseException:
+            lock.release()
+            raise
+        raw.writelock = lock  # released when the writer commits or is cancelled
         try:
             yield IndexWriter(raw)
+            crash_point("index.before")
+            raw.commit(mergetype=CLEAR) if clear else raw.commit()
         except BaseException:
-            raw.cancel()
+            _abandon(raw)
             raise
-        raw.commit(mergetype=CLEAR) if clear else raw.commit()
+        crash_point("index.after")
 
     def rebuild(self, clippings: Iterable[Clipping], *, timeout: float = 60.0) -> int:
         """Replace the index with one made from ``clippings`` in one commit: searchers see the
@@ -484,6 +495,19 @@ class Index:
         """Remove the index files (it is derived data; ``rebuild`` makes it again)."""
         self.close()
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _abandon(raw: object) -> None:
+    """Cancel a writer whose work or commit failed, its lock released whatever happens."""
+    if getattr(raw, "is_closed", True):
+        return
+    try:
+        raw.cancel()
+    except Exception:  # a disk that refused the commit may refuse the clean-up: the lock goes
+        lock = getattr(raw, "writelock", None)
+        if lock is not None and getattr(lock, "fd", None) is not None:
+            with contextlib.suppress(Exception):
+                lock.release()
 
 
 class IndexWriter:

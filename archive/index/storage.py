@@ -15,6 +15,8 @@ from struct import Struct
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import BufferFile, StructFile
 
+from ..crashpoints import crash_point
+
 _BYTE = Struct("!B")
 _SBYTE = Struct("!b")
 _USHORT = Struct("!H")
@@ -77,3 +79,8 @@ class MappedStorage(FileStorage):
             except ValueError:  # empty
                 return super().open_file(name, **kwargs)
         return MappedFile(mapped, name=name)
+
+    def rename_file(self, oldname: str, newname: str, safe: bool = False) -> None:
+        # Whoosh renames one file: a commit's new table of contents into place
+        crash_point("index.during")
+        super().rename_file(oldname, newname, safe=safe)

@@ -86,6 +86,9 @@ class ClippingsApp(App[None]):
         except Exception as error:  # a broken folder, a full disk: one line, no traceback
             self.post_message(ArchiveFailed(f"{type(error).__name__}: {error}"))
         else:
+            # a tag or a delete while an import runs is refused at once, not left to freeze the
+            # UI until the import ends (the import runs in a child process: archive.background)
+            archive.wait_for_writers = False
             self.post_message(ArchiveOpened(archive))
 
     def on_archive_opened(self, message: ArchiveOpened) -> None:

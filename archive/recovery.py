@@ -1,0 +1,92 @@
+"""Bringing an archive in step after a process was killed between two of its writes.
+
+The catalog is the source of truth, and its journal says what the other two still have to
+follow (see ``archive.store``): ``index_pending``, the clippings changed since the index last
+took them, and ``removed_originals``, the originals of deleted clippings not yet deleted. Both
+are written in the same transactions as the changes, so whatever the moment of a kill, the
+journal names what is out of step. ``Archive`` runs this when it opens and before each import
+(which also sweeps away the temporary files of originals whose writing was killed), holding the
+write lock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .index import Index
+from .store import Catalog, Originals
+
+
+@dataclass
+class IndexGap:
+    """How the index differs from the catalog."""
+
+    missing: set[int]  # current clippings the index lacks
+    extra: set[int]  # index entries of clippings deleted, or now older versions
+    changed: set[int]  # clippings changed since the index took them (the journal, less those)
+    journal: list[int]  # every clipping the journal names
+
+    def __bool__(self) -> bool:
+        return bool(self.missing or self.extra or self.changed)
+
+    def describe(self) -> str:
+        parts = [
+            f"lacks {len(self.missing)} clippings" if self.missing else "",
+            f"has {len(self.extra)} deleted ones" if self.extra else "",
+            f"has {len(self.changed)} changed since it took them" if self.changed else "",
+        ]
+        return "the index " + ", ".join(p for p in parts if p)
+
+
+def index_gap(catalog: Catalog, index: Index, *, full: bool = False) -> IndexGap:
+    """How the index differs from the catalog: the journal, and every id compared when the
+    counts differ (or ``full``: a check)."""
+    journal = catalog.unindexed()
+    gap = IndexGap(set(), set(), set(journal), journal)
+    if full or index.doc_count() != catalog.count():
+        catalog_ids, index_ids = set(catalog.ids()), index.ids()
+        gap.missing, gap.extra = catalog_ids - index_ids, index_ids - catalog_ids
+        # a clipping deleted (or now an older version) that the index no longer has is in step
+        gap.changed &= catalog_ids | index_ids
+    gap.changed -= gap.missing | gap.extra
+    return gap
+
+
+def sync_index(catalog: Catalog, index: Index, *, timeout: float = 60.0) -> IndexGap:
+    """Bring the index in step with the catalog; returns what differed (raises ``IndexBusy``
+    when another process holds the index writer longer than ``timeout``)."""
+    gap = index_gap(catalog, index)
+    if gap:
+        current = set(catalog.ids())
+        with index.writer(timeout=timeout) as writer:
+            for clipping_id in (gap.extra | gap.changed) - current:
+                writer.delete(clipping_id)
+            for clipping in catalog.get_many(sorted((gap.missing | gap.changed) & current)):
+                writer.add(clipping)
+    if gap.journal:
+        with catalog.transaction():
+            catalog.mark_indexed(gap.journal)
+    return gap
+
+
+def sweep_temporary(originals: Originals) -> int:
+    """Delete the temporary files of originals whose writing was killed (only while holding
+    the write lock: no other write is under way); returns how many."""
+    _, temporary = originals.scan()
+    for path in temporary:
+        path.unlink(missing_ok=True)
+    return len(temporary)
+
+
+def finish_removals(catalog: Catalog, originals: Originals) -> int:
+    """Delete the originals of deleted clippings that a kill left on disk (those no clipping
+    uses again); returns how many the journal named."""
+    hashes = catalog.removed_originals()
+    if not hashes:
+        return 0
+    for sha in hashes:
+        if not catalog.uses_original(sha):
+            originals.remove(sha)
+    with catalog.transaction():
+        catalog.forget_removed_originals(hashes)
+    return len(hashes)
