@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from archive.index.query import QueryError, as_you_type, parse, typed_word
@@ -26,11 +26,21 @@ def parsed(text: str) -> None:
 
 
 @given(queries)
+@example("NOT OR ")  # an IndexError from inside Whoosh's parser
+@example("SAVED:2030Y")  # an OverflowError: before the year 1
+@example("x" * 5000)  # too long
 def test_parse_takes_any_text(text: str) -> None:
     parsed(text)
 
 
+def test_relative_dates_far_back_are_read_as_dates() -> None:
+    assert "saved:[0 TO ]" in str(parse("saved:2030y", today=TODAY))
+    far = parse("saved:1500y", today=TODAY)  # since 0526-12-...: written with four digits
+    assert str(far).startswith("saved:[") and "title:" not in str(far)
+
+
 @given(queries)
+@example("A00\n")  # "$" matched before the newline: the query was mangled
 def test_as_you_type_takes_any_text(text: str) -> None:
     parsed(as_you_type(text))
     word = typed_word(text)

@@ -10,7 +10,7 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from archive.models import ClippingsError
@@ -91,7 +91,30 @@ def zips(draw: st.DrawFn) -> bytes:
     return data
 
 
+def _corrupt_deflate() -> bytes:
+    """A zip whose member's deflated bytes are damaged (zipfile raises zlib.error)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("a.html", b"<p>a page</p>" * 20)
+    data = buffer.getvalue()
+    start = 30 + len("a.html")  # past the local header
+    return data[:start] + bytes(b ^ 0xFF for b in data[start : start + 8]) + data[start + 8 :]
+
+
+# what the fuzzer found: corrupt deflate data (zlib.error), a version zipfile refuses
+CORRUPT_DEFLATE = _corrupt_deflate()
+UNKNOWN_VERSION = (
+    b"PK\x03\x04\x14\x00\x00\x00\x00\x00Bc{]\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+    b"\x00\x00\x01\x00\x00\x00xPK\x01\x02\x14\x03\xeb\x00\x00\x00\x00\x00Bc{]\x00\x00"
+    b"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+    b"\x00\x00\x80\x01\x00\x00\x00\x00xPK\x05\x06\x00\x00\x00\x00\x01\x00\x01\x00/\x00"
+    b"\x00\x00\x1f\x00\x00\x00\x00\x00"
+)
+
+
 @given(zips())
+@example(CORRUPT_DEFLATE)
+@example(UNKNOWN_VERSION)
 def test_zip_reader_takes_any_archive(data: bytes) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "pages.zip"
