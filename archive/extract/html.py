@@ -138,13 +138,13 @@ def _parse_whole(html: str) -> HtmlElement:
 
 
 _TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)[^>]*>")
-# elements that never hold others (void), or that the next of their kind closes
+# elements that never hold others (void), or that libxml2 closes when the next of their kind
+# opens (the others are counted: counting too many only flattens more of a page too deep)
 _NOT_NESTING = frozenset(
     [
         "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img",
         "input", "keygen", "link", "meta", "param", "source", "track", "wbr", "p", "li",
-        "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot",
-        "colgroup", "caption", "rb", "rt", "rtc", "rp",
+        "option", "tr", "td", "th", "tbody", "colgroup",
     ]
 )  # fmt: skip
 
