@@ -14,6 +14,7 @@ import hashlib
 import io
 import json
 import os
+import random
 import resource
 import shutil
 import time
@@ -155,7 +156,8 @@ def make_folder(folder: Path) -> None:
         "no-target-uri.warc",
         b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 5\r\n\r\nhello\r\n\r\n",
     )
-    put("random.warc", os.urandom(4000))
+    put("random.warc", random.Random(7).randbytes(4000))  # the same each time
+    put("empty.warc", b"")
     put("bomb.warc.gz", gzip_bomb(1024))
     # zips: names that climb out, absolute names, a member too large
     with zipfile.ZipFile(folder / "slip.zip", "w") as archive:
@@ -300,6 +302,7 @@ FAILURES = {
     "cut-off.warc.gz": "the WARC file is unreadable after 1 record: Compressed file ended",
     "no-target-uri.warc": "the WARC file is unreadable from the start: a malformed record",
     "random.warc": "the WARC file is unreadable from the start: not a WARC file",
+    "empty.warc": "the WARC file is unreadable from the start: no WARC record in it",
     "bomb.warc.gz": "the WARC file is unreadable after 1 record: inflates to over 100 times",
     "bomb.zip!/page.html": "too large for a saved page (70 MB)",
     "loops/a.html": "can't read it: Too many levels of symbolic links",

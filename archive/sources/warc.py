@@ -117,6 +117,8 @@ def html_records(path: Path) -> Iterator[tuple[int, bool]]:
                 if record.rec_type != "response":
                     continue
                 yield records.get_record_offset(), _is_html(record)
+        if not count:
+            raise ValueError("no WARC record in it")
         _check_complete(path)
     except Exception as error:  # warcio raises what its parsers meet (AttributeError, ...)
         what = f"after {count} record{'s' * (count != 1)}" if count else "from the start"
