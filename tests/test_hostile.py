@@ -88,7 +88,7 @@ def mhtml(html_part: bytes, *, encoding: str = "base64", location: bytes = b"") 
 
 def big_singlefile() -> bytes:
     """A 50 MB SingleFile page: 45 MB of embedded images between the paragraphs."""
-    image = base64.b64encode(os.urandom(2_800_000))
+    image = base64.b64encode(random.Random(1).randbytes(2_800_000))
     parts = [f"<p>Picture {n}: {BODY}</p>".encode() for n in range(16)]
     images = [b'<img src="data:image/jpeg;base64,' + image + b'">' for _ in parts]
     body = b"".join(p + i for p, i in zip(parts, images, strict=True))
@@ -114,8 +114,8 @@ def make_folder(folder: Path) -> None:
     # empty, binary, an image named .html, a file too large to be a page
     put("empty.html", b"")
     put("blank.html", b"  \n\t\n  ")
-    put("random-bytes.html", os.urandom(20_000) + b"\0")
-    put("image.html", b"\x89PNG\r\n\x1a\n" + os.urandom(5000))
+    put("random-bytes.html", random.Random(2).randbytes(20_000) + b"\0")
+    put("image.html", b"\x89PNG\r\n\x1a\n" + random.Random(3).randbytes(5000))
     with (folder / "too-large.html").open("wb") as sparse:  # takes no disk space
         sparse.truncate(65 * 2**20)
     # wrong, lying and unknown charsets; invalid UTF-8
@@ -142,7 +142,7 @@ def make_folder(folder: Path) -> None:
     put("spaces.html", article("Spaces", BODY + " " * 300_000 + BODY))
     # malformed MHTML
     put("bad-base64.mhtml", mhtml(b"!!! not base64 at all @@@"))
-    put("no-html-part.mht", os.urandom(3000))
+    put("no-html-part.mht", random.Random(4).randbytes(3000))
     location = b"https://mhtml.example/caf\xe9"  # a byte that is not ASCII in a header
     put(
         "odd-location.mht",
