@@ -163,7 +163,9 @@ class Archive:
         """A copy of the saved page under its own file name, in a temp folder, for a browser
         (the stored original has no suffix, and stays read-only and untouched)."""
         clipping = self.get(clipping_id)
-        name = Path(clipping.source).name or f"clipping-{clipping_id}.html"
+        name = Path(clipping.source).name
+        if name in ("", ".", "..") or "\\" in name:  # a name from a zip member, shown escaped
+            name = f"clipping-{clipping_id}{_suffix(clipping.source) or '.html'}"
         folder = Path(tempfile.mkdtemp(prefix=f"clippings-{clipping_id}-"))
         copy = folder / name
         shutil.copyfile(self.originals.path(clipping.sha256), copy)

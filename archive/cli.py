@@ -885,22 +885,23 @@ def extract_cmd(files: tuple[str, ...], fmt: str, as_json: bool) -> None:
     from . import render
     from .extract import extract
     from .models import Clipping
-    from .sources import candidate_for, read_page
+    from .sources import candidate_for, read_page, shown
     from .store import sha256_of
 
     failed = False
     for name in files:
         path = Path(name)
+        source = shown(name)  # a name that is not UTF-8 with \xNN escapes, as imports show it
         try:
             page = read_page(candidate_for(path))
             article = extract(page)
         except ClippingsError as error:
             failed = True
             if as_json or fmt == "json":
-                _print_json({"source": name, "error": str(error)})
-            click.echo(f"clippings: {_safe(name)}: {_safe(error)}", err=True)
+                _print_json({"source": source, "error": str(error)})
+            click.echo(f"clippings: {_safe(source)}: {_safe(error)}", err=True)
             continue
-        clipping = Clipping(**vars(article), source=name, sha256=sha256_of(page.data))
+        clipping = Clipping(**vars(article), source=source, sha256=sha256_of(page.data))
         if as_json or fmt == "json":
             _print_json(clipping.to_dict(full=True))
         else:

@@ -176,16 +176,22 @@ def _record(
         return "present", None
     assert prepared.article is not None
     crash_point("catalog.before")
-    clipping_id = catalog.add(
-        sha256=prepared.sha256,
-        source=source,
-        # when the page was saved, if its file says (SingleFile, WARC, MHTML); else now
-        saved=prepared.page_saved or now_iso(),
-        article=prepared.article,
-        page_url=prepared.page_url,
-        page_saved=prepared.page_saved,
-        assets_sha256=prepared.assets_sha256,
-    )
+    try:
+        clipping_id = catalog.add(
+            sha256=prepared.sha256,
+            source=source,
+            # when the page was saved, if its file says (SingleFile, WARC, MHTML); else now
+            saved=prepared.page_saved or now_iso(),
+            article=prepared.article,
+            page_url=prepared.page_url,
+            page_saved=prepared.page_saved,
+            assets_sha256=prepared.assets_sha256,
+        )
+    except (UnicodeError, ValueError, OverflowError, sqlite3.InterfaceError) as error:
+        # a value SQLite cannot take (nothing was written): this page fails, the import goes on
+        reason = f"can't be stored in the catalog ({type(error).__name__})"
+        report.failed.append(ImportFailure(source, reason))
+        return "failed", None
     crash_point("catalog.during")
     seen[prepared.sha256] = clipping_id
     report.imported.append(clipping_id)

@@ -20,6 +20,7 @@ THRESHOLD = 0.8  # estimated Jaccard similarity of the shingle sets
 MIN_WORDS = 30  # shorter texts are too small to compare this way
 
 _WORD = re.compile(r"\w+")
+_BATCH = 4096  # shingles hashed at once
 
 
 def signature(text: str) -> bytes | None:
@@ -27,9 +28,11 @@ def signature(text: str) -> bytes | None:
     words = _WORD.findall(text.lower())
     if len(words) < MIN_WORDS:
         return None
-    shingles = {" ".join(words[i : i + 3]).encode("utf-8") for i in range(len(words) - 2)}
+    shingles = list({" ".join(words[i : i + 3]).encode("utf-8") for i in range(len(words) - 2)})
     minhash = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
-    minhash.update_batch(list(shingles))
+    # in batches: datasketch hashes a batch as one array of NUM_PERM rows (8 GB for a book)
+    for start in range(0, len(shingles), _BATCH):
+        minhash.update_batch(shingles[start : start + _BATCH])
     return minhash.hashvalues.astype("<u8").tobytes()
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from archive.api import Archive
 
@@ -14,6 +16,14 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PAGES = FIXTURES / "pages"
 SAMPLE = ROOT / "clippings" / "000_409f49da4b6764bf.txt"
+
+# The fuzzers (tests/fuzz): a bounded run by default, as CI runs it, and a long one for
+# developers: HYPOTHESIS_PROFILE=long pytest tests/fuzz (its failures are kept in .hypothesis/
+# and tried first on the next run).
+_FUZZ = {"deadline": None, "print_blob": True, "suppress_health_check": [HealthCheck.too_slow]}
+settings.register_profile("ci", max_examples=40, database=None, **_FUZZ)
+settings.register_profile("long", max_examples=5_000, **_FUZZ)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(autouse=True)

@@ -12,10 +12,10 @@ import os
 from pathlib import Path
 
 from ..models import Article, ExtractionError, RawPage
-from .clean import clean_block, clean_line
+from .clean import MAX_TEXT, clean_block, clean_line
 from .sniff import binary_kind
 
-__all__ = ["ExtractionError", "clean_block", "clean_line", "extract", "extract_file"]
+__all__ = ["MAX_TEXT", "ExtractionError", "clean_block", "clean_line", "extract", "extract_file"]
 
 
 def extract(page: RawPage) -> Article:
@@ -49,7 +49,32 @@ def extract(page: RawPage) -> Article:
         raise ExtractionError(
             f"cannot read the page ({type(err).__name__}{': ' + reason if reason else ''})"
         ) from None
-    return _cleaned(article)
+    return _bounded(_cleaned(article))
+
+
+# An article's text beyond ``MAX_TEXT`` characters (a whole book on one page; 50 MB of text)
+# is left out: the saved page is kept whole, but the index, the catalog and every snippet
+# would pay for the rest at each search.
+_CUT_NOTE = (
+    "*The page goes on: its text is cut here, at {:,} characters (the saved page is kept whole).*"
+)
+
+
+def _bounded(article: Article) -> Article:
+    """The article with its text and Markdown cut at ``MAX_TEXT`` characters, at a line break
+    when there is one near, the Markdown ending with a note that says so."""
+    if len(article.text) > MAX_TEXT:
+        article.text = _cut(article.text, MAX_TEXT)
+    if len(article.markdown) > MAX_TEXT:
+        article.markdown = f"{_cut(article.markdown, MAX_TEXT)}\n\n{_CUT_NOTE.format(MAX_TEXT)}"
+    return article
+
+
+def _cut(text: str, limit: int) -> str:
+    end = text.rfind("\n", 0, limit + 1)
+    if end < limit // 2:
+        end = text.rfind(" ", 0, limit + 1)
+    return text[: end if end > 0 else limit].rstrip()
 
 
 def extract_file(path: str | os.PathLike[str]) -> Article:

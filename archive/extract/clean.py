@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["clean_block", "clean_line", "printable", "strip_ansi"]
+__all__ = ["MAX_TEXT", "clean_block", "clean_line", "printable", "strip_ansi"]
+
+# The longest text an article keeps, in characters (some 300,000 words): what is stored,
+# indexed and searched for snippets (see ``archive.extract``).
+MAX_TEXT = 2_000_000
 
 # ANSI / ECMA-48 escape sequences, 7-bit and 8-bit forms:
 #   CSI  ESC [ ... final      (colours, cursor moves: ESC[31m, ESC[2J)
@@ -28,8 +32,11 @@ _ANSI = re.compile(
 )
 
 # C0 and C1 controls and DEL, minus tab and newline; plus invisible characters that only
-# get in the way of search and display (zero width space, BOM, word joiner, soft hyphen).
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u2060\ufeff\u00ad\ufffe\uffff]")
+# get in the way of search and display (zero width space, BOM, word joiner, soft hyphen), and
+# lone surrogates (from a UTF-7 page, a file name's bytes): no UTF-8 for them, so no storing
+_CONTROLS = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u2060\ufeff\u00ad\ufffe\uffff\ud800-\udfff]"
+)
 # controls that separate words (vertical tab, information separators, next line): a space
 _SEPARATORS = re.compile(r"[\x0b\x1c-\x1f\x85]")
 # on one line, every kind of line break or tab is a space too
@@ -37,7 +44,9 @@ _LINE_SEPARATORS = re.compile(r"[\t\n\r\x0b\x0c\x1c-\x1f\x85\u2028\u2029]")
 # whitespace that separates words on one line (tab, newlines, nbsp, the Unicode spaces)
 _SPACES = re.compile(r"[\s\u2028\u2029]+")
 _LINE_BREAKS = re.compile(r"\r\n?|[\x0c\u2028\u2029]")
-_TRAILING_SPACE = re.compile(r"[ \t\u00a0\u3000]+$", re.MULTILINE)
+# spaces that end a line (stripped line by line: the regex ``[ ]+$`` takes quadratic time on
+# a long run of spaces inside a line)
+_TRAILING_SPACE = " \t\u00a0\u3000"
 _BLANK_RUNS = re.compile(r"\n{3,}")
 # kept in stored text (they matter to right-to-left pages), dropped on a terminal, where they
 # would reorder what is shown (U+202E turns "txt.exe" into "exe.txt"): the bidi embeddings,
@@ -70,7 +79,7 @@ def clean_block(s: str | None) -> str:
         return ""
     s = _LINE_BREAKS.sub("\n", strip_ansi(s))
     s = _CONTROLS.sub("", _SEPARATORS.sub(" ", s))
-    s = _TRAILING_SPACE.sub("", s)
+    s = "\n".join(line.rstrip(_TRAILING_SPACE) for line in s.split("\n"))
     s = _BLANK_RUNS.sub("\n\n", s)
     return s.strip("\n")
 

@@ -8,6 +8,7 @@ page itself and trafilatura's findings.
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -17,7 +18,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from ..models import Article, ExtractionError, RawPage
-from .clean import clean_block, clean_line, strip_ansi
+from .clean import MAX_TEXT, clean_block, clean_line, strip_ansi
 from .encoding import decode
 from .language import detect_language, language_tag
 from .metadata import PageMeta, absolute_url, host_of, iso_date, read_meta
@@ -46,19 +47,46 @@ def html_to_article(html: str, url: str | None = None) -> Article:
     html = _XML_DECLARATION.sub("", strip_ansi(html), count=1)
     if not html.strip():
         raise ExtractionError("empty file")
-    tree = _parse(html)
+    tree = _parse(_EMBEDDED_DATA.sub(r"\1", html))
     try:
         meta = read_meta(tree)
     except Exception:  # a metadata bug must not lose the body
         meta = PageMeta()
     page_url = _page_url(meta, url)
-    doc, plain, markdown = _body(tree, page_url or url)
+    if _too_big(tree):
+        doc, (plain, markdown) = None, _fallback_text(tree)
+    else:
+        doc, plain, markdown = _body(tree, page_url or url)
     if not plain.strip():
         raise ExtractionError("no text found in the page")
     return _article(meta, doc, plain, markdown, page_url, url)
 
 
 # ---------------------------------------------------------------------------- parsing
+
+
+# Hostile pages. libxml2 stops at 256 levels of nesting, and at 10 MB in one go, keeping
+# only what it read so far (the rest of the page lost, silently): such a page is parsed
+# again without those limits, nested levels past ``MAX_DEPTH`` flattened first (Python's
+# recursion, in trafilatura and here, would not go that deep either). trafilatura takes
+# time and memory that grow faster than the page on some shapes (a run of 100,000 <b>
+# elements: 11 s and 5 GB), so a page of more than ``MAX_ELEMENTS`` elements, or of more than
+# ``MAX_PAGE_TEXT`` characters, is read by the plain walk instead (real articles have a few
+# thousand elements, and tens of thousands of characters).
+MAX_DEPTH = 200
+MAX_ELEMENTS = 20_000
+MAX_PAGE_TEXT = 5_000_000
+# the payload of an embedded data: URL (SingleFile's images and fonts): no text in it, and
+# most of a big saved page's bytes
+_EMBEDDED_DATA = re.compile(r"(data:[\w.+-]+/[\w.+-]+[^,\"'\s<>]{0,200},)[^\"'\s<>)]{256,}")
+_HUGE_PARSER = lxml.html.HTMLParser(
+    collect_ids=False,
+    default_doctype=False,
+    encoding="utf-8",
+    remove_comments=True,
+    remove_pis=True,
+    huge_tree=True,
+)
 
 
 def _parse(html: str) -> HtmlElement:
@@ -69,6 +97,9 @@ def _parse(html: str) -> HtmlElement:
         tree = load_html(html)
     except Exception:
         tree = None
+    limit = _limit_met()
+    if limit:
+        return _parse_whole(_flattened(html) if limit == "depth" else html)
     if tree is None or tree.find(".//body") is None:
         # a fragment or an odd page that trafilatura's loader refuses: parse it whole
         try:
@@ -76,6 +107,86 @@ def _parse(html: str) -> HtmlElement:
         except Exception as err:  # lxml refuses the document
             raise ExtractionError(f"cannot parse the HTML ({_reason(err)})") from None
     return tree
+
+
+def _limit_met() -> str | None:
+    """``"depth"`` or ``"size"`` when trafilatura's parse of the page stopped at one of
+    libxml2's limits, else None."""
+    try:
+        from trafilatura.utils import HTML_PARSER
+
+        log = HTML_PARSER.error_log
+    except Exception:  # another trafilatura: its own parse stands
+        return None
+    for entry in log:
+        if entry.type_name == "ERR_RESOURCE_LIMIT" or "XML_PARSE_HUGE" in entry.message:
+            return "depth" if "depth" in entry.message.lower() else "size"
+    return None
+
+
+def _parse_whole(html: str) -> HtmlElement:
+    """A page too big or too deep for libxml2's default limits, parsed without them."""
+    try:
+        tree = lxml.html.document_fromstring(html, parser=_HUGE_PARSER)
+    except ValueError:  # an encoding declaration in a str: give lxml the bytes
+        tree = lxml.html.document_fromstring(html.encode("utf-8", "replace"), parser=_HUGE_PARSER)
+    except Exception as err:
+        raise ExtractionError(f"cannot parse the HTML ({_reason(err)})") from None
+    if any("depth" in entry.message.lower() for entry in _HUGE_PARSER.error_log):
+        raise ExtractionError(f"the page is nested too deeply to read (over {MAX_DEPTH} levels)")
+    return tree
+
+
+_TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)[^>]*>")
+# elements that never hold others (void), or that libxml2 closes when the next of their kind
+# opens (the others are counted: counting too many only flattens more of a page too deep)
+_NOT_NESTING = frozenset(
+    [
+        "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img",
+        "input", "keygen", "link", "meta", "param", "source", "track", "wbr", "p", "li",
+        "option", "tr", "td", "th", "tbody", "colgroup",
+    ]
+)  # fmt: skip
+
+
+def _flattened(html: str, depth_limit: int = MAX_DEPTH) -> str:
+    """``html`` with the tags nested deeper than ``depth_limit`` taken out (a space for each,
+    so words stay apart), their text kept: one pass over the tags, counting the open ones."""
+    pieces: list[str] = []
+    depth = dropped = last = 0
+    for tag in _TAG.finditer(html):
+        closing, name = tag.group(1), tag.group(2).lower()
+        if name in _NOT_NESTING:
+            continue
+        if not closing:
+            if depth < depth_limit:
+                depth += 1
+                continue
+            dropped += 1
+        elif dropped:
+            dropped -= 1
+        else:
+            depth = max(0, depth - 1)
+            continue
+        pieces.append(html[last : tag.start()])
+        pieces.append(" ")
+        last = tag.end()
+    pieces.append(html[last:])
+    return "".join(pieces)
+
+
+def _too_big(tree: HtmlElement) -> bool:
+    """Whether the page is too big for trafilatura: ``MAX_ELEMENTS`` elements, or
+    ``MAX_PAGE_TEXT`` characters of text (a book on one page: 50 MB of text in a few
+    thousand paragraphs takes trafilatura 25 s and 1.3 GB, the walk 8 s and 0.6 GB)."""
+    if sum(1 for _ in itertools.islice(tree.iter(), MAX_ELEMENTS + 1)) > MAX_ELEMENTS:
+        return True
+    total = 0
+    for text in tree.itertext():
+        total += len(text)
+        if total > MAX_PAGE_TEXT:
+            return True
+    return False
 
 
 def _reason(err: BaseException) -> str:
@@ -193,7 +304,7 @@ def _fallback_text(tree: HtmlElement) -> tuple[str, str]:
         container = tree.find(".//body")
     if container is None:
         container = tree
-    blocks = text_blocks(container)
+    blocks = text_blocks(container, MAX_TEXT)  # a book on one page: only what is kept
     return clean_block(blocks_plain(blocks)), clean_block(blocks_markdown(blocks))
 
 

@@ -283,9 +283,18 @@ class _Header:
     dek: str = ""
 
 
+# a text page is read up to this many bytes (at a line break): its article is cut at two
+# million characters anyway, and the rules take seconds per ten megabytes
+MAX_TEXT_BYTES = 8 * 2**20
+
+
 def extract_text(page: RawPage) -> Article:
     """The article in a page saved as text; ExtractionError when it has no text."""
-    return text_to_article(decode(page.data), page.url)
+    data = page.data
+    if len(data) > MAX_TEXT_BYTES:
+        end = data.rfind(b"\n", MAX_TEXT_BYTES // 2, MAX_TEXT_BYTES)
+        data = data[: end if end > 0 else MAX_TEXT_BYTES]
+    return text_to_article(decode(data), page.url)
 
 
 def text_to_article(text: str, url: str | None = None) -> Article:

@@ -31,23 +31,26 @@ _PREFIXES = {
 }  # fmt: skip
 
 
-def text_blocks(container: HtmlElement) -> list[Block]:
-    """The blocks of text in ``container``, in document order."""
+def text_blocks(container: HtmlElement, limit: int | None = None) -> list[Block]:
+    """The blocks of text in ``container``, in document order (those that start within the
+    first ``limit`` characters, when given)."""
     blocks: list[Block] = []
     parts: list[str] = []
     prefix = ""
+    size = 0
 
     def flush(next_prefix: str = "") -> None:
-        nonlocal prefix
+        nonlocal prefix, size
         text = " ".join("".join(parts).split())
         if text:
             blocks.append((prefix, text))
+            size += len(text)
         parts.clear()
         prefix = next_prefix
 
     def walk(element: HtmlElement) -> None:
         tag = element.tag if isinstance(element.tag, str) else ""
-        if tag in _SKIP or not tag:
+        if tag in _SKIP or not tag or (limit is not None and size > limit):
             return
         block = tag in _BLOCKS
         if block:

@@ -48,10 +48,24 @@ class Candidate:
     def source(self) -> str:
         """How the page is named in reports and in the catalog."""
         if not self.member:
-            return str(self.path)
+            return shown(self.path)
         if format_for(self.path) == "warc":
-            return f"{self.path}#offset={self.member}"
-        return f"{self.path}!/{self.member}"
+            return f"{shown(self.path)}#offset={self.member}"
+        return f"{shown(self.path)}!/{self.member}"
+
+
+def shown(path: str | os.PathLike[str]) -> str:
+    """A path as text that can be stored and printed: a name's bytes that are not UTF-8 (a
+    file from another system, ``caf\\xe9.html``) as ``\\xe9`` escapes; ``real_path`` undoes it."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+_ESCAPED_BYTE = re.compile(r"\\x([89a-f][0-9a-f])")
+
+
+def real_path(text: str) -> Path:
+    """The path ``shown`` gave ``text`` for (``--retry-failed`` imports a failure by name)."""
+    return Path(_ESCAPED_BYTE.sub(lambda m: chr(0xDC00 + int(m.group(1), 16)), text))
 
 
 def format_for(path: Path | str) -> str | None:
@@ -78,14 +92,33 @@ def candidates(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Candidate]:
     """
     for given in paths:
         path = Path(given).expanduser().absolute()  # reports and --retry-failed work anywhere
+        if not _exists(path) and _exists(real_path(str(path))):
+            path = real_path(str(path))  # a name as ``shown`` gave it
         if path.is_dir():
             yield from _walk(path)
         else:
             yield from _opened(candidate_for(path))
 
 
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists() or path.is_symlink()
+    except (OSError, ValueError):  # a name too long, a NUL in it
+        return False
+
+
 def _opened(candidate: Candidate) -> Iterator[Candidate]:
-    """A container's pages (each WARC response, each zip member), else the candidate itself."""
+    """A container's pages (each WARC response, each zip member), else the candidate itself;
+    a container that cannot be listed is one broken candidate, with the reason."""
+    try:
+        yield from _open(candidate)
+    except Exception as error:  # a bug or a library's surprise: this file fails, not the import
+        detail = (str(error).strip().splitlines() or [""])[0][:120]
+        reason = f"unexpected {type(error).__name__}" + (f": {detail}" if detail else "")
+        yield Candidate(candidate.path, "broken", reason)
+
+
+def _open(candidate: Candidate) -> Iterator[Candidate]:
     if candidate.format == "warc" and not candidate.member:
         try:
             for offset, is_html in warc_records(candidate.path):
@@ -119,13 +152,17 @@ def _opened(candidate: Candidate) -> Iterator[Candidate]:
 
 def candidate_for(path: Path) -> Candidate:
     """A file named by the user: always tried, its format by name, else by its first bytes."""
-    if not (path.exists() or path.is_symlink()):
+    if not _exists(path):
         return Candidate(path, "missing", "no such file or folder")
     return Candidate(path, format_for(path) or "unknown")
 
 
 def _walk(root: Path) -> Iterator[Candidate]:
-    for folder, dirs, files in os.walk(root, onerror=None, followlinks=False):
+    """The files under ``root``, sorted; symbolic links to folders are not followed (no loops),
+    and a folder that cannot be read is one broken candidate."""
+    unreadable: list[OSError] = []
+    for folder, dirs, files in os.walk(root, onerror=unreadable.append, followlinks=False):
+        yield from _unreadable(unreadable)
         here = Path(folder)
         pages = {Path(name).stem for name in files if format_for(Path(name)) == "html"}
         assets = {_page_of(d): d for d in dirs if _is_assets_dir(d, pages)}
@@ -141,6 +178,14 @@ def _walk(root: Path) -> Iterator[Candidate]:
                 yield Candidate(path, fmt, assets=str(here / assets[path.stem]))
             else:
                 yield from _opened(Candidate(path, fmt))
+    yield from _unreadable(unreadable)
+
+
+def _unreadable(errors: list[OSError]) -> Iterator[Candidate]:
+    for error in errors:
+        path = Path(error.filename or "")
+        yield Candidate(path, "broken", f"can't read the folder: {error.strerror or error}")
+    errors.clear()
 
 
 def _skip_reason(path: Path) -> str:
@@ -190,7 +235,7 @@ def read_page(candidate: Candidate) -> RawPage:
         raise ClippingsError("is a folder") from None
     except OSError as error:
         raise ClippingsError(f"can't read it: {error.strerror or error}") from None
-    return page_from_bytes(data, str(path.resolve()), path.suffix)
+    return page_from_bytes(data, shown(path.resolve()), path.suffix)
 
 
 def page_from_bytes(data: bytes, source: str, suffix: str) -> RawPage:

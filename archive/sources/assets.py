@@ -18,7 +18,8 @@ _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def pack(folder: Path) -> bytes:
-    """The folder's files (symlinks not followed) as a zip; raises if it is too large."""
+    """The folder's files (symlinks not followed, unreadable ones left out) as a zip; raises
+    if it is too large."""
     buffer = io.BytesIO()
     total = 0
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -28,12 +29,17 @@ def pack(folder: Path) -> bytes:
                 path = Path(root) / name
                 if path.is_symlink() or not path.is_file():
                     continue
-                total += path.stat().st_size
+                try:
+                    data = path.read_bytes()
+                except OSError:  # an image that can't be read costs the page nothing
+                    continue
+                total += len(data)
                 if total > MAX_ASSETS_BYTES:
                     raise ClippingsError(f"its files folder is over {MAX_ASSETS_BYTES // 2**20} MB")
-                info = zipfile.ZipInfo(path.relative_to(folder).as_posix(), _FIXED_TIME)
+                name = os.fsencode(path.relative_to(folder)).decode("utf-8", "backslashreplace")
+                info = zipfile.ZipInfo(name.replace(os.sep, "/"), _FIXED_TIME)
                 info.compress_type = zipfile.ZIP_DEFLATED
-                archive.writestr(info, path.read_bytes())
+                archive.writestr(info, data)
     return buffer.getvalue()
 
 

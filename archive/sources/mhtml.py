@@ -9,11 +9,15 @@ from __future__ import annotations
 import email.policy
 import email.utils
 from datetime import datetime
+from email import errors
 from email.parser import BytesParser
 
 from ..models import ClippingsError
 
 _HTML_TYPES = {"text/html", "application/xhtml+xml"}
+# base64 with characters outside its alphabet, or of an impossible length (missing padding
+# alone is read: it is only cut short)
+_CORRUPT_BASE64 = (errors.InvalidBase64CharactersDefect, errors.InvalidBase64LengthDefect)
 
 
 def html_of_mhtml(data: bytes) -> tuple[bytes, str | None, datetime | None]:
@@ -27,6 +31,8 @@ def html_of_mhtml(data: bytes) -> tuple[bytes, str | None, datetime | None]:
         if part.get_content_type() not in _HTML_TYPES:
             continue
         payload = part.get_payload(decode=True)
+        if any(isinstance(d, _CORRUPT_BASE64) for d in part.defects):  # decoded into junk
+            raise ClippingsError("the MHTML file's HTML part is not valid base64")
         if not isinstance(payload, bytes) or not payload.strip():
             continue
         charset = part.get_content_charset()
@@ -43,7 +49,9 @@ def html_of_mhtml(data: bytes) -> tuple[bytes, str | None, datetime | None]:
 
 
 def _web_url(url: object) -> str | None:
-    text = str(url).strip() if url else ""
+    # the parser keeps a header's non-ASCII bytes as lone surrogates: back to UTF-8 text
+    text = str(url).encode("utf-8", "surrogateescape").decode("utf-8", "replace") if url else ""
+    text = text.strip()
     return text if text.lower().startswith(("http://", "https://")) else None
 
 

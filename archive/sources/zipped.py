@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import lzma
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 from ..models import ClippingsError
@@ -14,8 +16,8 @@ def member_names(path: Path) -> list[str]:
     try:
         with zipfile.ZipFile(path) as archive:
             names = [info.filename for info in archive.infolist() if not info.is_dir()]
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
-        raise ClippingsError(f"not a readable zip archive: {error}") from None
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as error:
+        raise ClippingsError(f"not a readable zip archive: {_first_line(error)}") from None
     return sorted(n for n in names if "__MACOSX/" not in n and not _hidden(n))
 
 
@@ -28,9 +30,11 @@ def read_member(path: Path, name: str, limit: int) -> bytes:
             with archive.open(info) as member:
                 data = member.read(limit + 1)  # a lying size header cannot make it read more
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError) as error:
-        raise ClippingsError(f"can't read it from the zip archive: {error}") from None
-    except RuntimeError as error:  # an encrypted member
-        raise ClippingsError(f"can't read it from the zip archive: {error}") from None
+        raise ClippingsError(f"can't read it from the zip archive: {_first_line(error)}") from None
+    except (RuntimeError, NotImplementedError) as error:  # encrypted; compressed unknowingly
+        raise ClippingsError(f"can't read it from the zip archive: {_first_line(error)}") from None
+    except (zlib.error, lzma.LZMAError) as error:  # the compressed data is corrupt
+        raise ClippingsError(f"corrupt data in the zip archive ({_first_line(error)})") from None
     if len(data) > limit:
         raise ClippingsError("too large for a saved page")
     return data
@@ -38,3 +42,7 @@ def read_member(path: Path, name: str, limit: int) -> bytes:
 
 def _hidden(name: str) -> bool:
     return any(p.startswith(".") and p != ".." for p in PurePosixPath(name).parts)
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0][:120]

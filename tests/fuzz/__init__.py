@@ -1,0 +1,1 @@
+"""Property tests (hypothesis): no input makes a reader raise anything but its own errors."""
