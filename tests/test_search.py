@@ -271,3 +271,29 @@ def test_the_total_counts_every_match_however_many_segments(tmp_path: Path) -> N
         archive.import_paths([folder])
         result = archive.search("harbour", limit=2)
         assert result.total == 25 == len(archive.search("harbour", limit=None).hits)
+
+
+def test_a_commit_during_a_search_does_not_close_its_searcher(tmp_path: Path) -> None:
+    """Another process commits while a search is under way (here: while the search reads the
+    texts of its first hits for feedback): the search ends on the commit it started on."""
+    from archive.index import Index
+    from archive.models import Clipping
+
+    text = "river harbour bridge council budget water rights court farmer city"
+    reader, other = Index(tmp_path / "index"), Index(tmp_path / "index")
+    with other.writer() as writer:
+        for n in range(1, 6):
+            writer.add(Clipping(id=n, title=f"Page {n}", text=text, language="en"))
+    reader.search("river")  # its searcher open
+    added = iter(range(100, 200))
+
+    def texts(ids: list[int]) -> dict[int, str]:
+        with other.writer() as writer:  # a commit the search's searcher does not see
+            writer.add(Clipping(id=next(added), title="New", text=text, language="en"))
+        return {n: text for n in ids}
+
+    result = reader.search("river harbour bridge council", texts=texts)
+    assert result.total == 5 and len(result.hits) == 5
+    assert reader.search("river").total == 5 + next(added) - 100  # the next one sees them
+    reader.close()
+    other.close()

@@ -167,6 +167,11 @@ class Index:
             self._searcher = self._ix.searcher(weighting=ranking.weighting())
         return self._searcher
 
+    def _current(self) -> Searcher:
+        """The searcher of the call under way: ``searcher()`` is asked once, where a call
+        starts; a commit in the middle of a search must not close the searcher it reads."""
+        return self._searcher if self._searcher is not None else self.searcher()
+
     def doc_count(self) -> int:
         return self.searcher().doc_count()
 
@@ -194,11 +199,11 @@ class Index:
         if sort not in SORTS:
             raise ClippingsError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
         by_relevance = sort == "relevance" and bool(text.strip())
+        searcher = self.searcher()  # the latest commit, for the whole search
         q = self._query(text, as_you_type)
         if by_relevance:
             q = self._exact_title_first(text, q)
         end = None if limit is None else offset + limit
-        searcher = self.searcher()
         partial = False
         if by_relevance:
             words = self._words(text, as_you_type)
@@ -260,7 +265,7 @@ class Index:
         """The first ``depth`` hits of ``results``, the query's ``words`` close together
         first, equal scores newest first (see ``archive.index.proximity``); then the rest."""
         hits, rest = list(results[:depth]), list(results[depth:])
-        reader = self.searcher().reader()
+        reader = self._current().reader()
         near = proximity(reader, [hit.docnum for hit in hits], words)
         dates = self._column("date", 0, translate=False)
         for hit in hits:
@@ -270,14 +275,14 @@ class Index:
 
     def _matching(self, q: wq.Query) -> set[int]:
         """The docnums of every match of ``q`` (no scores)."""
-        searcher = self.searcher()
+        searcher = self._current()
         rest, ranges = split_dates(q)
         docs = matching(searcher, rest)
         return docs & self._dates(searcher).allowed(ranges) if ranges else docs
 
     def _column(self, name: str, default: object, *, translate: bool = True) -> Column:
         """The column ``name`` of the current searcher (read once per searcher)."""
-        searcher = self.searcher()
+        searcher = self._current()
         if self._columns[0] is not searcher:
             self._columns = (searcher, {})
         columns = self._columns[1]
@@ -291,7 +296,7 @@ class Index:
         return self._date_filters
 
     def _facet_counter(self) -> FacetCounter:
-        searcher = self.searcher()
+        searcher = self._current()
         if self._facet_counts is None or self._facet_counts.searcher is not searcher:
             self._facet_counts = FacetCounter(searcher)
         return self._facet_counts
@@ -301,7 +306,7 @@ class Index:
     ) -> tuple[Results, int]:
         """Search for ``q``: its hits and how many documents it matches. Its required date
         ranges are answered by cached filters (see ``archive.index.dates``)."""
-        searcher = self.searcher()
+        searcher = self._current()
         rest, ranges = split_dates(q)
         allowed = self._dates(searcher).allowed(ranges) if ranges else None
         if allowed is not None and not allowed:
@@ -333,7 +338,7 @@ class Index:
     def _exact_title_first(self, text: str, q: wq.Query) -> wq.Query:
         """``q``, with a hit whose title is the whole query (quoted or not) scored first."""
         key = exact_title(text)
-        if not key or ("title_exact", key) not in self.searcher().reader():
+        if not key or ("title_exact", key) not in self._current().reader():
             return q
         # an unscored field: the term adds its boost (ConstantScoreQuery loses its score when
         # Whoosh records matched terms)
@@ -341,7 +346,7 @@ class Index:
 
     def languages(self) -> tuple[str, ...]:
         """The languages a query's words are read in (see ``analysis.search_languages``)."""
-        searcher = self.searcher()
+        searcher = self._current()
         if self._languages[0] is not searcher:
             codes = {as_text(code) for code in searcher.reader().lexicon("language")}
             self._languages = (searcher, search_languages(codes))
@@ -373,6 +378,7 @@ class Index:
     ) -> dict[str, list[tuple[str, int]]]:
         """For each facet (site, year, tag, language): its most frequent values among the
         matches of ``text``, with their counts, most frequent first (years: newest first)."""
+        self.searcher()  # the latest commit, for the whole call
         q = self._query(text, as_you_type)
         counts_of = self._facet_counter().count(self._matching(q))
         found: dict[str, list[tuple[str, int]]] = {}
@@ -413,7 +419,8 @@ class Index:
     ) -> set[str]:
         """The words of ``body`` (lower-cased; in ``language``) that the query ``text`` matches,
         to highlight them in the reader: stems, prefixes, fuzzy terms and phrases included."""
-        terms = _prose_terms(self._query(text, as_you_type), self.searcher().reader())
+        reader = self.searcher().reader()
+        terms = _prose_terms(self._query(text, as_you_type), reader)
         return matching_words(" ".join(body.split()), terms, language) if terms else set()
 
     def _query(self, text: str, as_you_type: bool = False, *, expanded: bool = True) -> wq.Query:
@@ -428,7 +435,7 @@ class Index:
         return self._expanded(parsed, word) if expanded else parsed
 
     def _expanded(self, parsed: wq.Query, typed: str | None = None) -> wq.Query:
-        reader = self.searcher().reader()
+        reader = self._current().reader()
         words = expand(parsed, self.languages())
         return expand_patterns(
             words, reader, typed=fold(typed) if typed else None, fuzzy_words=self._fuzzy_words
@@ -438,7 +445,7 @@ class Index:
         """The words of ``fieldname`` within ``maxdist`` edits of ``text``, from vocabularies
         kept in memory; or None (walk the segments) the first time a searcher is asked: a
         process that asks once (``clippings search``) need not read a whole vocabulary."""
-        searcher = self.searcher()
+        searcher = self._current()
         held, vocabularies = self._vocabularies
         if held is not searcher:
             self._vocabularies = (searcher, None)
