@@ -1139,14 +1139,21 @@ class Breakdown:
     STAGES = (
         ("parse", clippings_index, "parse"),
         ("expand", clippings_index, "expand"),
+        ("expand", clippings_index, "expand_patterns"),
         ("snippet terms", clippings_index, "_prose_terms"),
-        ("whoosh search", None, "Searcher.search"),
+        ("whoosh search", None, "Searcher.search_with_collector"),
         ("rerank", clippings_index.Index, "_reranked"),
-        ("total count", None, "Results.__len__"),
+        ("total count", clippings_index, "count"),
+        ("total count", clippings_index, "matching"),
         ("snippets", clippings_index, "snippet"),
         ("catalog bodies", Archive, "_bodies"),
         ("catalog rows", Catalog, "get_many"),
     )
+
+    @classmethod
+    def labels(cls) -> list[str]:
+        """The stages' names, once each (a stage may wrap several functions)."""
+        return list(dict.fromkeys(label for label, _, _ in cls.STAGES))
 
     def __init__(self) -> None:
         self.spent: Counter[str] = Counter()
@@ -1199,7 +1206,7 @@ def profile(
     ``dump`` (not for a kind whose queries took more than 20 s in all)."""
     lines = [
         f"{'kind':<8} {'total':>7} "
-        + " ".join(f"{label:>{max(7, len(label))}}" for label, _, _ in Breakdown.STAGES)
+        + " ".join(f"{label:>{max(7, len(label))}}" for label in Breakdown.labels())
         + f" {'other':>7}   (ms per query, mean)"
     ]
     dump.mkdir(parents=True, exist_ok=True)
@@ -1224,13 +1231,13 @@ def profile(
             out = io.StringIO()
             pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(40)
             (dump / f"{kind}.txt").write_text(out.getvalue())
-        parts = [breakdown.spent[label] for label, _, _ in Breakdown.STAGES]
+        parts = [breakdown.spent[label] for label in Breakdown.labels()]
         per = 1000 / len(texts)
         lines.append(
             f"{kind:<8} {total * per:7.1f} "
             + " ".join(
                 f"{part * per:{max(7, len(label))}.1f}"
-                for part, (label, _, _) in zip(parts, Breakdown.STAGES, strict=True)
+                for part, label in zip(parts, Breakdown.labels(), strict=True)
             )
             + f" {(total - sum(parts)) * per:7.1f}"
         )
