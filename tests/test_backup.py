@@ -21,8 +21,7 @@ from archive.cli import cli
 from archive.models import ClippingsError
 
 from .conftest import FIXTURES, PAGES
-
-URL = "https://news.example.org/2019/07/31/harbour"
+from .test_versions import save as _save_version  # two versions of one page
 
 QUERIES = [
     "korea",
@@ -39,20 +38,6 @@ QUERIES = [
     "water plumes",
     "north korea nuclear program talks",
 ]
-
-
-def _save_version(folder: Path, name: str, date: str, words: str) -> Path:
-    """A SingleFile page of URL saved on ``date``: two of them are two versions of one page."""
-    page = (
-        f"<!--\n Page saved with SingleFile \n url: {URL} \n saved date: {date}\n-->"
-        "<html><head><title>Harbour cranes return</title></head><body><article>"
-        "<h1>Harbour cranes return</h1>"
-        + "".join(f"<p>{words} The cranes are back, sentence {n}.</p>" for n in range(5))
-        + "</article></body></html>"
-    )
-    path = folder / name
-    path.write_text(page, encoding="utf-8")
-    return path
 
 
 @pytest.fixture(scope="module")
