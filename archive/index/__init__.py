@@ -11,6 +11,7 @@ import shutil
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from whoosh import query as wq
 from whoosh.classify import Bo1Model
@@ -47,6 +48,7 @@ SIMILAR_WORDS = 25  # the words of a clipping that "more like this" looks for
 PRUNE = 100
 EXACT_TITLE_SCORE = 1000.0  # added to a hit whose whole title is the query: it comes first
 _INDEX_NAME = f"clippings{SCHEMA_VERSION}"
+T = TypeVar("T")
 
 
 class IndexBusy(ClippingsError):
@@ -142,11 +144,9 @@ class Index:
             _remove_other_versions(path)
             self._ix = storage.create_index(SCHEMA, indexname=_INDEX_NAME)
         self._searcher: Searcher | None = None
-        self._languages: tuple[Searcher | None, tuple[str, ...]] = (None, ())
-        self._date_filters: DateFilters | None = None
-        self._facet_counts: FacetCounter | None = None
-        self._columns: tuple[Searcher | None, dict[tuple[str, bool], Column]] = (None, {})
-        self._vocabularies: tuple[Searcher | None, Vocabularies | None] = (None, None)
+        # what is read from the current searcher once and kept until it is replaced: columns,
+        # date filters, facet columns, languages, vocabularies (see ``_kept``)
+        self._derived: dict[object, object] = {}
 
     def close(self) -> None:
         if self._searcher is not None:
@@ -165,7 +165,15 @@ class Index:
             self._searcher = None
         if self._searcher is None:
             self._searcher = self._ix.searcher(weighting=ranking.weighting())
+            self._derived = {}
         return self._searcher
+
+    def _kept(self, key: object, make: Callable[[Searcher], T]) -> T:
+        """``make(searcher)`` for the current searcher, made once and kept until a commit
+        replaces the searcher."""
+        if key not in self._derived:
+            self._derived[key] = make(self._current())
+        return self._derived[key]  # type: ignore[return-value]
 
     def _current(self) -> Searcher:
         """The searcher of the call under way: ``searcher()`` is asked once, where a call
@@ -278,28 +286,20 @@ class Index:
         searcher = self._current()
         rest, ranges = split_dates(q)
         docs = matching(searcher, rest)
-        return docs & self._dates(searcher).allowed(ranges) if ranges else docs
+        return docs & self._dates().allowed(ranges) if ranges else docs
 
     def _column(self, name: str, default: object, *, translate: bool = True) -> Column:
         """The column ``name`` of the current searcher (read once per searcher)."""
-        searcher = self._current()
-        if self._columns[0] is not searcher:
-            self._columns = (searcher, {})
-        columns = self._columns[1]
-        if (name, translate) not in columns:
-            columns[name, translate] = Column(searcher.reader(), name, default, translate=translate)
-        return columns[name, translate]
+        return self._kept(
+            ("column", name, translate),
+            lambda searcher: Column(searcher.reader(), name, default, translate=translate),
+        )
 
-    def _dates(self, searcher: Searcher) -> DateFilters:
-        if self._date_filters is None or self._date_filters.searcher is not searcher:
-            self._date_filters = DateFilters(searcher)
-        return self._date_filters
+    def _dates(self) -> DateFilters:
+        return self._kept("dates", DateFilters)
 
     def _facet_counter(self) -> FacetCounter:
-        searcher = self._current()
-        if self._facet_counts is None or self._facet_counts.searcher is not searcher:
-            self._facet_counts = FacetCounter(searcher)
-        return self._facet_counts
+        return self._kept("facets", FacetCounter)
 
     def _run(
         self, q: wq.Query, *, limit: int | None, sortedby: str | None = None, reverse: bool = False
@@ -308,7 +308,7 @@ class Index:
         ranges are answered by cached filters (see ``archive.index.dates``)."""
         searcher = self._current()
         rest, ranges = split_dates(q)
-        allowed = self._dates(searcher).allowed(ranges) if ranges else None
+        allowed = self._dates().allowed(ranges) if ranges else None
         if allowed is not None and not allowed:
             # (an empty filter is no filter to Whoosh: nothing allowed is searched as nothing)
             rest = wq.NullQuery
@@ -346,11 +346,12 @@ class Index:
 
     def languages(self) -> tuple[str, ...]:
         """The languages a query's words are read in (see ``analysis.search_languages``)."""
-        searcher = self._current()
-        if self._languages[0] is not searcher:
-            codes = {as_text(code) for code in searcher.reader().lexicon("language")}
-            self._languages = (searcher, search_languages(codes))
-        return self._languages[1]
+        return self._kept(
+            "languages",
+            lambda searcher: search_languages(
+                {as_text(code) for code in searcher.reader().lexicon("language")}
+            ),
+        )
 
     def similar(self, clipping: Clipping, *, limit: int = 10) -> list[IndexHit]:
         """The clippings most like ``clipping`` (not itself), closest first: its most telling
@@ -445,14 +446,12 @@ class Index:
         """The words of ``fieldname`` within ``maxdist`` edits of ``text``, from vocabularies
         kept in memory; or None (walk the segments) the first time a searcher is asked: a
         process that asks once (``clippings search``) need not read a whole vocabulary."""
-        searcher = self._current()
-        held, vocabularies = self._vocabularies
-        if held is not searcher:
-            self._vocabularies = (searcher, None)
+        if not self._derived.get("fuzzy asked"):
+            self._derived["fuzzy asked"] = True
             return None
-        if vocabularies is None:
-            vocabularies = Vocabularies(searcher.reader(), PROSE_FIELDS)
-            self._vocabularies = (searcher, vocabularies)
+        vocabularies = self._kept(
+            "vocabularies", lambda searcher: Vocabularies(searcher.reader(), PROSE_FIELDS)
+        )
         return vocabularies.within(fieldname, text, maxdist, prefix)
 
     # -- writing -----------------------------------------------------------------------------
