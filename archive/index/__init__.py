@@ -439,7 +439,11 @@ class Index:
         reader = self._current().reader()
         words = expand(parsed, self.languages())
         return expand_patterns(
-            words, reader, typed=fold(typed) if typed else None, fuzzy_words=self._fuzzy_words
+            words,
+            reader,
+            self.languages(),
+            typed=fold(typed) if typed else None,
+            fuzzy_words=self._fuzzy_words,
         )
 
     def _fuzzy_words(self, fieldname: str, text: str, maxdist: int, prefix: int) -> set[str] | None:
@@ -449,9 +453,7 @@ class Index:
         if not self._derived.get("fuzzy asked"):
             self._derived["fuzzy asked"] = True
             return None
-        vocabularies = self._kept(
-            "vocabularies", lambda searcher: Vocabularies(searcher.reader(), PROSE_FIELDS)
-        )
+        vocabularies = self._kept("vocabularies", lambda searcher: Vocabularies(searcher.reader()))
         return vocabularies.within(fieldname, text, maxdist, prefix)
 
     # -- writing -----------------------------------------------------------------------------

@@ -15,8 +15,8 @@ from whoosh.reading import IndexReader
 
 from .analysis import fold, form, forms, is_cjk
 from .columns import as_text
+from .maxscore import TermsOr
 from .schema import DEFAULT_FIELDS, PROSE_FIELDS
-from .vocabulary import PROSE as FUZZY_FIELDS
 
 
 def expand(q: wq.Query, languages: tuple[str, ...]) -> wq.Query:
@@ -33,13 +33,12 @@ def expand(q: wq.Query, languages: tuple[str, ...]) -> wq.Query:
                 [wq.Term(fieldname, t, boost=node.boost) for t in forms(node.text, languages)]
             )
         if type(node) is wq.FuzzyTerm:
+            # kept as written: its neighbours are words as written (see ``expand_patterns``)
+            word = fold(node.text)
+            if len(word) >= FUZZY_MIN_LENGTH:
+                return wq.FuzzyTerm(fieldname, word, node.boost, node.maxdist, node.prefixlength)
             return _alternatives(
-                [
-                    wq.FuzzyTerm(fieldname, t, node.boost, node.maxdist, node.prefixlength)
-                    if len(t) >= FUZZY_MIN_LENGTH
-                    else wq.Term(fieldname, t, boost=node.boost)
-                    for t in forms(node.text, languages)
-                ]
+                [wq.Term(fieldname, t, boost=node.boost) for t in forms(word, languages)]
             )
         if type(node) is wq.Phrase:
             return _phrases(node, languages)
@@ -48,18 +47,20 @@ def expand(q: wq.Query, languages: tuple[str, ...]) -> wq.Query:
     return q.accept(visit).normalize()
 
 
-# a stem shorter than this is not made fuzzy: one letter changed in "tre" (a stem of "trees")
-# is "the", "try", "re" (an edit distance grows with the length, as in Elasticsearch's AUTO)
-FUZZY_MIN_LENGTH = 4
+# a word shorter than this is not made fuzzy: "an~" would be "a", "at", "in", "on"... (as in
+# Elasticsearch's AUTO fuzziness, where words of one or two letters are matched exactly)
+FUZZY_MIN_LENGTH = 3
 PATTERN_WORDS = 32  # a prefix or wildcard stands for its most frequent words
 FUZZY_WORDS = 16  # a misspelling (``word~``) for the closest words (see ``expand_patterns``)
 PREFIX_WORDS = 8  # a word still being typed, for its most frequent completions
 PRELOAD_TERMS = 32  # an OR of more terms than this is scored at once per segment (see below)
+SPELLING = "spelling"  # the field of the words as written (not stemmed): title and body
 
 
 def expand_patterns(
     q: wq.Query,
     reader: IndexReader,
+    languages: tuple[str, ...],
     *,
     typed: str | None = None,
     fuzzy_words: Callable[[str, str, int, int], set[str] | None] | None = None,
@@ -68,18 +69,20 @@ def expand_patterns(
     the words of the index it stands for: its ``PATTERN_WORDS`` most frequent ones (the prefix
     of the word being typed, ``typed``: its ``PREFIX_WORDS``), OR-ed and scored as words.
 
-    Done once per query, segment by segment (each segment finds fuzzy words with an automaton;
+    Done once per query, segment by segment (each segment finds fuzzy terms with an automaton;
     a reader of several segments would measure every word), so the search, its count and the
     snippets all use the words found here: "presure~" took seconds on 10,000 clippings when
     Whoosh expanded it at each of those steps, and "pre*" stood for hundreds of words.
-    The prose fields share one analyzer: a fuzzy term's words are looked for in the body's and
-    the title's vocabularies once, and kept for each prose field that has them. A fuzzy term
-    keeps the word itself first, then words that begin with the same letter (a misspelt first
-    letter is rare; "tree~" is not meant as "free"), each group most frequent first.
+
+    A fuzzy word of the prose fields stands for the words as written one edit away from it
+    (``FUZZY_WORDS`` of them: the word itself, then those that begin with the same letter, as
+    "tree~" is not meant as "free", each group most frequent first), each then looked for as if
+    typed: by its stem in each of ``languages``. Not the stems one edit from its stems: a stem
+    of "tondir" is "tond" (as French), one edit from "told", "tone" and "bond".
     ``fuzzy_words(fieldname, text, maxdist, prefix)``, when it gives them, are the words a
     fuzzy term may stand for (see ``archive.index.vocabulary``); else each segment is walked.
     """
-    prose_words: dict[tuple[str, int, int], set[bytes | str]] = {}
+    neighbours: dict[tuple[str, int, int], list[str]] = {}
 
     def walk(node: wq.Query) -> set[bytes | str]:
         found: set[bytes | str] = set()
@@ -87,52 +90,47 @@ def expand_patterns(
             found.update(term for _, term in node.expanded_terms(leaf))
         return found
 
-    def fuzzy_prose(node: wq.FuzzyTerm) -> set[bytes | str]:
+    def nearest(fieldname: str, node: wq.FuzzyTerm) -> list[str]:
+        """The words of ``fieldname`` a fuzzy term stands for, the closest first."""
+        text, maxdist, prefix = node.text, node.maxdist, node.prefixlength
+        found = fuzzy_words(fieldname, text, maxdist, prefix) if fuzzy_words else None
+        if found is None:
+            found = walk(wq.FuzzyTerm(fieldname, text, 1.0, maxdist, prefix))
+        first = text[:1]
+        words = sorted(
+            map(as_text, found),
+            key=lambda word: (
+                word != text,
+                word[:1] != first,
+                -reader.doc_frequency(fieldname, word),
+                word,
+            ),
+        )
+        return words[:FUZZY_WORDS]
+
+    def fuzzy_prose(node: wq.FuzzyTerm) -> list[str]:
         key = (node.text, node.maxdist, node.prefixlength)
-        if key not in prose_words:
-            found = fuzzy_words("body", *key) if fuzzy_words else None
-            prose_words[key] = (
-                found
-                if found is not None
-                else set().union(
-                    *(
-                        walk(wq.FuzzyTerm(field, node.text, 1.0, node.maxdist, node.prefixlength))
-                        for field in FUZZY_FIELDS
-                    )
-                )
-            )
-        return {term for term in prose_words[key] if (node.fieldname, term) in reader}
+        if key not in neighbours:
+            terms: list[str] = []
+            for word in nearest(SPELLING, node):
+                terms.extend(t for t in forms(word, languages) if t not in terms)
+            neighbours[key] = terms
+        return [term for term in neighbours[key] if (node.fieldname, term) in reader]
 
     def visit(node: wq.Query) -> wq.Query:
         if not isinstance(node, (wq.PatternQuery, wq.FuzzyTerm)):
             return node
         fieldname = node.fieldname
-        if isinstance(node, wq.FuzzyTerm) and fieldname in PROSE_FIELDS:
-            found = fuzzy_prose(node)
-        elif isinstance(node, wq.FuzzyTerm) and fuzzy_words:
-            known = fuzzy_words(fieldname, node.text, node.maxdist, node.prefixlength)
-            found = walk(node) if known is None else known
-        else:
-            found = walk(node)
         if isinstance(node, wq.FuzzyTerm):
-            limit, text = FUZZY_WORDS, node.text
-            first = text[:1]
-            words = sorted(
-                map(as_text, found),
-                key=lambda word: (
-                    word != text,
-                    word[:1] != first,
-                    -reader.doc_frequency(fieldname, word),
-                    word,
-                ),
-            )
+            words = fuzzy_prose(node) if fieldname in PROSE_FIELDS else nearest(fieldname, node)
         else:
             being_typed = isinstance(node, wq.Prefix) and node.text == typed
             limit = PREFIX_WORDS if being_typed else PATTERN_WORDS
             words = sorted(
-                map(as_text, found), key=lambda word: (-reader.doc_frequency(fieldname, word), word)
-            )
-        return _alternatives([wq.Term(fieldname, word, boost=node.boost) for word in words[:limit]])
+                map(as_text, walk(node)),
+                key=lambda word: (-reader.doc_frequency(fieldname, word), word),
+            )[:limit]
+        return _alternatives([wq.Term(fieldname, word, boost=node.boost) for word in words])
 
     return _preloaded(q.accept(visit).normalize())
 
@@ -170,20 +168,23 @@ def _alternatives(queries: list[wq.Query]) -> wq.Query:
 
 
 def _preloaded(q: wq.Query) -> wq.Query:
-    """``q``, its ORs of more than ``PRELOAD_TERMS`` terms (the words a pattern stands for, in
-    each field) scored into one array per segment: Whoosh's tree of unions, each asked at
-    every tenth match whether a part can be dropped, took seconds for a fuzzy word's 150.
-    Other ORs are always that tree (Whoosh preloads them too in a segment of less than 5,000
-    clippings, which an import leaves several of: 8% slower on a common word at 100,000)."""
-    stack = [q]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, wq.Or):
-            terms = all(isinstance(sub, wq.Term) for sub in node.subqueries)
-            big = terms and len(node.subqueries) > PRELOAD_TERMS
-            node.matcher_type = wq.Or.ARRAY_MATCHER if big else wq.Or.DEFAULT_MATCHER
-        stack.extend(node.children())
-    return q
+    """``q``, its ORs of terms matched as ``TermsOr`` (see ``archive.index.maxscore``), and
+    those of more than ``PRELOAD_TERMS`` terms (the words a pattern stands for, in each field)
+    scored into one array per segment: Whoosh's tree of unions, each asked at every tenth match
+    whether a part can be dropped, took seconds for a fuzzy word's 150. Other ORs are always
+    that tree (Whoosh preloads them too in a segment of less than 5,000 clippings, which an
+    import leaves several of: 8% slower on a common word at 100,000)."""
+
+    def visit(node: wq.Query) -> wq.Query:
+        if type(node) is not wq.Or:
+            return node
+        terms = all(isinstance(sub, wq.Term) for sub in node.subqueries)
+        if terms and len(node.subqueries) <= PRELOAD_TERMS:
+            return TermsOr(node.subqueries, boost=node.boost)
+        node.matcher_type = wq.Or.ARRAY_MATCHER if terms else wq.Or.DEFAULT_MATCHER
+        return node
+
+    return q.accept(visit)
 
 
 def _phrases(node: wq.Phrase, languages: tuple[str, ...]) -> wq.Query:

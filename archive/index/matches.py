@@ -11,12 +11,13 @@ own matcher, inside the sets.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import accumulate
 
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import FilterMatcher, NullMatcherClass
 from whoosh.searching import Searcher
+
+from .postings import block_ids
 
 
 def countable(q: wq.Query) -> bool:
@@ -110,12 +111,8 @@ def _ids(matcher: object) -> set[int]:
     if not isinstance(matcher, W3LeafMatcher):
         return set(matcher.all_ids())
     found: set[int] = set()
-    # each block whole (a fresh matcher is at the start of its first), its ids decoded here:
-    # Whoosh stores them as gaps and adds them up in a Python generator
+    # each block whole (a fresh matcher is at the start of its first), only its numbers read
     while matcher.is_active():
-        if matcher._data is None:
-            matcher._read_data()
-        ids = matcher._data[0]
-        found.update(ids if matcher._byteids else accumulate(ids))
+        found.update(block_ids(matcher))
         matcher._next_block()
     return found

@@ -3,11 +3,9 @@ finds the words it may stand for with one automaton walk.
 
 Whoosh walks a fuzzy word's automaton through each segment's term table on disk, a binary search
 per step: ``presure~`` costs a walk per segment and field (80 on 10,000 clippings, 50 ms). The
-vocabularies are small (70,000 prose words at 100,000 clippings, ~0.5 s to read; names fewer),
-so a searcher asked for fuzzy words more than once keeps them, and a walk is then a bisect per
-step over one list. The prose fields share one analyzer and one list: the body's and title's
-words (dek and note words are mostly theirs too; a word is kept per field only where the field
-has it).
+vocabularies are small (the words as written of 100,000 clippings take about a second to read;
+names fewer), so a searcher asked for fuzzy words more than once keeps them, and a walk is then
+a bisect per step over one list.
 """
 
 from __future__ import annotations
@@ -19,33 +17,27 @@ from whoosh.reading import IndexReader
 
 from .columns import as_text
 
-PROSE = ("body", "title")  # the fields whose words make the prose vocabulary
-
 
 class Vocabularies:
-    """For each field (the prose fields as one), the sorted words of ``reader``'s segments,
-    read the first time they are asked for."""
+    """For each field, the sorted words of ``reader``'s segments, read the first time they
+    are asked for."""
 
-    def __init__(self, reader: IndexReader, prose: frozenset[str]) -> None:
+    def __init__(self, reader: IndexReader) -> None:
         self.reader = reader
-        self.prose = prose
         self._lists: dict[str, list[str]] = {}
 
     def words(self, fieldname: str) -> list[str]:
-        key = "prose" if fieldname in self.prose else fieldname
-        if key not in self._lists:
-            fields = PROSE if key == "prose" else (fieldname,)
+        if fieldname not in self._lists:
             words: set[str] = set()
             for leaf, _ in self.reader.leaf_readers():
-                for name in fields:
-                    if name in leaf.schema:
-                        words.update(as_text(word) for word in leaf.lexicon(name))
-            self._lists[key] = sorted(words)
-        return self._lists[key]
+                if fieldname in leaf.schema:
+                    words.update(as_text(word) for word in leaf.lexicon(fieldname))
+            self._lists[fieldname] = sorted(words)
+        return self._lists[fieldname]
 
     def within(self, fieldname: str, text: str, maxdist: int, prefix: int) -> set[str]:
         """The words of ``fieldname`` at most ``maxdist`` edits from ``text`` that share its
-        first ``prefix`` letters (prose fields: of any prose field)."""
+        first ``prefix`` letters."""
         words = self.words(fieldname)
         dfa = levenshtein_automaton(text, maxdist, prefix).to_dfa()
         found: set[str] = set()

@@ -1,0 +1,193 @@
+"""The OR that skips what cannot reach the top (``archive.index.maxscore``) and the posting
+reader under it (``archive.index.postings``) agree with Whoosh's own, on a real index of several
+segments with deleted documents and words of very different frequencies."""
+
+from __future__ import annotations
+
+import itertools
+import pickle
+import random
+
+import pytest
+from whoosh import query as wq
+from whoosh.collectors import TopCollector
+from whoosh.searching import Searcher
+
+from archive.index import Index
+from archive.index.maxscore import TermsOr
+from archive.index.postings import _gaps, advance, block_ids
+from archive.models import Clipping
+
+# a Zipf-like vocabulary: a few words in most clippings, many in a few
+VOCABULARY = [
+    f"{stem}{suffix}"
+    for stem in ("harb", "riv", "cour", "bud", "mob", "wat", "fa")
+    for suffix in ("or", "er", "ing", "et", "ile", "ance", "ure", "ism", "ant")
+]
+QUERIES = [
+    "harbor",
+    "rivor",
+    "harbor river",
+    "harbor OR watism",
+    "budance -fare",
+    "title:mobile",
+    "harb*",
+    "rivar~",
+    "harbor courure budet",
+    "faor^3 harbor",
+    "harbor ANDMAYBE river",
+    "(riving OR watet) AND mobor",
+]
+
+
+def _words(rng: random.Random, k: int) -> str:
+    weights = [1 / (rank + 1) ** 1.1 for rank in range(len(VOCABULARY))]
+    return " ".join(rng.choices(VOCABULARY, weights=weights, k=k))
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> Index:
+    rng = random.Random(11)
+    opened = Index(tmp_path_factory.mktemp("maxscore") / "index")
+    ids = iter(range(1, 100_000))
+    for size in (900, 500, 300):  # three segments (one commit each)
+        with opened.writer() as writer:
+            for _ in range(size):
+                clipping_id = next(ids)
+                writer.add(
+                    Clipping(
+                        id=clipping_id,
+                        title=_words(rng, rng.randint(2, 8)),
+                        description=_words(rng, rng.randint(0, 12)),
+                        text=_words(rng, rng.randint(5, 300)),
+                        language="en",
+                    )
+                )
+            for gone in rng.sample(range(1, clipping_id - size), 40) if clipping_id > size else ():
+                writer.delete(gone)
+    return opened
+
+
+def _plain(q: wq.Query) -> wq.Query:
+    """``q`` with Whoosh's own OR where ours is."""
+
+    def visit(node: wq.Query) -> wq.Query:
+        if isinstance(node, TermsOr):
+            plain = wq.Or(node.subqueries, boost=node.boost)
+            plain.matcher_type = wq.Or.DEFAULT_MATCHER
+            return plain
+        return node
+
+    return q.accept(visit)
+
+
+class _Counting(TopCollector):
+    """Whoosh's top collector, counting the documents the matcher gave it."""
+
+    seen = 0
+
+    def collect(self, sub_docnum: int) -> object:
+        self.seen += 1
+        return super().collect(sub_docnum)
+
+
+def _top(searcher: Searcher, q: wq.Query, *, prune: bool) -> tuple[list[tuple[float, int]], int]:
+    collector = _Counting(30, usequality=prune, replace=100 if prune else 0)
+    searcher.search_with_collector(q, collector)
+    return [
+        (round(score, 9), docnum) for score, docnum in collector.results().top_n
+    ], collector.seen
+
+
+def test_the_queries_use_it(index: Index) -> None:
+    q = index._query("harbor")
+    assert isinstance(q, TermsOr)
+    assert len(q.subqueries) > 3  # its stem in each field
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_the_top_hits_and_their_scores_are_whooshs(index: Index, text: str) -> None:
+    """Pruned or not, the best hits are those of Whoosh's OR visiting every match, with the
+    same scores (ties at the last place may differ in which document is kept)."""
+    searcher = index.searcher()
+    q = index._query(text)
+    expected, _ = _top(searcher, _plain(q), prune=False)
+    for prune in (False, True):
+        found, _ = _top(searcher, q, prune=prune)
+        assert [score for score, _ in found] == [score for score, _ in expected]
+        last = expected[-1][0] if expected else 0
+        assert {hit for hit in found if hit[0] > last} == {hit for hit in expected if hit[0] > last}
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_every_match_is_found_when_nothing_is_pruned(index: Index, text: str) -> None:
+    searcher = index.searcher()
+    q = index._query(text)
+    assert set(searcher.docs_for_query(q)) == set(searcher.docs_for_query(_plain(q)))
+
+
+def test_it_skips_what_cannot_reach_the_top(index: Index) -> None:
+    """A common word: most of its matches are never scored once the top is known."""
+    searcher = index.searcher()
+    q = index._query("harbor")
+    _, seen = _top(searcher, q, prune=True)
+    _, seen_plain = _top(searcher, _plain(q), prune=True)
+    total = len(list(searcher.docs_for_query(q)))
+    assert total > 1000
+    assert seen < total / 3
+    assert seen < seen_plain
+
+
+# -- the posting reader ------------------------------------------------------------------------
+
+
+def test_block_ids_are_whooshs_for_every_block_of_every_term(index: Index) -> None:
+    reader = index.searcher().reader()
+    blocks = 0
+    for leaf, _ in reader.leaf_readers():
+        for fieldname in ("title", "description", "body", "spelling"):
+            for term in leaf.lexicon(fieldname):
+                ours, theirs = leaf.postings(fieldname, term), leaf.postings(fieldname, term)
+                ours, theirs = getattr(ours, "child", ours), getattr(theirs, "child", theirs)
+                while ours.is_active():
+                    theirs._read_ids()
+                    assert block_ids(ours) == tuple(theirs._ids)
+                    ours._next_block()
+                    theirs._next_block()
+                    blocks += 1
+    assert blocks > 1000
+
+
+def test_advance_lands_where_skip_to_does(index: Index) -> None:
+    rng = random.Random(3)
+    reader = index.searcher().reader()
+    for leaf, _ in reader.leaf_readers():
+        for term in ["harbor", "rivor", "watism", "faor"]:
+            if ("body", term) not in leaf:
+                continue
+            ours, theirs = leaf.postings("body", term), leaf.postings("body", term)
+            target = 0
+            while ours.is_active() and theirs.is_active():
+                assert ours.id() == theirs.id()
+                target = max(ours.id(), target) + rng.choice([0, 1, 2, 5, 40, 300])
+                advance(ours, target)
+                theirs.skip_to(target)
+            assert ours.is_active() == theirs.is_active()
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        [5],
+        [5, 6],
+        [0, 1, 2],
+        list(range(300, 428)),
+        [70_000, 70_001, 140_000, 140_200, 200_000],
+        [1, 300, 301, 70_000, 70_001, 70_256, 16_000_000],
+    ],
+)
+def test_gaps_are_read_from_the_pickle_whoosh_writes(ids: list[int]) -> None:
+    gaps = [ids[0]] + [b - a for a, b in itertools.pairwise(ids)]
+    data = pickle.dumps((tuple(gaps), (1.5,) * len(ids), [b"\x00"] * len(ids)), 2)
+    assert _gaps(data, len(ids)) == gaps
+    assert _gaps(data, len(ids) + 1) is None  # not what it says: Whoosh's own reading is used
