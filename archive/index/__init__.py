@@ -30,6 +30,7 @@ from .dates import split as split_dates
 from .expand import any_word, expand, expand_patterns, prose_words
 from .facets import FacetCounter
 from .matches import count, countable, matching
+from .postings import install as install_postings
 from .proximity import boosted, proximity
 from .query import QueryError, parse, typed_word
 from .query import as_you_type as complete_word
@@ -165,6 +166,7 @@ class Index:
             self._searcher = None
         if self._searcher is None:
             self._searcher = self._ix.searcher(weighting=ranking.weighting())
+            install_postings(self._searcher.reader())
             self._derived = {}
         return self._searcher
 

@@ -17,8 +17,6 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import FilterMatcher, NullMatcherClass
 from whoosh.searching import Searcher
 
-from .postings import block_ids
-
 
 def countable(q: wq.Query) -> bool:
     """Whether set algebra answers every part of ``q`` (no phrase, range or span in it)."""
@@ -111,8 +109,11 @@ def _ids(matcher: object) -> set[int]:
     if not isinstance(matcher, W3LeafMatcher):
         return set(matcher.all_ids())
     found: set[int] = set()
-    # each block whole (a fresh matcher is at the start of its first), only its numbers read
+    # each block whole (a fresh matcher is at the start of its first): only its numbers are
+    # read (see ``archive.index.postings``)
     while matcher.is_active():
-        found.update(block_ids(matcher))
+        if matcher._ids is None:
+            matcher._read_ids()
+        found.update(matcher._ids)
         matcher._next_block()
     return found

@@ -13,7 +13,7 @@ no more than it are "non-essential": a document that has only those cannot reach
 the essential terms' postings are walked; a non-essential term is looked up for a document
 only while it could still lift it into the top (the body's "time", at most 0.5 against a
 lowest score of 19, is seldom read at all), by its blocks' last numbers and a bisection
-(``archive.index.postings.advance``).
+(``archive.index.postings``).
 
 The matches are those of Whoosh's OR, and their scores the same sums, as long as nothing is
 asked to be pruned (``replace`` is never called with a positive score): the count, sorted
@@ -28,8 +28,6 @@ from itertools import accumulate
 from whoosh import query as wq
 from whoosh.matching import Matcher, NullMatcher
 from whoosh.searching import Searcher
-
-from .postings import advance
 
 # scores are sums of floats added up in another order than Whoosh's tree: a document whose
 # bound falls within this (relative) distance of the lowest top score is scored, not dropped
@@ -96,7 +94,7 @@ class MaxScoreMatcher(Matcher):
                     break
                 child = children[j]
                 if child.is_active():
-                    advance(child, doc)
+                    child.skip_to(doc)
                     if child.is_active() and child.id() == doc:
                         score += child.score()
             if not pruning or (wanted and score > limit):
@@ -134,7 +132,7 @@ class MaxScoreMatcher(Matcher):
             return
         for child in self._children[self._essential :]:
             if child.is_active():
-                advance(child, target)
+                child.skip_to(target)
         self._find()
 
     def max_quality(self) -> float:

@@ -1,14 +1,18 @@
-"""Whoosh's posting blocks read for their document numbers alone, and matchers moved by them.
+"""Whoosh's postings read faster: a block's document numbers without its weights and positions,
+and ``skip_to`` by bisection.
 
 A block of Whoosh's postings (``whoosh.codec.whoosh3``, pinned) is one zlib stream holding a
 pickled tuple: the block's document numbers (as gaps), then their weights, then their positions,
 each a pickle of its own. Whoosh decompresses and unpickles all of it to read one number: about
 70 microseconds a block of a common word's body postings, where the numbers alone take 7 (the
-start of the stream, decompressed as far as they go, and read here).
+start of the stream, decompressed as far as they go, and read here). Its ``skip_to`` then steps
+through the block one posting at a time, in Python.
 
-``block_ids`` fills a matcher's numbers this way; its weights and positions are still read by
-Whoosh when asked for. ``advance`` is ``skip_to`` with that, finding the number by bisection
-(Whoosh steps through the block one posting at a time).
+``install(reader)`` has a reader's segments give their postings as ``LeafMatcher``: Whoosh's
+own, with the numbers read that way (the weights and positions are still read whole when asked
+for) and ``skip_to`` skipping blocks by their headers and bisecting the one it lands in. Every
+matcher Whoosh builds on them gains: intersections (two words, phrases), the count
+(``archive.index.matches``), the MaxScore OR (``archive.index.maxscore``).
 """
 
 from __future__ import annotations
@@ -17,8 +21,70 @@ import zlib
 from bisect import bisect_left
 from itertools import accumulate
 
-from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.matching import Matcher
+from whoosh.codec.whoosh3 import W3LeafMatcher, W3TermsReader
+from whoosh.matching import ReadTooFar
+from whoosh.reading import IndexReader
+
+
+def install(reader: IndexReader) -> None:
+    """Have ``reader``'s segments give their postings as ``LeafMatcher``."""
+    for leaf, _ in reader.leaf_readers():
+        terms = getattr(leaf, "_terms", None)
+        if isinstance(terms, W3TermsReader):
+            leaf._terms = _Terms(terms)
+
+
+class LeafMatcher(W3LeafMatcher):
+    """Whoosh's matcher of one term's postings in one segment, whose document numbers are read
+    alone and whose ``skip_to`` bisects."""
+
+    def _read_ids(self) -> None:
+        ids = None if self._byteids or self._data is not None else _ids(self)
+        if ids is None:  # (a term vector's; read whole already; or not the layout read here)
+            super()._read_ids()
+        else:
+            self._ids = ids
+
+    def skip_to(self, targetid: int) -> None:
+        if not self.is_active():
+            raise ReadTooFar
+        if self._ids is None:
+            self._read_ids()
+        if targetid <= self._ids[self._i]:
+            return
+        if targetid > self._maxid:
+            # blocks skipped by their headers (their last number), unread
+            while targetid > self._maxid:
+                if self._lastblock:
+                    self._atend = True
+                    return
+                self._goto(self._nextoffset)
+            self._read_ids()
+        self._i = bisect_left(self._ids, targetid, self._i)
+
+
+class _Terms:
+    """A segment's term table (Whoosh's ``W3TermsReader``) whose postings come as
+    ``LeafMatcher`` (the rest is its own)."""
+
+    def __init__(self, terms: W3TermsReader) -> None:
+        self._terms = terms
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._terms, name)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._terms
+
+    def matcher(self, fieldname: str, tbytes: bytes, format_: object, scorer: object = None):
+        terminfo = self._terms.term_info(fieldname, tbytes)
+        if terminfo.is_inlined():  # a few postings kept in the term table: Whoosh's list
+            return self._terms.matcher(fieldname, tbytes, format_, scorer=scorer)
+        offset, length = terminfo.extent()
+        postfile = self._terms._postfile
+        term = (fieldname, tbytes)
+        return LeafMatcher(postfile, offset, length, format_, term=term, scorer=scorer)
+
 
 # pickle opcodes (protocol 2, as Whoosh writes a block)
 _MARK = ord("(")
@@ -27,26 +93,15 @@ _SMALL_TUPLES = {1: 0x85, 2: 0x86, 3: 0x87}  # TUPLE1..3: a tuple of 1 to 3 item
 _BININT1, _BININT2, _BININT = ord("K"), ord("M"), ord("J")
 
 
-def block_ids(m: W3LeafMatcher) -> tuple[int, ...]:
-    """The document numbers of the block ``m`` is at (set on ``m``, as Whoosh would)."""
-    if m._ids is None:
-        m._ids = _decode(m)
-    return m._ids
-
-
-def _decode(m: W3LeafMatcher) -> tuple[int, ...]:
+def _ids(m: W3LeafMatcher) -> tuple[int, ...] | None:
+    """The document numbers of the block ``m`` is at, or None if it is not laid out as read
+    here."""
     n = m._blocklength
-    if m._byteids or m._data is not None:  # (a term vector's; or read whole already)
-        m._read_ids()
-        return m._ids
     data = m._postfile.get(m._dataoffset, m._nextoffset - m._dataoffset)
     # each number is at most an opcode and 4 bytes; past the tuple's end is left compressed
     raw = zlib.decompressobj().decompress(data, 5 * n + 8) if m._compression else data
     gaps = _gaps(raw, n)
-    if gaps is None:  # not the layout read here: Whoosh's own way
-        m._read_ids()
-        return m._ids
-    return tuple(accumulate(gaps))
+    return None if gaps is None else tuple(accumulate(gaps))
 
 
 def _gaps(raw: bytes, n: int) -> list[int] | None:
@@ -83,23 +138,3 @@ def _gaps(raw: bytes, n: int) -> list[int] | None:
     except IndexError:  # cut short: not this layout
         return None
     return gaps
-
-
-def advance(m: Matcher, target: int) -> None:
-    """Move ``m`` (active) to its first posting at ``target`` or after (``m.skip_to``)."""
-    if type(m) is not W3LeafMatcher:
-        if m.id() < target:
-            m.skip_to(target)
-        return
-    ids = m._ids if m._ids is not None else block_ids(m)
-    if target <= ids[m._i]:
-        return
-    if target > m._maxid:
-        # blocks skipped by their headers (their last number), unread
-        while target > m._maxid:
-            if m._lastblock:
-                m._atend = True
-                return
-            m._goto(m._nextoffset)
-        ids = block_ids(m)
-    m._i = bisect_left(ids, target, m._i)
