@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from .models import Clipping, ClippingsError, now_iso
+from .models import WHOLE_PAGE, Clipping, ClippingsError, now_iso
 from .sources import HTML_SUFFIXES, MHTML_SUFFIXES, TEXT_SUFFIXES
 from .sources.assets import unpack as unpack_assets
 from .store import sha256_of
@@ -334,6 +334,7 @@ def _fields(entry: _Entry) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": c.id,
         "title": c.title,
+        "titles": list(c.titles),
         "author": c.author,
         "site": c.site,
         "section": c.section,
@@ -347,6 +348,7 @@ def _fields(entry: _Entry) -> dict[str, Any]:
         "note": c.note,
         "source": c.source,
         "format": c.format,
+        "whole_page": c.whole_page,
         "sha256": c.sha256,
         "superseded_by": entry.superseded_by,
     }
@@ -502,6 +504,8 @@ def _html(entry: _Entry) -> str:
         meta.append(("Saved page", link))
     if entry.superseded_by:
         meta.append(("Newer version", f"#{entry.superseded_by}"))
+    if c.whole_page:
+        meta.append(("Kept", _e(WHOLE_PAGE)))
     parts = ['<nav><a href="../index.html">All clippings</a></nav>\n<article>\n<header>\n']
     parts.append(f'<h1 id="clipping-{c.id}">{_e(c.title) or "(untitled)"}</h1>\n')
     if c.description:

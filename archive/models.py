@@ -48,6 +48,10 @@ class RawPage:
         return self.data if self.original is None else self.original
 
 
+# what the CLI, the reader and exports say of a clipping kept whole (no article found in it)
+WHOLE_PAGE = "whole page: no article was found in it, so this is all of its text"
+
+
 @dataclass
 class Article:
     """What extraction finds in a saved page. Every string is clean text (no control characters)."""
@@ -64,6 +68,10 @@ class Article:
     text: str = ""  # the article body as plain text: what is indexed
     markdown: str = ""  # the article body as Markdown: what the reader shows
     format: str = ""  # "html" or "text"
+    # the title's other forms the page gives (its <title>, og:title, ...): what people remember
+    titles: list[str] = field(default_factory=list)
+    # no article was found in the page: the text is the whole page's visible text
+    whole_page: bool = False
 
 
 @dataclass
@@ -91,6 +99,7 @@ class Clipping(Article):
             "language": self.language,
             "tags": list(self.tags),
             "source": self.source,
+            "whole_page": self.whole_page,
         }
         if full:
             data.update(
@@ -98,6 +107,7 @@ class Clipping(Article):
                 keywords=list(self.keywords),
                 note=self.note,
                 format=self.format,
+                titles=list(self.titles),
                 sha256=self.sha256,
                 text=self.text,
                 markdown=self.markdown,

@@ -15,7 +15,7 @@ from rich.rule import Rule
 from rich.text import Text
 
 from .extract.clean import printable
-from .models import Clipping, Hit
+from .models import WHOLE_PAGE, Clipping, Hit
 
 # marks the highlighted spans of a snippet while it is cleaned (noncharacters: never text)
 _OPEN, _CLOSE = "\ufdd0", "\ufdd1"
@@ -105,6 +105,8 @@ def article(clipping: Clipping) -> RenderableType:
         header.append("\n" + safe(clipping.url), style="blue underline")
     if clipping.tags:
         header.append("\ntags: " + ", ".join(safe(t) for t in clipping.tags), style="magenta")
+    if clipping.whole_page:
+        header.append("\n" + WHOLE_PAGE, style="yellow")
     parts: list[RenderableType] = [header]
     if clipping.description:
         parts.append(Text("\n" + safe(clipping.description), style="italic"))
@@ -126,6 +128,7 @@ def article_plain(clipping: Clipping, *, markdown: bool = False) -> str:
         ("Saved", clipping.saved),
         ("URL", clipping.url),
         ("Tags", ", ".join(clipping.tags)),
+        ("Kept", WHOLE_PAGE if clipping.whole_page else ""),
     ]
     lines += [f"{name}: {safe(value)}" for name, value in meta if value]
     if clipping.description:

@@ -70,7 +70,9 @@ CREATE TABLE IF NOT EXISTS clippings (
     keywords    TEXT NOT NULL DEFAULT '[]',         -- JSON list
     text        TEXT NOT NULL DEFAULT '',
     markdown    TEXT NOT NULL DEFAULT '',
-    note        TEXT NOT NULL DEFAULT ''
+    note        TEXT NOT NULL DEFAULT '',
+    titles      TEXT NOT NULL DEFAULT '[]',         -- JSON list: the title's other forms
+    whole_page  INTEGER NOT NULL DEFAULT 0          -- 1: no article found, the page's text
 );
 CREATE TABLE IF NOT EXISTS tags (
     clipping_id INTEGER NOT NULL REFERENCES clippings(id) ON DELETE CASCADE,
@@ -125,6 +127,8 @@ ARTICLE_COLUMNS = (
     "keywords",
     "text",
     "markdown",
+    "titles",
+    "whole_page",
 )
 
 
@@ -279,6 +283,12 @@ class Catalog:
         if "assets_sha256" not in columns:
             # a "Webpage, complete" save: the stored zip of its Page_files/ folder
             self.db.execute("ALTER TABLE clippings ADD COLUMN assets_sha256 TEXT")
+        if "titles" not in columns:  # an archive from before the title's other forms
+            self.db.execute("ALTER TABLE clippings ADD COLUMN titles TEXT NOT NULL DEFAULT '[]'")
+        if "whole_page" not in columns:  # ... and before pages kept whole were marked
+            self.db.execute(
+                "ALTER TABLE clippings ADD COLUMN whole_page INTEGER NOT NULL DEFAULT 0"
+            )
         if not self.db.execute("SELECT 1 FROM meta WHERE key = 'schema_version'").fetchone():
             self.db.execute(
                 "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
@@ -389,6 +399,8 @@ class Catalog:
                 language=row["language"],
                 description=row["description"],
                 keywords=json.loads(row["keywords"]),
+                titles=json.loads(row["titles"]),
+                whole_page=bool(row["whole_page"]),
                 text=row["text"] if body else "",
                 markdown=row["markdown"] if body else "",
                 note=row["note"],
@@ -636,8 +648,10 @@ def _article_values(article: Article) -> tuple[object, ...]:
     values = []
     for column in ARTICLE_COLUMNS:
         value = getattr(article, column)
-        if column == "keywords":
+        if column in ("keywords", "titles"):
             value = json.dumps(list(value), ensure_ascii=False)
+        elif column == "whole_page":
+            value = int(bool(value))
         values.append(value)
     return tuple(values)
 

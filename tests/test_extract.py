@@ -262,7 +262,7 @@ FIXTURES: dict[str, dict[str, object]] = {
         "Gesundheitswesen",
         "author": "Moritz Bachmann",
         "published": "2018-09-25",
-        "site": "Comwrap",
+        "site": "blog.comwrap.com",  # no name declared: the domain
         "language": "de",
         "url": "https://blog.comwrap.com/die-elektronische-patientenakte-der-lange-marsch-ins-"
         "digitale-gesundheitswesen",
@@ -514,8 +514,8 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\
             "text",
             "binary data, not a saved page",
         ),
-        (
-            b"<html><head><title>Nothing here</title><script>var a = 1;</script></head>"
+        (  # nothing a reader could see: no title, no text (a page with a title is kept)
+            b"<html><head><script>var a = 1;</script></head>"
             b"<body><div>  </div><script>document.write('x')</script></body></html>",
             "html",
             "no text found in the page",

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from archive.extract import extract, extract_file
+from archive.extract.furniture import is_furniture, is_noise
 from archive.extract.prose import find_article
-from archive.extract.text import _is_noise, is_furniture
 from archive.models import Article, RawPage
 
 HERE = Path(__file__).resolve().parent
@@ -69,7 +69,7 @@ def test_dump_rules_on_a_small_page() -> None:
         "a ferry will carry people across in the meantime.\n"
     )
     lines = f"{menu}\n\nFlood closes the old bridge\n\n{prose}\n{more}\n{menu}\n".split("\n")
-    article = find_article([line.strip() for line in lines], _is_noise, is_furniture)
+    article = find_article([line.strip() for line in lines], is_noise, is_furniture)
     assert [p.text for p in article] == [prose.strip(), more.strip()]
 
 

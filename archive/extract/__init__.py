@@ -96,6 +96,7 @@ def _cleaned(article: Article) -> Article:
     article.description = clean_line(article.description)
     article.published = clean_line(article.published) or None
     article.keywords = [k for k in (clean_line(k) for k in article.keywords) if k]
+    article.titles = [t for t in (clean_line(t) for t in article.titles) if t]
     article.text = clean_block(article.text)
     article.markdown = clean_block(article.markdown)
     article.format = clean_line(article.format)

@@ -6,7 +6,7 @@ import re
 
 __all__ = ["detect_language", "language_tag"]
 
-_SAMPLE = 2000  # classify at most this many characters: enough, and cheap
+_SAMPLE = 1000  # classify at most this many characters: enough, and cheap (1 ms)
 _MIN_LETTERS = 20
 _PRIMARY = re.compile(r"^([a-z]{2,3})(?:[-_]|$)")
 _LEGACY = {"iw": "he", "in": "id", "ji": "yi", "jw": "jv", "mo": "ro"}
@@ -28,7 +28,7 @@ def language_tag(tag: str | None) -> str:
 
 
 def detect_language(text: str) -> str:
-    """py3langid's guess from the first 2000 characters, or ``""`` for too little text."""
+    """py3langid's guess from the first 1000 characters, or ``""`` for too little text."""
     sample = text[:_SAMPLE]
     if sum(1 for c in sample if c.isalpha()) < _MIN_LETTERS:
         return ""

@@ -50,6 +50,7 @@ class PageMeta:
     """The metadata a page declares, each field ``""``/empty when it does not."""
 
     ld_title: str = ""
+    ld_name: str = ""  # the article's "name", when it is not its "headline"
     ld_authors: list[str] = field(default_factory=list)
     ld_published: str = ""
     ld_publisher: str = ""
@@ -63,6 +64,7 @@ class PageMeta:
     names: dict[str, str] = field(default_factory=dict)  # <meta name|itemprop|http-equiv>
     tags: list[str] = field(default_factory=list)  # article:tag, all of them
     authors: list[str] = field(default_factory=list)  # article:author, all of them
+    creators: list[str] = field(default_factory=list)  # dc.creator, all of them
     canonical: str = ""
     lang: str = ""
     title: str = ""  # <title>
@@ -243,6 +245,8 @@ def _read_json_ld(meta: PageMeta, scripts: list[str]) -> None:
             meta.ld_language = _text(page.get("inLanguage")) or meta.ld_language
         return
     meta.ld_title = _text(article.get("headline")) or _text(article.get("name"))
+    name = _text(article.get("name"))
+    meta.ld_name = name if name != meta.ld_title else ""
     meta.ld_authors = _names(article.get("author") or article.get("creator"), ids)
     meta.ld_published = _text(article.get("datePublished")) or _text(article.get("dateCreated"))
     publishers = _names(article.get("publisher"), ids)
@@ -279,7 +283,7 @@ def read_meta(tree: HtmlElement) -> PageMeta:
             if prop.startswith(("og:", "article:", "twitter:")):
                 if prop == "article:tag":
                     meta.tags.append(content)
-                elif prop == "article:author":
+                elif prop in ("article:author", "og:article:author"):
                     meta.authors.append(content)
                 meta.og.setdefault(prop, content)
             for attr in ("name", "itemprop", "http-equiv"):
@@ -288,6 +292,8 @@ def read_meta(tree: HtmlElement) -> PageMeta:
                     if key.startswith(("og:", "article:", "twitter:")):
                         meta.og.setdefault(key, content)
                     meta.names.setdefault(key, content)
+                    if key in ("dc.creator", "dcterms.creator"):
+                        meta.creators.append(content)
         elif tag == "link":
             rel = (element.get("rel") or "").lower().split()
             if "canonical" in rel and not meta.canonical:

@@ -22,7 +22,13 @@ __all__ = ["other_parts"]
 
 _KEY_CHARS = 60  # a paragraph is recognised by the first characters of its words
 _MIN_PARAGRAPH = 80  # characters: paragraphs shorter than this are not used as anchors
-_PROSE_WORDS = 25  # a sibling counts when one of its blocks has this many words
+# a sibling is more of the article when it holds paragraphs of prose (blocks of this many
+# words that end a sentence), at least this many, and they are most of its text: not an
+# author's bio under "Share this story", not a list of the most read headlines
+_PROSE_WORDS = 25
+_PROSE_BLOCKS = 2
+_PROSE_SHARE = 0.6
+_SENTENCE_END = (".", "!", "?", '"', "'", "\u201d", "\u2019", ")", "\u00bb")
 _LEVELS = 3  # how far above the paragraphs' container a repeated container may be
 _NEAR = 4  # ... and how far above it the siblings must meet it
 _LINKED = 0.35  # a list item with this share of its text in links is a link, not prose
@@ -106,9 +112,21 @@ def _read(siblings: list[HtmlElement], container: HtmlElement, known: set[str]) 
         if blocks and every and blocks[-1] is not every[-1]:
             while blocks and _is_heading(blocks[-1]):
                 blocks.pop()  # the heading of the links left out: "More Great Stories"
-        if any(len(text.split()) >= _PROSE_WORDS for _, text in blocks):
+        if _is_prose(blocks):
             after.extend(blocks)
     return after
+
+
+def _is_prose(blocks: list[Block]) -> bool:
+    prose = [
+        text
+        for prefix, text in blocks
+        if not prefix.startswith("#")
+        and len(text.split()) >= _PROSE_WORDS
+        and text.rstrip().endswith(_SENTENCE_END)
+    ]
+    total = sum(len(text) for _, text in blocks)
+    return len(prose) >= _PROSE_BLOCKS and sum(map(len, prose)) >= _PROSE_SHARE * total
 
 
 def _is_heading(block: Block) -> bool:

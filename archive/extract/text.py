@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from ..models import Article, ExtractionError, RawPage
 from .clean import clean_block, clean_line
 from .encoding import decode
+from .furniture import is_furniture, is_noise
+from .furniture import line_key as _key
 from .language import detect_language
 from .markdown import md_paragraph
 from .metadata import host_of, iso_date
@@ -25,120 +27,6 @@ __all__ = ["extract_text", "is_furniture", "text_to_article"]
 _MAX_TITLE = 150
 _MAX_HEADER_LINES = 12
 _SHORT_LINE = 70
-
-# ---------------------------------------------------------------------------- furniture
-
-
-# a whole short line like these ends the article...
-def _phrases(text: str) -> frozenset[str]:
-    """The phrases of a ";"-separated list, trimmed."""
-    return frozenset(phrase.strip() for phrase in text.split(";") if phrase.strip())
-
-
-_CUT_KEYS = _phrases(
-    """
-    related; related articles; related stories; related posts; related content; related news;
-    related links; related coverage; related topics; related reading; related items;
-    more related news; more related stories; more related articles; more related;
-    more news; more stories; more articles; more on this story; more on this topic;
-    read more; read full article; read the full article; read full story;
-    read the full story; read next; continue reading; keep reading; view comments;
-    show comments; comments; comment; comments closed; comments are closed; leave a comment;
-    leave a reply; post a comment; add a comment; add comment; join the discussion;
-    join the conversation; reader comments; cancel reply;
-    share; share this; share this article; share this story; share this post; share this page;
-    share on facebook; share on twitter; share via email; share article; share story;
-    follow us; like us on facebook; facebook; twitter; hit like; subscribe; subscribe now;
-    subscribe to our newsletter; sign up for our newsletter; sign up to our newsletter;
-    newsletter; get our newsletter; sign up; top news; top stories; latest news; latest stories;
-    you may also like; you might also like; you may be interested in; you might be interested in;
-    we recommend; recommended; recommended for you; recommended stories; recommended articles;
-    most popular; most read; most viewed; most shared; popular posts; popular stories;
-    popular articles; trending; trending now; trending stories; tags; filed under;
-    about the author; about the authors; see also; don't miss; dont miss; more from the author;
-    previous article; next article; previous post; next post; also on
-    """
-)
-# ... and so does a short line that starts like these
-_CUT_PREFIXES = (
-    "top news ",
-    "more from ",
-    "more news from ",
-    "follow us on ",
-    "follow us ",
-    "share on ",
-    "share this ",
-    "related articles ",
-    "related stories ",
-    "more related ",
-    "sign up for our ",
-    "sign up to our ",
-    "subscribe to our ",
-    "you may also ",
-    "you might also ",
-    "don't miss ",
-    "leave a comment ",
-    "join the discussion ",
-    "comments for ",
-    "your email address will not be published",
-)
-# a whole short line like these is dropped where it stands (it also occurs mid-article)
-_DROP_KEYS = frozenset(
-    {
-        "advertisement",
-        "advertisements",
-        "advertising",
-        "advert",
-        "ad",
-        "ads",
-        "sponsored",
-        "sponsored content",
-        "story continues below",
-        "story continues below advertisement",
-        "article continues below",
-        "article continues below advertisement",
-        "continue reading below",
-        "continue reading the main story",
-        "scroll to continue with content",
-        "skip advertisement",
-        "also read",
-        "read also",
-        "watch",
-        "listen",
-        "image",
-        "photo",
-        "video",
-        "print",
-        "email",
-    }
-)
-_DROP_PREFIXES = ("also read ", "read also ", "advertisement ", "image copyright ")
-
-_KEY_NOISE = re.compile(r"[^\w\s']+|\d+|_")
-
-
-def _key(line: str) -> str:
-    """A line reduced for matching: lower case, no punctuation or counts."""
-    key = _KEY_NOISE.sub(" ", line.casefold().replace("\u2019", "'"))
-    return " ".join(key.split())
-
-
-def is_furniture(line: str) -> bool:
-    """Whether a line is a page-furniture heading that ends an article ("Related Articles")."""
-    if len(line) > _SHORT_LINE:
-        return False
-    key = _key(line)
-    if not key:
-        return False
-    return key in _CUT_KEYS or (key + " ").startswith(_CUT_PREFIXES)
-
-
-def _is_noise(line: str) -> bool:
-    if len(line) > _SHORT_LINE:
-        return False
-    key = _key(line)
-    return key in _DROP_KEYS or (key + " ").startswith(_DROP_PREFIXES)
-
 
 # ---------------------------------------------------------------------------- header lines
 
@@ -303,7 +191,7 @@ def text_to_article(text: str, url: str | None = None) -> Article:
     if not any(lines):
         raise ExtractionError("empty file")
     header, start = _read_header(lines)
-    article = find_article(lines, _is_noise, is_furniture)
+    article = find_article(lines, is_noise, is_furniture)
     if article and _is_dump(lines, start, article[0].start):
         header, paragraphs = _from_dump(lines, article)
     else:
@@ -391,7 +279,7 @@ def _dump_title(lines: list[str], article_start: int) -> int | None:
             or sum(w.isdigit() for w in line.split()) * 4 > words
             or _key(line).startswith(("share ", "tweet ", "image ", "photo ", "posted "))
             or is_furniture(line)
-            or _is_noise(line)
+            or is_noise(line)
             or _URL.match(line)
             or _byline(line)
             or _date_line(line)
@@ -435,7 +323,7 @@ def _read_header(lines: list[str]) -> tuple[_Header, int]:
         if _key(line) == title_key:
             index += 1  # the title again, where the body starts: the header ends here
             break
-        if is_furniture(line) or _is_noise(line):
+        if is_furniture(line) or is_noise(line):
             index += 1
             continue
         if not _header_line(header, line, nxt, title_key):
@@ -448,7 +336,7 @@ def _next_text(lines: list[str], start: int) -> str:
     """The next header candidate: past blank lines, noise and furniture (which the header
     skips)."""
     return next(
-        (line for line in lines[start:] if line and not (_is_noise(line) or is_furniture(line))),
+        (line for line in lines[start:] if line and not (is_noise(line) or is_furniture(line))),
         "",
     )
 
@@ -536,7 +424,7 @@ def _body(lines: list[str], title: str) -> list[str]:
             if paragraphs or block:
                 break
             continue
-        if _is_noise(line):
+        if is_noise(line):
             continue
         if not paragraphs and not block and _key(line) == title_key:
             continue

@@ -31,9 +31,12 @@ _PREFIXES = {
 }  # fmt: skip
 
 
-def text_blocks(container: HtmlElement, limit: int | None = None) -> list[Block]:
+def text_blocks(
+    container: HtmlElement, limit: int | None = None, *, skip: frozenset[str] = _SKIP
+) -> list[Block]:
     """The blocks of text in ``container``, in document order (those that start within the
-    first ``limit`` characters, when given)."""
+    first ``limit`` characters, when given), the elements named in ``skip`` left out (by
+    default scripts, forms and navigation: menus, headers, footers, asides)."""
     blocks: list[Block] = []
     parts: list[str] = []
     prefix = ""
@@ -50,7 +53,9 @@ def text_blocks(container: HtmlElement, limit: int | None = None) -> list[Block]
 
     def walk(element: HtmlElement) -> None:
         tag = element.tag if isinstance(element.tag, str) else ""
-        if tag in _SKIP or not tag or (limit is not None and size > limit):
+        if "}" in tag:  # an XHTML page read with its namespace: {http://...xhtml}p
+            tag = tag.rsplit("}", 1)[1]
+        if tag in skip or not tag or (limit is not None and size > limit):
             return
         block = tag in _BLOCKS
         if block:

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from ...models import Clipping
+from ...models import WHOLE_PAGE, Clipping
 from ...render import safe
 from ..blocks import Block, highlight, to_blocks
 
@@ -43,6 +43,8 @@ def header_text(clipping: Clipping) -> Text:
         if value:
             text.append("\n" + label, style="dim")
             text.append(safe(value), style=style)
+    if clipping.whole_page:
+        text.append("\n" + WHOLE_PAGE[0].upper() + WHOLE_PAGE[1:], style="italic yellow")
     return text
 
 
