@@ -39,9 +39,7 @@ XMLNS = (
 )
 ONE_DIV = (
     "<html><head><title>Notes on the bridge</title></head><body><div>"
-    + " ".join(
-        f"Note {n}: the piers were inspected again and the cracks had not grown." for n in range(4000)
-    )
+    + " ".join(f"Note {n}: the piers were inspected again; the cracks held." for n in range(4000))
     + "</div></body></html>"
 )
 # no article: a page of links, a search form and a short notice, the notice inside a <header>
@@ -91,7 +89,7 @@ def test_xhtml_read_by_an_xml_parser_still_gives_its_text() -> None:
 def test_a_page_of_one_huge_div_keeps_all_its_text() -> None:
     article = html_page(ONE_DIV)
     assert article.text.count("Note ") == 4000
-    assert "Note 3999: the piers were inspected" in article.text
+    assert "Note 3999: the piers were inspected again" in article.text
     assert article.title == "Notes on the bridge"
 
 
