@@ -155,9 +155,12 @@ def test_a_whole_page_is_marked_in_the_catalog_shown_and_searchable(tmp_path: Pa
         cli, ["--archive", str(folder), "show", str(by_source["story.html"].id), "--json"]
     )
     assert json.loads(story.output)["whole_page"] is False
-    assert WHOLE_PAGE not in runner.invoke(
-        cli, ["--archive", str(folder), "show", str(by_source["story.html"].id)]
-    ).output
+    assert (
+        WHOLE_PAGE
+        not in runner.invoke(
+            cli, ["--archive", str(folder), "show", str(by_source["story.html"].id)]
+        ).output
+    )
 
 
 def test_extract_json_says_whole_page(tmp_path: Path) -> None:
