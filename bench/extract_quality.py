@@ -211,8 +211,8 @@ def main() -> None:
             if (args.pages and half is None) or (args.pages and args.half in ("a", "b")):
                 worst = sorted(ours.per_page.items(), key=lambda kv: kv[1])[:12]
                 for page_id, f1 in worst:
-                    theirs = base.per_page[page_id] if base else float("nan")
-                    print(f"    {f1:.3f} (trafilatura {theirs:.3f})  {page_id[:40]}")
+                    theirs = f" (trafilatura {base.per_page[page_id]:.3f})" if base else ""
+                    print(f"    {f1:.3f}{theirs}  {page_id[:40]}")
                 for miss in ours.misses:
                     print(f"    {miss}")
         print(f"{'':22}       ({len(ids) / seconds:.1f} pages/s through the CLI, one process)")

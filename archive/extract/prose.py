@@ -4,7 +4,8 @@
 A dump has no tags left to tell the article from the furniture, but its shape still does:
 the article is a run of long paragraphs made of sentences, dense in the language's function
 words ("the", "of", "which"); menus are bullet lists of short items; related-story boxes are
-headlines and teasers cut short with "..."; footers are copyright lines and cookie notices.
+headlines and teasers cut short with "...", or a headline then the same headline with its
+summary; footers are copyright lines and cookie notices.
 Each paragraph gets a score (its words when it is prose, a penalty when it is furniture),
 and the article is the run with the highest total: the maximum-sum segment, as in Finn et
 al.'s Body Text Extraction, with paragraphs instead of tokens. Comment sections end it.
@@ -37,8 +38,16 @@ _PENALTY = 12
 _TEASER_WORDS = 50
 # words of prose the article must have before a comments heading ends it
 _COMMENTS_AFTER = 50
+# paragraphs that begin with the same words (this many) are teasers: a headline, then the
+# same headline with its summary, as story cards print in a dump; an article's own
+# paragraphs do not repeat each other's openings
+_TEASER_START = 6
 
 _IMAGE = re.compile(r"^(?:\[[^\]]*\])+$")  # w3m's [image alt] placeholders
+# a short line with these is code (braces, statements, assignments), which articles quote
+# a line at a time: as neutral as an empty line, where a menu item costs
+_CODE = re.compile(r"[{};=]|^[\])}]")
+_CODE_WORDS = 6
 _WORD = re.compile(r"\w+")
 _SITE_WORDS = r"\b(?:websites?|site|browser|consent|privacy|experience)\b"
 _COOKIES = re.compile(rf"\bcookies?\b.*{_SITE_WORDS}|{_SITE_WORDS}.*\bcookies?\b", re.I)
@@ -149,7 +158,31 @@ def _score(
             else:
                 para.score = -_PENALTY if len(words) < 4 else -_PENALTY / 2
         scored.append(para)
+    _mark_teasers(scored)
+    for para in scored:
+        if (
+            para.score < 0
+            and not para.bullet
+            and len(para.text.split()) <= _CODE_WORDS
+            and _CODE.search(para.text)
+        ):
+            para.score = 0  # a line of code in the article: neither prose nor furniture
     return scored
+
+
+def _mark_teasers(scored: list[Paragraph]) -> None:
+    """Paragraphs that open with the same words as another one cost as furniture."""
+    starts: dict[str, int] = {}
+    keys: list[str] = []
+    for para in scored:
+        words = _WORD.findall(para.text.casefold())
+        key = " ".join(words[:_TEASER_START]) if len(words) >= _TEASER_START else ""
+        keys.append(key)
+        if key:
+            starts[key] = starts.get(key, 0) + 1
+    for para, key in zip(scored, keys, strict=True):
+        if key and starts[key] > 1 and para.score > 0:
+            para.score = -_PENALTY
 
 
 def find_article(lines: list[str], is_noise: Test, is_furniture: Test) -> list[Paragraph]:

@@ -237,9 +237,14 @@ def _from_dump(lines: list[str], article: list[Paragraph]) -> tuple[_Header, lis
     """The header (from the headline above the article, when there is one) and the body of
     a page dumped as text."""
     header = _Header()
-    title_at = _dump_title(lines, article[0].start)
+    article, lead = _trim_dump(article)
+    lede = [para.text for para in article[:_LEDE_PARAGRAPHS]]
+    title_at = _dump_title(lines, article[0].start, lede)
     if title_at is not None:
         header, _ = _read_header(lines[title_at : article[0].start])
+    elif lead:
+        header, _ = _read_header(lead)
+        title_at = 0
     paragraphs: list[str] = []
     items: list[str] = []
     for para in article:
@@ -253,18 +258,52 @@ def _from_dump(lines: list[str], article: list[Paragraph]) -> tuple[_Header, lis
             paragraphs.append(para.text)
     if items:
         paragraphs.append("\n".join(items))
-    if title_at is None:
-        header.title, _ = _title(paragraphs[0])
     cleaned = ("\n".join(clean_line(line) for line in p.split("\n")) for p in paragraphs)
     return header, [p for p in cleaned if p.strip()]
 
 
-def _dump_title(lines: list[str], article_start: int) -> int | None:
-    """The index of the headline above the article in a dump: the nearest one-line paragraph
-    above it that reads like a headline (words enough, capitalised, no final stop, not a
-    byline, date, name or menu item)."""
+# a paragraph of the article's own: this many words, ending a sentence
+_PROSE_WORDS = 15
+
+
+def _trim_dump(article: list[Paragraph]) -> tuple[list[Paragraph], list[str]]:
+    """The article's paragraphs without the header the run of prose began with (a headline,
+    a byline, a date: what ``_read_header`` reads), and the header's lines. (Short lines at
+    its end were tried too: Readability's pages keep them, the benchmark's drop them.)"""
+    lead: list[str] = []
+    start = 0
+    while start < len(article) - 1:
+        text = article[start].text
+        if _is_prose_paragraph(text):
+            break
+        if not (_byline(text) or _date_line(text) or _is_headline(text)):
+            break
+        lead.append(text)
+        start += 1
+    return article[start:], lead
+
+
+def _is_prose_paragraph(text: str) -> bool:
+    return len(text.split()) >= _PROSE_WORDS and bool(_SENTENCE_END.search(text + " x"))
+
+
+def _is_headline(text: str) -> bool:
+    words = len(text.split())
+    return (
+        _TITLE_WORDS[0] <= words <= _TITLE_WORDS[1]
+        and text[-1:] not in ".:;,!?"
+        and (text[:1].isupper() or text[:1].isdigit())
+    )
+
+
+def _dump_title(lines: list[str], article_start: int, lede_lines: list[str]) -> int | None:
+    """The index of the headline above the article in a dump, or None: of the one-line
+    paragraphs above it that read like a headline (words enough, capitalised, no final stop,
+    not a byline, date, name or menu item), the one that shares most words with the lede
+    (``lede_lines``), else the nearest."""
     above = paragraphs(lines[max(0, article_start - _TITLE_LOOKBACK) : article_start])
     offset = max(0, article_start - _TITLE_LOOKBACK)
+    candidates: list[int] = []  # nearest first
     for para in reversed(above):
         line = para.text
         words = len(line.split())
@@ -286,8 +325,25 @@ def _dump_title(lines: list[str], article_start: int) -> int | None:
             or _names(line)
         ):
             continue
-        return offset + para.start
-    return None
+        candidates.append(offset + para.start)
+    if not candidates:
+        return None
+    # the headline shares the lede's words ("Minecraft exploit makes it easy to crash game
+    # servers" above "a flaw ... in Minecraft makes it easy ... to crash the server"), where
+    # an image's caption or a teaser above it shares fewer: the most shared, else the nearest
+    lede = set(_content_words(" ".join(lede_lines)))
+    shared = [len(set(_content_words(lines[i])) & lede) for i in candidates]
+    best = max(range(len(candidates)), key=lambda k: (shared[k], -k))
+    return candidates[best] if shared[best] >= _TITLE_SHARED else candidates[0]
+
+
+# a headline shares at least this many words (of four letters or more) with the lede
+_TITLE_SHARED = 2
+_LEDE_PARAGRAPHS = 3
+
+
+def _content_words(text: str) -> list[str]:
+    return [w for w in re.findall(r"\w+", text.casefold()) if len(w) >= 4]
 
 
 def _title(line: str) -> tuple[str, bool]:
