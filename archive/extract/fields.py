@@ -425,7 +425,7 @@ def _byline(tree: HtmlElement) -> list[str]:
         )
         if _NOT_BYLINE.search(own) or _NOT_BYLINE_AROUND.search(f"{own} {around}"):
             continue
-        text = clean_line(element.text_content())
+        text = clean_line(" ".join(element.itertext()))  # <br> and blocks part words
         if not text or len(text) > _MAX_BYLINE:
             continue
         names = _names([text])

@@ -371,6 +371,7 @@ _PROSE_WORDS = 15
 # a line this short at the start that names the author or gives a date is the byline
 _BYLINE_WORDS = 20
 _WORDS = re.compile(r"\w+")
+_BY = re.compile(r"^(?:by|von|par|por|door|av|af)\s+\w", re.I)  # "By Jane Doe"
 _READING_TIME = re.compile(r"\b\d+\s*(?:min(?:ute)?s?|mins?)\.?\s+read\b", re.I)
 
 
@@ -426,7 +427,7 @@ def _names_site(text: str, site: Site | None) -> bool:
 def _is_byline(text: str, words: set[str], authors: list[set[str]]) -> bool:
     if len(text.split()) > _BYLINE_WORDS or text.endswith((".", "!", "?")):
         return False
-    if any(author <= words for author in authors):
+    if any(author <= words for author in authors) or _BY.match(text):
         return True
     return bool(_READING_TIME.search(text)) or (
         len(text.split()) <= _DATE_LINE_WORDS and iso_date(text) is not None
