@@ -434,7 +434,9 @@ def _byline(tree: HtmlElement) -> list[str]:
     return []
 
 
-def _pick_author(meta: PageMeta, tree: HtmlElement, site: Site) -> list[str]:
+def _pick_author(
+    meta: PageMeta, tree: HtmlElement, site: Site, *, search: bool = True
+) -> list[str]:
     declared = [
         meta.ld_authors,
         [meta.names.get("author", "")],
@@ -446,7 +448,7 @@ def _pick_author(meta: PageMeta, tree: HtmlElement, site: Site) -> list[str]:
         names = _names(source)
         if names:
             break
-    if not names or all(_is_organisation(n, site) for n in names):
+    if search and (not names or all(_is_organisation(n, site) for n in names)):
         in_page = _byline(tree)
         people = [n for n in in_page if not _is_organisation(n, site)]
         if people or not names:
@@ -484,8 +486,10 @@ _DATE_NAMES = (
 _FIRST_WEB_YEAR = 1991
 
 
-def _found_date(tree: HtmlElement) -> str | None:
+def _found_date(tree: HtmlElement | None) -> str | None:
     """The publication date htmldate finds in the page (URL, markup, text), or None."""
+    if tree is None:
+        return None
     try:
         from htmldate import find_date
 
@@ -502,7 +506,7 @@ def _found_date(tree: HtmlElement) -> str | None:
         return None
 
 
-def _pick_published(meta: PageMeta, tree: HtmlElement) -> str | None:
+def _pick_published(meta: PageMeta, tree: HtmlElement | None) -> str | None:
     """The declared publication date, in order of trust: one in the future, or from before
     the web unless htmldate finds the same year in the page, is a placeholder and not taken.
     With none declared, htmldate's own finding."""
@@ -565,21 +569,25 @@ def _pick_section(meta: PageMeta) -> str:
     return section if len(section) <= 60 else ""
 
 
-def pick_fields(meta: PageMeta, tree: HtmlElement, hosts: list[str], description: str) -> Fields:
-    """The fields of a page from its metadata and tree (``hosts``: where it came from)."""
+def pick_fields(
+    meta: PageMeta, tree: HtmlElement, hosts: list[str], description: str, *, search: bool = True
+) -> Fields:
+    """The fields of a page from its metadata and tree (``hosts``: where it came from).
+    ``search``: look in the page's markup and text for a byline and a date it does not
+    declare (not on a page too big for trafilatura: htmldate took 17 s on a million tags)."""
     names = _site_names(meta)
     site = Site(names, hosts)
     section = _pick_section(meta)
     if section and site.matches(section, loose=False):
         section = ""
     title, others = _pick_title(title_forms(meta, tree), site, section, description)
-    authors = _pick_author(meta, tree, site)
+    authors = _pick_author(meta, tree, site, search=search)
     return Fields(
         title=title,
         titles=others,
         author=_joined(authors),
         authors=authors,
-        published=_pick_published(meta, tree),
+        published=_pick_published(meta, tree if search else None),
         site=names[0] if names else (_site_in_title(meta.title, hosts) or next(iter(hosts), "")),
         section=section,
         keywords=_pick_keywords(meta),

@@ -54,14 +54,15 @@ def html_to_article(html: str, url: str | None = None) -> Article:
     page_url = _page_url(meta, url)
     description = _description(meta)
     hosts = [h for h in (host_of(page_url), host_of(url)) if h]
-    fields = pick_fields(meta, tree, hosts, description)
+    too_big = _too_big(tree, html)
+    fields = pick_fields(meta, tree, hosts, description, search=not too_big)
     lead = _Lead(
         titles=[text for _, text in title_forms(meta, tree)],
         description=description,
         authors=fields.authors,
         site=fields.site_names,
     )
-    if _too_big(tree, html):
+    if too_big:
         plain, markdown, whole = _fallback_text(tree)
     else:
         plain, markdown, whole = _body(tree, page_url or url, lead)
@@ -278,9 +279,12 @@ def _body(tree: HtmlElement, url: str | None, lead: _Lead) -> tuple[str, str, bo
     return _fallback_text(tree)
 
 
-# prose: this many sentences, each ending with its mark and a space (or the end)
+# prose: this many sentences: a mark that ends one, after a run of words (linear: a regex
+# that matched the words first backtracked quadratically on a long text without a stop)
 _SENTENCES = 3
-_SENTENCE = re.compile(r"\w[\w\s,;:'\u2019()-]{20,}[.!?\u3002\uff01\uff1f](?=[\s\"\u201d]|$)")
+_SENTENCE_STOP = re.compile(r"[.!?\u3002\uff01\uff1f](?=[\s\"\u201d]|$)")
+_WORDS_BEFORE = re.compile(r"\w{2,}[\s,;:'\u2019()-]+\w{2,}[\s,;:'\u2019()-]+\w+\W{0,2}$")
+_LOOK_BACK = 40
 # a body without prose that holds this share of the text of the page's menus, headers,
 # footers and forms is the page as it is (trafilatura's last resort), not an article
 _MOST_OF_MENUS = 0.5
@@ -288,7 +292,13 @@ _MENU_TEXT = 20  # characters of such text, at least, for it to tell
 
 
 def _has_prose(plain: str) -> bool:
-    return sum(1 for _ in itertools.islice(_SENTENCE.finditer(plain), _SENTENCES)) >= _SENTENCES
+    found = 0
+    for stop in _SENTENCE_STOP.finditer(plain):
+        if _WORDS_BEFORE.search(plain, max(0, stop.start() - _LOOK_BACK), stop.start()):
+            found += 1
+            if found >= _SENTENCES:
+                return True
+    return False
 
 
 def _is_whole_page(tree: HtmlElement, plain: str) -> bool:
