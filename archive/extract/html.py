@@ -289,6 +289,7 @@ _LOOK_BACK = 40
 # footers and forms is the page as it is (trafilatura's last resort), not an article
 _MOST_OF_MENUS = 0.5
 _MENU_TEXT = 20  # characters of such text, at least, for it to tell
+_MENUS_READ = 200  # (the first of them: enough to tell, and bounded on a hostile page)
 
 
 def _has_prose(plain: str) -> bool:
@@ -303,13 +304,11 @@ def _has_prose(plain: str) -> bool:
 
 def _is_whole_page(tree: HtmlElement, plain: str) -> bool:
     """Whether a body without prose is the whole page: it holds the page's menus."""
-    menus = [
-        " ".join(element.text_content().split())
-        for element in tree.xpath(
-            "//*[local-name()='nav' or local-name()='header' or local-name()='footer'"
-            " or local-name()='form']"
-        )
-    ]
+    found = tree.xpath(
+        "//*[local-name()='nav' or local-name()='header' or local-name()='footer'"
+        " or local-name()='form']"
+    )
+    menus = [" ".join(element.text_content().split()) for element in found[:_MENUS_READ]]
     menus = [text for text in menus if text]
     total = sum(len(text) for text in menus)
     flat = " ".join(plain.split())
