@@ -27,7 +27,7 @@ import sqlite3
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from .crashpoints import crash_point
 from .locking import exclusive_lock
@@ -265,6 +265,9 @@ class Catalog:
             self.db.execute("PRAGMA synchronous=NORMAL")
             self._set_up()
         self.tables = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master")}
+        # an archive from before a column, opened read-only, has not been brought up to date
+        known = {row[1] for row in self.db.execute("PRAGMA table_info(clippings)")}
+        self._list_columns = ", ".join(c for c in _LIST_COLUMNS.split(", ") if c in known)
 
     def _set_up(self) -> None:
         """Create or bring up to date the schema: only what is missing, so that opening an
@@ -380,7 +383,7 @@ class Catalog:
             last = rows[-1].id
 
     def _select(self, where: str, params: Iterable[object], *, body: bool) -> Iterator[Clipping]:
-        columns = "*" if body else _LIST_COLUMNS
+        columns = "*" if body else self._list_columns
         rows = self.db.execute(f"SELECT {columns} FROM clippings {where}", tuple(params)).fetchall()
         tags = self._tags_for([row["id"] for row in rows])
         for row in rows:
@@ -399,8 +402,8 @@ class Catalog:
                 language=row["language"],
                 description=row["description"],
                 keywords=json.loads(row["keywords"]),
-                titles=json.loads(row["titles"]),
-                whole_page=bool(row["whole_page"]),
+                titles=json.loads(_column(row, "titles", "[]")),
+                whole_page=bool(_column(row, "whole_page", 0)),
                 text=row["text"] if body else "",
                 markdown=row["markdown"] if body else "",
                 note=row["note"],
@@ -642,6 +645,11 @@ def _path_text(path: str) -> str:
 
 
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
+
+
+def _column(row: sqlite3.Row, name: str, default: object) -> Any:
+    """A row's value, or ``default`` for a column its (older, read-only) archive lacks."""
+    return row[name] if name in row.keys() else default  # noqa: SIM118 (a Row: "in" is values)
 
 
 def _article_values(article: Article) -> tuple[object, ...]:

@@ -103,6 +103,20 @@ def test_a_page_without_an_article_is_kept_whole_without_menus_or_scripts() -> N
         assert left_out not in article.text
 
 
+def test_a_long_footer_does_not_hide_a_page_without_an_article() -> None:
+    # the copyright line is a sentence or two, and trafilatura leaves the footer out: the
+    # menus in its text still tell the page as it is; "© 2024" is not its date either
+    page = LINKS_ONLY.replace(
+        "<footer>Copyright Riverside Post</footer>",
+        "<footer>&copy; 2024 County Roads Department. All rights reserved. Terms apply.</footer>",
+    )
+    article = html_page(page)
+    assert article.whole_page
+    assert "Bridge update number 5" in article.text
+    assert "Search" not in article.text and "Home" not in article.text
+    assert article.published is None
+
+
 def test_a_page_with_a_title_but_no_text_is_kept_by_its_title() -> None:
     article = html_page(TITLE_ONLY)
     assert article.whole_page
@@ -169,3 +183,30 @@ def test_extract_json_says_whole_page(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["extract", "--json", str(page)])
     assert result.exit_code == 0
     assert json.loads(result.output)["whole_page"] is True
+
+
+def test_an_archive_from_before_the_new_columns_opens_and_reads(tmp_path: Path) -> None:
+    """An archive made before ``titles`` and ``whole_page``: read as it is through a read-only
+    catalog (no upgrade), then brought up to date when opened to write."""
+    import sqlite3
+
+    from archive.store import Catalog
+
+    folder = tmp_path / "archive"
+    with Archive.open(folder):
+        pass  # the sample is clipping 1
+    db = sqlite3.connect(folder / "catalog.sqlite3")
+    db.execute("ALTER TABLE clippings DROP COLUMN titles")
+    db.execute("ALTER TABLE clippings DROP COLUMN whole_page")
+    db.commit()
+    db.close()
+    old = Catalog(folder / "catalog.sqlite3", read_only=True)
+    try:
+        [sample] = list(old.iter_all())
+        assert sample.titles == [] and sample.whole_page is False
+    finally:
+        old.close()
+    with Archive.open(folder) as archive:
+        assert archive.get(1).whole_page is False
+        columns = {row[1] for row in archive.catalog.db.execute("PRAGMA table_info(clippings)")}
+        assert {"titles", "whole_page"} <= columns

@@ -487,13 +487,14 @@ _FIRST_WEB_YEAR = 1991
 
 
 def _found_date(tree: HtmlElement | None) -> str | None:
-    """The publication date htmldate finds in the page (URL, markup, text), or None."""
+    """The publication date htmldate finds in the page (URL, markup, text), or None. A 1st of
+    January is a year alone (htmldate's reading of "© 2024" in a footer): not a date."""
     if tree is None:
         return None
     try:
         from htmldate import find_date
 
-        return iso_date(
+        found = iso_date(
             find_date(
                 tree,
                 original_date=True,
@@ -504,6 +505,7 @@ def _found_date(tree: HtmlElement | None) -> str | None:
         )
     except Exception:  # its failure only costs the date
         return None
+    return None if found and found[5:10] == "01-01" else found
 
 
 def _pick_published(meta: PageMeta, tree: HtmlElement | None) -> str | None:

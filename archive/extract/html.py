@@ -273,23 +273,32 @@ def _body(tree: HtmlElement, url: str | None, lead: _Lead) -> tuple[str, str, bo
         _drop_lead(body, lead)
         _drop_furniture(body)
         plain, markdown = _render(body)
-    if plain.strip() and (_has_prose(plain) or not _is_whole_page(tree, plain)):
+    if not plain.strip():
+        return _fallback_text(tree)
+    kept = "article" if _has_prose(plain) else _what_is_kept(tree, plain)
+    if kept == "article":
         plain, markdown = _with_other_parts(tree, plain, markdown)
         return plain, markdown, False
-    return _fallback_text(tree)
+    if kept == "page":  # trafilatura's text is what the page shows, cleaner than a walk's
+        return plain, markdown, True
+    return _fallback_text(tree)  # it holds the menus: the page's text without them
 
 
 # prose: this many sentences: a mark that ends one, after a run of words (linear: a regex
 # that matched the words first backtracked quadratically on a long text without a stop)
 _SENTENCES = 3
-_SENTENCE_STOP = re.compile(r"[.!?\u3002\uff01\uff1f](?=[\s\"\u201d]|$)")
-_WORDS_BEFORE = re.compile(r"\w{2,}[\s,;:'\u2019()-]+\w{2,}[\s,;:'\u2019()-]+\w+\W{0,2}$")
+# (Chinese and Japanese: a full stop after a run of characters, no spaces between words)
+_SENTENCE_STOP = re.compile(r"[.!?](?=[\s\"\u201d]|$)|[\u3002\uff01\uff1f]")
+_WORDS_BEFORE = re.compile(
+    r"(?:\w{2,}[\s,;:'\u2019()-]+\w{2,}[\s,;:'\u2019()-]+\w+|\w{10,})\W{0,2}$"
+)
 _LOOK_BACK = 40
-# a body without prose that holds this share of the text of the page's menus, headers,
-# footers and forms is the page as it is (trafilatura's last resort), not an article
+# a body without prose that holds this share of the page's visible text (menus left out),
+# or of the text of its menus, is the page as it is (trafilatura's last resort), not an article
+_MOST_OF_PAGE = 0.8
 _MOST_OF_MENUS = 0.5
-_MENU_TEXT = 20  # characters of such text, at least, for it to tell
-_MENUS_READ = 200  # (the first of them: enough to tell, and bounded on a hostile page)
+_MENU_TEXT = 20  # characters of menus, at least, for them to tell
+_BLOCKS_READ = 500  # (the first blocks or menus: enough to tell, and bounded on a hostile page)
 
 
 def _has_prose(plain: str) -> bool:
@@ -302,18 +311,25 @@ def _has_prose(plain: str) -> bool:
     return False
 
 
-def _is_whole_page(tree: HtmlElement, plain: str) -> bool:
-    """Whether a body without prose is the whole page: it holds the page's menus."""
-    found = tree.xpath(
-        "//*[local-name()='nav' or local-name()='header' or local-name()='footer'"
-        " or local-name()='form']"
-    )
-    menus = [" ".join(element.text_content().split()) for element in found[:_MENUS_READ]]
-    menus = [text for text in menus if text]
-    total = sum(len(text) for text in menus)
+def _what_is_kept(tree: HtmlElement, plain: str) -> str:
+    """What a body without prose is: ``"menus"`` when it holds the page's menus too
+    (trafilatura's last resort: the page as it is), ``"page"`` when it holds most of what
+    the page shows (a list of links, a list post), else ``"article"``."""
     flat = " ".join(plain.split())
-    kept = sum(len(text) for text in menus if text in flat)
-    return total >= _MENU_TEXT and kept >= _MOST_OF_MENUS * total
+    # (not footers: trafilatura leaves a footer out even of the page as it is)
+    found = tree.xpath("//*[local-name()='nav' or local-name()='header' or local-name()='form']")
+    menus = [" ".join(element.text_content().split()) for element in found[:_BLOCKS_READ]]
+    total = sum(len(text) for text in menus)
+    if total >= _MENU_TEXT and sum(len(t) for t in menus if t and t in flat) >= (
+        _MOST_OF_MENUS * total
+    ):
+        return "menus"
+    page = next(iter(tree.xpath("//*[local-name()='body']")), tree)
+    shown = [text for _, text in text_blocks(page, MAX_TEXT)[:_BLOCKS_READ]]
+    total = sum(len(text) for text in shown)
+    if not total or sum(len(t) for t in shown if t in flat) >= _MOST_OF_PAGE * total:
+        return "page"
+    return "article"
 
 
 def _with_other_parts(tree: HtmlElement, plain: str, markdown: str) -> tuple[str, str]:

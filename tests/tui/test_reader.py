@@ -51,6 +51,25 @@ async def test_the_reader_shows_metadata_above_the_clean_article(app):
         assert "Subscribe" not in text
 
 
+async def test_the_reader_says_when_a_clipping_is_the_whole_page(app, tmp_path: Path):
+    page = tmp_path / "links.html"
+    page.write_text(
+        "<html><head><title>Bridge updates</title></head><body><nav><a href='/'>Home</a>"
+        "<a href='/news'>News</a></nav>"
+        + "".join(f"<p><a href='/b/{n}'>Bridge update number {n}</a></p>" for n in range(6))
+        + "<footer>Copyright Riverside Post</footer></body></html>"
+    )
+    with Archive(app.archive_path) as archive:
+        [whole_id] = archive.import_paths([page]).imported
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_clipping(app, pilot, whole_id)
+        header = plain(screen.query_one("#article-header", Static))
+        assert "Whole page: no article was found in it" in header
+        assert "Bridge update number 5" in article_plain(screen)
+        other = await open_clipping(app, pilot, 1)
+        assert "Whole page" not in plain(other.query_one("#article-header", Static))
+
+
 async def test_markdown_structure_is_rendered_as_blocks(app):
     async with app.run_test(size=(100, 40)) as pilot:
         with Archive(app.archive_path) as archive:
