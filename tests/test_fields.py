@@ -50,7 +50,8 @@ def test_a_site_wide_og_title_loses_to_the_headline_the_page_shows() -> None:
     # og:title is the site's own name for every page; <title> and <h1> agree on the headline
     article = page(
         "<title>Ferry terminal delayed to spring</title>"
-        + meta("og:title", "Harbour Herald - Latest News &amp; Headlines"),
+        + meta("og:title", "Harbour Herald - Latest News &amp; Headlines")
+        + meta("og:site_name", "Harbour Herald"),
         "<h1>Ferry terminal delayed to spring</h1>",
     )
     assert article.title == "Ferry terminal delayed to spring"
@@ -91,12 +92,27 @@ def test_every_distinct_form_of_the_title_is_kept() -> None:
     assert article.titles == ["WeWork employees to be laid off this week"]
 
 
-def test_the_h1_the_title_holds_without_the_site_it_adds() -> None:
+def test_the_declared_og_title_where_the_headline_words_it_otherwise() -> None:
+    article = page(
+        meta("og:title", "The Modern Ambitions Behind Neon")
+        + meta("twitter:title", "Why Neon Is the Symbol of the Century")
+        + "<title>A Brief History of Neon Signage</title>",
+        "<h1>Why Neon Is the Symbol of the Century</h1>",
+    )
+    assert article.title == "The Modern Ambitions Behind Neon"
+    assert article.titles == [
+        "Why Neon Is the Symbol of the Century",
+        "A Brief History of Neon Signage",
+    ]
+
+
+def test_the_title_a_browser_shows_when_the_h1_is_in_it() -> None:
     article = page(
         "<title>Weekly Edition for March 26, 2015 [Harbour.net]</title>",
         "<h1>Weekly Edition for March 26, 2015</h1>",
     )
-    assert article.title == "Weekly Edition for March 26, 2015"
+    assert article.title == "Weekly Edition for March 26, 2015 [Harbour.net]"
+    assert article.titles == ["Weekly Edition for March 26, 2015"]
 
 
 def test_a_logo_h1_among_several_is_not_the_title() -> None:

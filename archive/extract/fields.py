@@ -230,15 +230,17 @@ def _pick_title(
 
     The headline is the one the page declares (its JSON-LD ``headline`` or ``name``, else
     its ``og:title`` or ``twitter:title``) when another of its forms bears it out: the same
-    words, or the same with more around them (Wikipedia's JSON-LD "headline" is the article's
-    description, a site's ``og:title`` is at times its own name for every page). Else the
-    form most others bear out, the ``<title>`` on a tie, or the ``<h1>`` it holds (the
-    ``<title>`` adds a site's name the page does not declare). A form that names only the
-    site, or that is the description rather than a title, does not count; nor does one of
-    several ``<h1>``s that nothing else names (a logo, a card). The other forms are kept.
+    words, or the same with more around them. Wikipedia's JSON-LD "headline" is the
+    article's description, so one that nothing bears out is not taken; the ``og:title`` is,
+    unless it had the site's name in it (a site's own title for every page: "Yahoo News -
+    Latest News & Headlines"). Else the form most others bear out, the ``<title>`` before
+    the ``<h1>`` (the title a browser shows for the page). A form that names only the site,
+    or that is the description rather than a title, does not count; nor does one of several
+    ``<h1>``s that nothing else names (a logo, a card). The other forms are kept.
     """
     described = _words(description)
     candidates: list[tuple[str, str, list[str]]] = []  # (source, text, words)
+    had_site: set[int] = set()  # the forms the site's name was taken out of
     for source, raw in forms:
         text = strip_site(raw, site, section)
         words = _words(text)
@@ -246,6 +248,8 @@ def _pick_title(
             continue
         if len(words) >= 8 and _within(words, described) and _within(described, words):
             continue  # the description, given as a title
+        if text != raw:
+            had_site.add(len(candidates))
         candidates.append((source, text, words))
     if not candidates:
         return "", []
@@ -269,16 +273,15 @@ def _pick_title(
         if not borne[i] and (source == "ld" or (source == "h1" and headings > 1))
     }  # fmt: skip
     declared = [i for i, (source, _, _) in enumerate(candidates) if source in ("ld", "og")]
-    best = next((i for i in declared if borne[i]), None)
+    og = next((i for i in declared if candidates[i][0] == "og"), None)  # og:title itself
+    best = next((i for i in declared if candidates[i][0] == "ld" and borne[i]), None)
+    if best is None and og is not None and (borne[og] or og not in had_site):
+        best = og
+    if best is None:
+        best = next((i for i in declared if borne[i]), None)
     if best is None:
         pool = [i for i in range(len(candidates)) if i not in lone] or list(range(len(candidates)))
         best = max(pool, key=lambda i: borne[i])  # the first of the most borne out
-        if candidates[best][0] == "title":
-            best = next(
-                (j for j in sorted(agree[best]) if candidates[j][0] == "h1"
-                 and _within(candidates[j][2], candidates[best][2])),
-                best,
-            )  # fmt: skip
     title = candidates[best][1]
     others: list[str] = []
     seen = {_norm(title)}
