@@ -302,7 +302,7 @@ _NOT_NAMES = frozenset(
     {
         "admin", "administrator", "editor", "editors", "user", "username", "guest", "unknown",
         "staff", "author", "anonymous", "null", "none", "undefined", "webmaster", "root",
-        "contributor", "contributors", "redaktion", "redacción", "rédaction",
+        "contributor", "contributors", "redaktion", "redacción", "rédaction", "by",
     }
 )  # fmt: skip
 _MONTH_NAMES = (
@@ -411,9 +411,12 @@ def _byline(tree: HtmlElement) -> list[str]:
     """The writers named in the page's byline: the first element marked as one whose text
     reads as names (not a placeholder like "Username", not a bio, not a comment's author)."""
     try:
-        found = sorted(_BYLINE_PATH(tree), key=_byline_rank)  # stable: page order
+        marked = _BYLINE_PATH(tree)
     except Exception:  # a tree lxml can't search: no byline
         return []
+    # the innermost: a byline section holds the author's name and the publication's apart
+    outer = {a for e in marked[: _MAX_BYLINE_TRIES * 4] for a in e.iterancestors()}
+    found = sorted((e for e in marked if e not in outer), key=_byline_rank)  # stable: page order
     tried = 0
     for element in found:
         if element.tag in ("script", "style", "meta", "link", "img", "body", "html"):
@@ -431,7 +434,8 @@ def _byline(tree: HtmlElement) -> list[str]:
         text = clean_line(" ".join(element.itertext()))  # <br> and blocks part words
         if not text or len(text) > _MAX_BYLINE:
             continue
-        names = _names([text])
+        # two words at least, in a byline of the page: "WASHINGTON (Reuters)" names no writer
+        names = [name for name in _names([text]) if len(name.split()) >= 2]
         if names:
             return names
     return []
@@ -489,9 +493,9 @@ _DATE_NAMES = (
 _FIRST_WEB_YEAR = 1991
 
 
-def _found_date(tree: HtmlElement | None) -> str | None:
-    """The publication date htmldate finds in the page (URL, markup, text), or None. A 1st of
-    January is a year alone (htmldate's reading of "© 2024" in a footer): not a date."""
+def _found_date(tree: HtmlElement | None, url: str) -> str | None:
+    """The publication date htmldate finds in the page (its URL, markup, text), or None. A
+    1st of January is a year alone (htmldate's reading of "© 2024" in a footer): not a date."""
     if tree is None:
         return None
     try:
@@ -500,6 +504,7 @@ def _found_date(tree: HtmlElement | None) -> str | None:
         found = iso_date(
             find_date(
                 tree,
+                url=url or None,
                 original_date=True,
                 extensive_search=True,
                 max_date=datetime.now(UTC).strftime("%Y-%m-%d"),
@@ -511,7 +516,7 @@ def _found_date(tree: HtmlElement | None) -> str | None:
     return None if found and found[5:10] == "01-01" else found
 
 
-def _pick_published(meta: PageMeta, tree: HtmlElement | None) -> str | None:
+def _pick_published(meta: PageMeta, tree: HtmlElement | None, url: str = "") -> str | None:
     """The declared publication date, in order of trust: one in the future, or from before
     the web unless htmldate finds the same year in the page, is a placeholder and not taken.
     With none declared, htmldate's own finding."""
@@ -529,11 +534,11 @@ def _pick_published(meta: PageMeta, tree: HtmlElement | None) -> str | None:
         if day.year >= _FIRST_WEB_YEAR:
             return iso
         if found is False:
-            found = _found_date(tree)
+            found = _found_date(tree, url)
         if found and found[:4] == iso[:4]:
             return iso
     if found is False:
-        found = _found_date(tree)
+        found = _found_date(tree, url)
     return found or None
 
 
@@ -575,11 +580,19 @@ def _pick_section(meta: PageMeta) -> str:
 
 
 def pick_fields(
-    meta: PageMeta, tree: HtmlElement, hosts: list[str], description: str, *, search: bool = True
+    meta: PageMeta,
+    tree: HtmlElement,
+    urls: list[str],
+    description: str,
+    *,
+    search: bool = True,
 ) -> Fields:
-    """The fields of a page from its metadata and tree (``hosts``: where it came from).
+    """The fields of a page from its metadata and tree (``urls``: its own, then where it was
+    saved from).
     ``search``: look in the page's markup and text for a byline and a date it does not
     declare (not on a page too big for trafilatura: htmldate took 17 s on a million tags)."""
+    hosts = [host for host in map(host_of, urls) if host]
+    url = next((u for u in urls if u), "")
     names = _site_names(meta)
     site = Site(names, hosts)
     section = _pick_section(meta)
@@ -592,7 +605,7 @@ def pick_fields(
         titles=others,
         author=_joined(authors),
         authors=authors,
-        published=_pick_published(meta, tree if search else None),
+        published=_pick_published(meta, tree if search else None, url),
         site=names[0] if names else (_site_in_title(meta.title, hosts) or next(iter(hosts), "")),
         section=section,
         keywords=_pick_keywords(meta),

@@ -23,7 +23,7 @@ from .encoding import decode
 from .fields import Site, pick_fields, title_forms
 from .furniture import is_furniture, is_noise
 from .language import detect_language, language_tag
-from .metadata import PageMeta, absolute_url, host_of, iso_date, read_meta
+from .metadata import PageMeta, absolute_url, iso_date, read_meta
 from .split_body import other_parts
 from .walk import blocks_markdown, blocks_plain, text_blocks
 
@@ -53,9 +53,8 @@ def html_to_article(html: str, url: str | None = None) -> Article:
         meta = PageMeta()
     page_url = _page_url(meta, url)
     description = _description(meta)
-    hosts = [h for h in (host_of(page_url), host_of(url)) if h]
     too_big = _too_big(tree, html)
-    fields = pick_fields(meta, tree, hosts, description, search=not too_big)
+    fields = pick_fields(meta, tree, [page_url, url or ""], description, search=not too_big)
     lead = _Lead(
         titles=[text for _, text in title_forms(meta, tree)],
         description=description,
