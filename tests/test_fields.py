@@ -151,6 +151,14 @@ def test_the_title_repeated_above_the_body_and_a_banner_above_it_are_not_the_bod
         ("", "<div class='author'>Joshua Example May 20, 2019</div>", "Joshua Example"),
         ("Reuters", "<span class='byline'>By Jane Example</span>", "Jane Example"),
         ("Associated Press", "", "Associated Press"),
+        ("Reuters", "<span class='byline'>WASHINGTON (Reuters) -</span>", "Reuters"),
+        (
+            "",
+            "<div class='byline-section'><span class='author'>Tom Example</span>"
+            "<span class='publication'>Associated Press</span></div>",
+            "Tom Example",
+        ),
+        ("", "<p class='byline'><em class='byline-by'>By</em> <a>Joe Ex</a></p>", "Joe Ex"),
         ("By Ann Example and Bo Example", "", "Ann Example, Bo Example"),
         ("Martin Example (avec Paul Example et Zoe Example)", "", None),
         ("https://www.facebook.com/someone", "", ""),

@@ -414,9 +414,10 @@ def _byline(tree: HtmlElement) -> list[str]:
         marked = _BYLINE_PATH(tree)
     except Exception:  # a tree lxml can't search: no byline
         return []
-    # the innermost: a byline section holds the author's name and the publication's apart
+    # the innermost first (a byline section holds the author's name and the publication's
+    # apart), then those around them ("<p class=byline><em>By</em> <a>Jane Doe</a></p>")
     outer = {a for e in marked[: _MAX_BYLINE_TRIES * 4] for a in e.iterancestors()}
-    found = sorted((e for e in marked if e not in outer), key=_byline_rank)  # stable: page order
+    found = sorted(marked, key=lambda e: (e in outer, _byline_rank(e)))  # stable: page order
     tried = 0
     for element in found:
         if element.tag in ("script", "style", "meta", "link", "img", "body", "html"):
