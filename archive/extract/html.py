@@ -373,7 +373,8 @@ _RUN_OF_SPACE = re.compile(r"\s+")
 
 def _tidy(body: Any) -> None:
     """Each run of white space in the body's text one space, as a browser shows it (pages
-    indent their source: a paragraph came out as lines of 60 spaces), but in code."""
+    indent their source: a paragraph came out as lines of 60 spaces), but in code; and the
+    space trafilatura lost after a link put back."""
     for element in body.iter():
         if element.tag == "code" or (element.tag == "hi" and element.get("rend") == "#t"):
             if element.tail:
@@ -385,6 +386,12 @@ def _tidy(body: Any) -> None:
             element.text = _RUN_OF_SPACE.sub(" ", element.text)
         if element.tail:
             element.tail = _RUN_OF_SPACE.sub(" ", element.tail)
+            if element.tag in ("ref", "hi") and element.tail[0].isalnum():
+                # trafilatura trims the tail of a link (or its bold) that starts a block of
+                # loose text: "<ref>MacBook Pro</ref>was released" read "Prowas"
+                words = "".join(element.itertext())
+                if words[-1:].isalnum():
+                    element.tail = " " + element.tail
 
 
 # a block at the start of the body that shares this much of its words with a title of the
