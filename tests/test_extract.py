@@ -582,3 +582,24 @@ def test_articles_pickle_and_extract_runs_in_worker_processes() -> None:
     assert [a.format for a in articles] == ["text", "html"]
     assert articles[0] == extract_file(SAMPLE)
     assert pickle.loads(pickle.dumps(articles[1])) == articles[1]
+
+
+def test_the_space_trafilatura_trims_after_a_link_is_put_back() -> None:
+    # trafilatura's body for loose text whose block starts with a link: the link's tail has
+    # lost its space ("<ref>MacBook Pro</ref>was released"), and the words ran together
+    from lxml import etree
+
+    from archive.extract.html import _render, _tidy
+
+    body = etree.fromstring(
+        '<body><p>Just months after the last i9</p><p><ref target="https://x.example/t">'
+        "MacBook Pro</ref>was released, said <hi rend='#b'><ref target='https://x.example/e'>"
+        "Expercom</ref></hi>is knocking prices down. See <ref target='https://x.example/f'>"
+        "Apple</ref>'s note.</p></body>"
+    )
+    _tidy(body)
+    plain, markdown = _render(body)
+    assert "MacBook Pro was released" in plain
+    assert "Expercom is knocking" in plain
+    assert "Apple's note" in plain
+    assert "[MacBook Pro](https://x.example/t) was released" in markdown
