@@ -27,7 +27,7 @@ from lxml.html import HtmlElement
 from .clean import clean_line
 from .metadata import PageMeta, host_of, iso_date
 
-__all__ = ["Fields", "Site", "pick_fields", "title_forms"]
+__all__ = ["Fields", "Site", "norm", "pick_fields", "title_forms"]
 
 _MAX_AUTHOR = 200
 _MAX_KEYWORDS = 40
@@ -51,9 +51,11 @@ class Fields:
     keywords: list[str] = field(default_factory=list)
     # the site's names as a matcher: its declared names and its host
     site_names: Site | None = field(default=None, repr=False)
+    forms: list[str] = field(default_factory=list)  # every title form, as the page gives it
 
 
-def _norm(text: str) -> str:
+def norm(text: str) -> str:
+    """Text reduced to its letters and digits, lower case: what two forms of a name share."""
     return "".join(c for c in text.casefold() if c.isalnum())
 
 
@@ -80,20 +82,20 @@ def _host_core(host: str) -> str:
     labels = host.split(".")
     while len(labels) > 1 and len(labels[-1]) <= 3:
         labels.pop()
-    return _norm(labels[-1]) if labels else ""
+    return norm(labels[-1]) if labels else ""
 
 
 class Site:
     """Recognises a site's name in a title segment: by its declared names or its host."""
 
     def __init__(self, names: list[str], hosts: list[str]) -> None:
-        self.names = {n for n in (_norm(x) for x in names) if n}
-        self.hosts = {n for h in hosts for n in (_norm(h), _host_core(h)) if n}
+        self.names = {n for n in (norm(x) for x in names) if n}
+        self.hosts = {n for h in hosts for n in (norm(h), _host_core(h)) if n}
 
     def matches(self, segment: str, *, loose: bool = True) -> bool:
         """Whether ``segment`` names the site; ``loose`` also accepts a short segment that
         contains the site's name or is contained in it ("Reuters" / "Thomson Reuters")."""
-        key = _norm(segment)
+        key = norm(segment)
         if not key:
             return False
         if key in self.names or key in self.hosts:
@@ -161,15 +163,15 @@ _BRANDLIKE = re.compile(r"^(?:[A-Z0-9][\w.'&!-]*|[\w.-]+\.[a-z]{2,})$")
 def strip_site(title: str, site: Site, section: str = "") -> str:
     """The title without a ``" | Site Name"`` suffix or ``"Site - "`` prefix (nor the
     section's name in the same places: ``"Opinion | ..."``)."""
-    section_key = _norm(section)
+    section_key = norm(section)
     for _ in range(3):
         segments = _TITLE_SEPARATOR.split(title)
         if len(segments) < 2:
             break
         separators = _TITLE_SEPARATOR.findall(title)
-        if site.matches(segments[-1]) or (section_key and _norm(segments[-1]) == section_key):
+        if site.matches(segments[-1]) or (section_key and norm(segments[-1]) == section_key):
             title = title[: title.rfind(separators[-1])].strip()
-        elif site.matches(segments[0]) or (section_key and _norm(segments[0]) == section_key):
+        elif site.matches(segments[0]) or (section_key and norm(segments[0]) == section_key):
             title = title[title.find(separators[0]) + len(separators[0]) :].strip()
         else:
             stripped = _strip_unknown_site(title, segments[-1], separators[-1])
@@ -284,9 +286,9 @@ def _pick_title(
         best = max(pool, key=lambda i: borne[i])  # the first of the most borne out
     title = candidates[best][1]
     others: list[str] = []
-    seen = {_norm(title)}
+    seen = {norm(title)}
     for index, (_, text, _) in enumerate(candidates):
-        key = _norm(text)
+        key = norm(text)
         if key not in seen and index not in lone:
             seen.add(key)
             others.append(text)
@@ -599,7 +601,8 @@ def pick_fields(
     section = _pick_section(meta)
     if section and site.matches(section, loose=False):
         section = ""
-    title, others = _pick_title(title_forms(meta, tree), site, section, description)
+    forms = title_forms(meta, tree)
+    title, others = _pick_title(forms, site, section, description)
     authors = _pick_author(meta, tree, site, search=search)
     return Fields(
         title=title,
@@ -611,4 +614,5 @@ def pick_fields(
         section=section,
         keywords=_pick_keywords(meta),
         site_names=site,
+        forms=[text for _, text in forms],
     )

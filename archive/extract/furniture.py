@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["is_furniture", "is_noise", "line_key"]
+__all__ = ["SENTENCE_END", "is_furniture", "is_noise", "line_key"]
 
+# what a line of prose ends with, and furniture seldom does: a stop, a closing quote or bracket
+SENTENCE_END = (".", "!", "?", '"', "'", "\u201d", "\u2019", ")", "\u00bb", "\u3002")
 # longer than this (characters), a line is text, whatever it begins with
 _SHORT_LINE = 70
 

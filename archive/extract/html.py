@@ -20,8 +20,8 @@ from lxml.html import HtmlElement
 from ..models import Article, ExtractionError, RawPage
 from .clean import MAX_TEXT, clean_block, clean_line, strip_ansi
 from .encoding import decode
-from .fields import Site, pick_fields, title_forms
-from .furniture import is_furniture, is_noise
+from .fields import Site, norm, pick_fields
+from .furniture import SENTENCE_END, is_furniture, is_noise
 from .language import detect_language, language_tag
 from .metadata import PageMeta, absolute_url, iso_date, read_meta
 from .split_body import other_parts
@@ -56,7 +56,7 @@ def html_to_article(html: str, url: str | None = None) -> Article:
     too_big = _too_big(tree, html)
     fields = pick_fields(meta, tree, [page_url, url or ""], description, search=not too_big)
     lead = _Lead(
-        titles=[text for _, text in title_forms(meta, tree)],
+        titles=fields.forms,
         description=description,
         authors=fields.authors,
         site=fields.site_names,
@@ -474,7 +474,6 @@ _DATE_LINE_WORDS = 6
 # a block in capitals, most of it a link, is a promotion ("CLICK HERE TO GET THE APP")
 _LINKED = 0.8
 _SHOUT_WORDS = 3
-_SENTENCE_END = (".", "!", "?", '"', "'", "\u201d", "\u2019", ")", "\u00bb", "\u3002")
 
 
 def _drop_furniture(body: Any) -> None:
@@ -505,7 +504,7 @@ def _is_prose(block: Any, text: str) -> bool:
     if block.tag not in ("p", "quote", "list") or len(text.split()) < _PROSE_WORDS:
         return False
     linked = sum(len(" ".join(r.itertext())) for r in block.iter("ref") if r.get("target"))
-    return text.endswith(_SENTENCE_END) and linked < _LINKED * len(text)
+    return text.endswith(SENTENCE_END) and linked < _LINKED * len(text)
 
 
 def _shouted_link(block: Any, text: str) -> bool:
@@ -576,10 +575,6 @@ _INVISIBLE = frozenset(["script", "style", "noscript", "template", "svg", "head"
 # ---------------------------------------------------------------------------- the article
 
 
-def _norm(text: str) -> str:
-    return "".join(c for c in text.casefold() if c.isalnum())
-
-
 def _page_url(meta: PageMeta, url: str | None) -> str:
     base = url or meta.og.get("og:url") or None
     return (
@@ -607,14 +602,14 @@ def _description(meta: PageMeta) -> str:
 
 def _drop_title_repeat(markdown: str, plain: str, title: str) -> tuple[str, str]:
     """The body without a first line that only repeats the title."""
-    key = _norm(title)
+    key = norm(title)
     if not key:
         return markdown, plain
     first, _, rest = plain.partition("\n")
-    if _norm(first) == key and rest.strip():
+    if norm(first) == key and rest.strip():
         plain = rest.lstrip("\n")
         md_first, _, md_rest = markdown.partition("\n")
-        if _norm(md_first.lstrip("#> ")) == key:
+        if norm(md_first.lstrip("#> ")) == key:
             markdown = md_rest.lstrip("\n")
     return markdown, plain
 

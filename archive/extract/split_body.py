@@ -16,6 +16,7 @@ import re
 
 from lxml.html import HtmlElement
 
+from .furniture import SENTENCE_END
 from .walk import Block, text_blocks
 
 __all__ = ["other_parts"]
@@ -28,7 +29,7 @@ _MIN_PARAGRAPH = 80  # characters: paragraphs shorter than this are not used as 
 _PROSE_WORDS = 25
 _PROSE_BLOCKS = 2
 _PROSE_SHARE = 0.6
-_SENTENCE_END = (".", "!", "?", '"', "'", "\u201d", "\u2019", ")", "\u00bb")
+
 _LEVELS = 3  # how far above the paragraphs' container a repeated container may be
 _NEAR = 4  # ... and how far above it the siblings must meet it
 _LINKED = 0.35  # a list item with this share of its text in links is a link, not prose
@@ -139,7 +140,7 @@ def _is_prose(blocks: list[Block]) -> bool:
         for prefix, text in blocks
         if not prefix.startswith("#")
         and len(text.split()) >= _PROSE_WORDS
-        and text.rstrip().endswith(_SENTENCE_END)
+        and text.rstrip().endswith(SENTENCE_END)
     ]
     total = sum(len(text) for _, text in blocks)
     return len(prose) >= _PROSE_BLOCKS and sum(map(len, prose)) >= _PROSE_SHARE * total
