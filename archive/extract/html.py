@@ -64,7 +64,7 @@ def html_to_article(html: str, url: str | None = None) -> Article:
     if too_big:
         plain, markdown, whole = _fallback_text(tree)
     else:
-        plain, markdown, whole = _body(tree, page_url or url, lead)
+        plain, markdown, whole = _body(tree, lead)
     title = fields.title or _first_heading(plain)
     if not plain.strip():  # no text but its title and description: what there is to find
         plain = markdown = "\n\n".join(t for t in (title, description) if t)
@@ -107,6 +107,16 @@ MAX_PAGE_TEXT = 5_000_000
 # the payload of an embedded data: URL (SingleFile's images and fonts): no text in it, and
 # most of a big saved page's bytes
 _EMBEDDED_DATA = re.compile(r"(data:[\w.+-]+/[\w.+-]+[^,\"'\s<>]{0,200},)[^\"'\s<>)]{256,}")
+# characters XML can't hold: trafilatura fails on a tree that has them (its loader drops them)
+_NOT_IN_XML = [chr(c) for c in (*range(0x9), 0xB, 0xC, *range(0xE, 0x20), 0xFFFE, 0xFFFF)]
+_NOT_IN_XML_RE = re.compile("[" + "".join(_NOT_IN_XML) + "]")
+_PARSER = lxml.html.HTMLParser(  # trafilatura's own settings
+    collect_ids=False,
+    default_doctype=False,
+    encoding="utf-8",
+    remove_comments=True,
+    remove_pis=True,
+)
 _HUGE_PARSER = lxml.html.HTMLParser(
     collect_ids=False,
     default_doctype=False,
@@ -118,18 +128,19 @@ _HUGE_PARSER = lxml.html.HTMLParser(
 
 
 def _parse(html: str) -> HtmlElement:
-    """The page's lxml tree, parsed the way trafilatura would (it reuses it)."""
+    """The page's lxml tree, parsed as trafilatura's loader would (trafilatura reuses it),
+    from UTF-8 bytes: lxml reads them faster than a str."""
+    if any(c in html for c in _NOT_IN_XML):  # one fast scan each; a regex pass costs 1 ms
+        html = _NOT_IN_XML_RE.sub("", html)
     try:
-        from trafilatura.utils import load_html
-
-        tree = load_html(html)
+        tree = lxml.html.fromstring(html.encode("utf-8", "replace"), parser=_PARSER)
     except Exception:
         tree = None
     limit = _limit_met()
     if limit:
         return _parse_whole(_flattened(html) if limit == "depth" else html)
     if tree is None or tree.find(".//body") is None:
-        # a fragment or an odd page that trafilatura's loader refuses: parse it whole
+        # a fragment, or an odd page: parsed as a whole document
         try:
             tree = lxml.html.document_fromstring(html)
         except Exception as err:  # lxml refuses the document
@@ -138,15 +149,9 @@ def _parse(html: str) -> HtmlElement:
 
 
 def _limit_met() -> str | None:
-    """``"depth"`` or ``"size"`` when trafilatura's parse of the page stopped at one of
-    libxml2's limits, else None."""
-    try:
-        from trafilatura.utils import HTML_PARSER
-
-        log = HTML_PARSER.error_log
-    except Exception:  # another trafilatura: its own parse stands
-        return None
-    for entry in log:
+    """``"depth"`` or ``"size"`` when the parse of the page stopped at one of libxml2's
+    limits, else None."""
+    for entry in _PARSER.error_log:
         if entry.type_name == "ERR_RESOURCE_LIMIT" or "XML_PARSE_HUGE" in entry.message:
             return "depth" if "depth" in entry.message.lower() else "size"
     return None
@@ -228,20 +233,28 @@ def _reason(err: BaseException) -> str:
 # ---------------------------------------------------------------------------- the body
 
 
-def _trafilatura(tree: HtmlElement, url: str | None) -> Any:
+# a body shorter than this (characters), read by trafilatura's own extractor alone, is read
+# again with its comparison against readability and jusText: that is where they rescue an
+# article it missed (1 in 40 pages); on a longer body they cost a third of the time and chose
+# worse as often as better (the same figures at 300, 500 and 1,500)
+_SHORT_BODY = 1000
+
+
+def _trafilatura(tree: HtmlElement, fast: bool) -> Any:
     """trafilatura's document for the page (its body XML in ``.body``), or None.
 
-    Its balanced mode, once: precision mode dropped real article text on sites never seen
-    (recall 0.940 -> 0.908 on Readability's pages), and a second run would halve the speed.
-    Its own metadata is not asked for: the page's declarations are read in ``fields``, and its
-    guesses (a site name taken from the title, a byline from anywhere) did more harm than good.
+    Its balanced mode, ``fast`` without its fallback extractors: precision mode dropped real
+    article text on sites never seen (recall 0.940 -> 0.908 on Readability's pages). Its own
+    metadata is not asked for: the page's declarations are read in ``fields``, and its guesses
+    (a site name taken from the title, a byline from anywhere) did more harm than good. Nor is
+    the page's address: it only makes the links absolute, and the body keeps links' text alone.
     """
     from trafilatura import bare_extraction
 
     try:
         return bare_extraction(
             tree,
-            url=url,
+            fast=fast,
             include_comments=False,
             include_formatting=True,
             include_links=True,
@@ -254,24 +267,21 @@ def _trafilatura(tree: HtmlElement, url: str | None) -> Any:
         return None
 
 
-def _body(tree: HtmlElement, url: str | None, lead: _Lead) -> tuple[str, str, bool]:
+def _body(tree: HtmlElement, lead: _Lead) -> tuple[str, str, bool]:
     """(plain text, Markdown, whole page) of the article body.
 
-    trafilatura's body, without the title, standfirst and byline it repeats at its start,
-    with the parts a page split off after it put back. When it finds none, or only the whole
+    trafilatura's body (read again with its fallback extractors when short or without
+    prose), without the title, standfirst and byline it repeats at its start, with the parts
+    a page split off after it put back. When it finds none, or only the whole
     page's text without a paragraph of prose in it (its last resort is the page's text as it
     is: menus and all), the text of the page's ``<article>`` or ``<main>``; else the whole
     visible text of the page (menus, scripts and forms left out), and ``whole page`` is True.
     """
     _unwrap_embedded_posts(tree)
-    doc = _trafilatura(tree, url)
-    body = getattr(doc, "body", None)
-    plain = markdown = ""
-    if body is not None:
-        _tidy(body)
-        _drop_lead(body, lead)
-        _drop_furniture(body)
-        plain, markdown = _render(body)
+    plain, markdown = _trafilatura_body(tree, lead, fast=True)
+    if len(plain) < _SHORT_BODY or not _has_prose(plain):  # its fallbacks may find the article
+        full = _trafilatura_body(tree, lead, fast=False)
+        plain, markdown = full if full[0].strip() else (plain, markdown)
     if not plain.strip():
         return _fallback_text(tree)
     kept = "article" if _has_prose(plain) else _what_is_kept(tree, plain)
@@ -281,6 +291,17 @@ def _body(tree: HtmlElement, url: str | None, lead: _Lead) -> tuple[str, str, bo
     if kept == "page":  # trafilatura's text is what the page shows, cleaner than a walk's
         return plain, markdown, True
     return _fallback_text(tree)  # it holds the menus: the page's text without them
+
+
+def _trafilatura_body(tree: HtmlElement, lead: _Lead, fast: bool) -> tuple[str, str]:
+    """(plain text, Markdown) of trafilatura's body, its lead and furniture taken off."""
+    body = getattr(_trafilatura(tree, fast), "body", None)
+    if body is None:
+        return "", ""
+    _tidy(body)
+    _drop_lead(body, lead)
+    _drop_furniture(body)
+    return _render(body)
 
 
 # prose: this many sentences: a mark that ends one, after a run of words (linear: a regex
