@@ -638,8 +638,9 @@ def search_cmd(query: tuple[str, ...], limit: int, sort: str, facets: bool, as_j
             _print_facets(archive.search(text, limit=0).total, archive.facets(text), as_json)
             return
         result = archive.search(text, limit=limit, sort=sort)
-        few = result.total < FEW_HITS or result.partial
-        suggestion = archive.suggest(text) if few else None
+        # a query whose every word matched is what was meant: no "did you mean"
+        missed = not result.total or result.partial
+        suggestion = archive.suggest(text) if missed else None
     if suggestion:
         click.echo(f"did you mean: {_safe(suggestion)}", err=True)
     if result.partial:
@@ -660,9 +661,6 @@ def search_cmd(query: tuple[str, ...], limit: int, sort: str, facets: bool, as_j
     shown = len(result.hits)
     more = f" (showing {shown}; --limit for more)" if result.total > shown else ""
     click.echo(f"{result.total} hit{'s' if result.total != 1 else ''}{more}", err=True)
-
-
-FEW_HITS = 3  # fewer hits than this, and a spelling suggestion is offered
 
 
 def _print_facets(total: int, facets: dict[str, list[tuple[str, int]]], as_json: bool) -> None:

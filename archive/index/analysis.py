@@ -1,10 +1,18 @@
-"""How text becomes index terms: words, CJK bigrams, accent folding, stop words and stems in the
-clipping's own language.
+"""How text becomes index terms: words, CJK bigrams, accent folding, and stems in the clipping's
+own language. Every word is indexed, common ones too, as Lucene's and Elasticsearch's standard
+analyzers do: BM25 weighs them, and a title typed in full, "you" and "don't" and all, finds its
+page. The query's words go through the same reading, so the two sides always agree.
 
 A prose field's value starts with a language mark (``mark("fr", text)``), so each clipping is
 stemmed in its language with one analyzer. A query's language is unknown: the parser keeps its
 words as typed (folded, not stemmed), and :func:`forms` gives each word's term in every language
-of the archive, which ``expand`` in ``archive.index.language`` turns into alternatives.
+of the archive, which ``expand`` turns into alternatives.
+
+Words are runs of letters and digits: an apostrophe, a hyphen or a dot parts them, on both
+sides (``don't`` → ``don t``, ``U.S.`` → ``u s``, ``polygraph.info`` → ``polygraph info``, as
+someone typing them from memory would). The index also keeps, at the same position, the
+joined form of an acronym written with dots (``U.S.`` → ``us``) and of a number written with
+thousands separators (``1,000`` → ``1000``), so both spellings find it.
 
 Chinese, Japanese and Korean have no spaces between words: each run of their characters is
 indexed as overlapping character pairs (北京大学 → 北京 京大 大学), and a query's run becomes a
@@ -23,8 +31,11 @@ from whoosh.lang.porter import stem as porter_stem
 from whoosh.support.charset import accent_map
 
 _MARK = "\x1f"
-# a word: letters and digits, dots inside kept (u.s, 3.5); apostrophes split (don't -> don, t)
-_WORD = re.compile(r"\w+(?:\.?\w+)*")
+# a run of words joined by dots or commas (u.s, 3.5, 1,000, polygraph.info): its words are
+# indexed one by one, and an acronym's or a number's joined form beside them
+_COMPOUND = re.compile(r"\w+(?:[.,]\w+)*")
+_PART = re.compile(r"\w+")
+_THOUSANDS = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
 # Han (with extensions and compatibility forms), kana, Hangul syllables and jamo
 _CJK_CHARS = (
     "\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
@@ -64,44 +75,72 @@ _SAME_LANGUAGE = {"nb": "no", "nn": "no"}  # Norwegian Bokmål and Nynorsk: Norw
 
 
 @lru_cache(maxsize=64)
-def _language_tools(language: str) -> tuple[frozenset[str], object]:
-    """The stop words (folded) and the stemmer of a language: none for a language Whoosh has
-    no stemmer or stop list for (its words are indexed as they are, folded)."""
+def _stemmer(language: str) -> object | None:
+    """The stemmer of a language; None for a language Whoosh has none for (its words are
+    indexed as they are, folded)."""
     language = _SAME_LANGUAGE.get(language, language)
     if language == "en":
-        return frozenset(fold(w) for w in stopwords_for_language("en")), porter_stem
-    stops = (
-        frozenset(fold(w) for w in stopwords_for_language(language))
-        if has_stopwords(language)
-        else frozenset()
-    )
-    stemmer = stemmer_for_language(language) if has_stemmer(language) else None
-    return stops, stemmer
+        return porter_stem
+    return stemmer_for_language(language) if has_stemmer(language) else None
 
 
 @lru_cache(maxsize=500_000)
-def form(word: str, language: str) -> str | None:
-    """The index term of a folded ``word`` in ``language``: its stem, or None for a stop word.
-    CJK pairs and words with digits are kept as they are."""
+def form(word: str, language: str) -> str:
+    """The index term of a folded ``word`` in ``language``: its stem. CJK pairs and words with
+    digits are kept as they are."""
     if is_cjk(word):
         return word
-    stops, stemmer = _language_tools(language)
-    if word in stops:
-        return None
+    stemmer = _stemmer(language)
     if stemmer is None or any(c.isdigit() for c in word):
         return word
     return stemmer(word) or word
 
 
 def forms(word: str, languages: tuple[str, ...]) -> list[str]:
-    """The distinct terms ``word`` stands for in ``languages`` (none if a stop word in all)."""
+    """The distinct terms ``word`` stands for in ``languages``."""
     folded = fold(word)
     found: list[str] = []
     for language in languages:
         term = form(folded, language)
-        if term is not None and term not in found:
+        if term not in found:
             found.append(term)
     return found
+
+
+@lru_cache(maxsize=64)
+def _common(language: str) -> frozenset[str]:
+    language = _SAME_LANGUAGE.get(language, language)
+    if not has_stopwords(language):
+        return frozenset()
+    return frozenset(map(fold, stopwords_for_language(language)))
+
+
+def is_common(word: str, languages: tuple[str, ...]) -> bool:
+    """Whether a language of ``languages`` lists the folded ``word`` as a common word ("the",
+    "you", "die"). Common words are indexed and searched like any other; this only tells the
+    ranking which words carry a query's or a text's meaning (see ``ranking``, ``proximity``)."""
+    return any(word in _common(language) for language in languages if language)
+
+
+@lru_cache(maxsize=64)
+def common_terms(language: str) -> frozenset[str]:
+    """The index terms of ``language``'s common words (a clipping's length leaves them out)."""
+    language = language or DEFAULT_LANGUAGE
+    return frozenset(form(word, language) for word in _common(language))
+
+
+def language_of(value: str) -> str:
+    """The language a prose field's marked value is read in."""
+    return _split_mark(value)[0]
+
+
+def content_terms(text: str, language: str) -> Iterator[str]:
+    """The index terms of the words of ``text`` (in ``language``) that are not common words."""
+    languages = (language or DEFAULT_LANGUAGE,)
+    for word, _, _ in words(text):
+        folded = fold(word)
+        if not is_common(folded, languages):
+            yield form(folded, languages[0])
 
 
 def _pieces(word: str, start: int) -> Iterator[tuple[str, int, int]]:
@@ -126,12 +165,30 @@ def _pieces(word: str, start: int) -> Iterator[tuple[str, int, int]]:
 
 def words(text: str) -> Iterator[tuple[str, int, int]]:
     """The words of ``text`` (CJK runs as character pairs) with their character offsets."""
-    for match in _WORD.finditer(text):
-        yield from _pieces(match.group(), match.start())
+    for word, start, end, _joined in tokens(text):
+        if not _joined:
+            yield word, start, end
+
+
+def tokens(text: str) -> Iterator[tuple[str, int, int, bool]]:
+    """What the index reads in ``text``: each word with its offsets, then (flagged True, at the
+    position of the word before it) the joined form of an acronym with dots or a number with
+    thousands separators."""
+    for match in _COMPOUND.finditer(text):
+        compound, at = match.group(), match.start()
+        parts = list(_PART.finditer(compound))
+        for part in parts:
+            for piece, start, end in _pieces(part.group(), at + part.start()):
+                yield piece, start, end, False
+        if len(parts) > 1 and (
+            all(len(p.group()) == 1 and not p.group().isdigit() for p in parts)
+            or _THOUSANDS.fullmatch(compound)
+        ):
+            yield "".join(p.group() for p in parts), at, match.end(), True
 
 
 class ProseAnalyzer(Analyzer):
-    """Prose: words folded, then the stop words and stems of the value's marked language.
+    """Prose: words folded, then stemmed in the value's marked language.
 
     In query mode (what the parser runs on the words of a query) words are only folded:
     the query is expanded to the stems of each of the archive's languages afterwards.
@@ -168,37 +225,31 @@ class ProseAnalyzer(Analyzer):
             token.startchar, token.endchar = start_char, start_char + len(text)
             yield token
             return
-        pos = start_pos
-        for word, start, end in words(text):
+        pos = start_pos - 1
+        for word, start, end, joined in tokens(text):
+            if joined and query:  # a query reads the words; the index has both
+                continue
             folded = fold(word)
-            term = folded if query else form(folded, language)
-            if term is None:
-                if removestops:
-                    continue
-                term = folded
-            token.text = term
+            token.text = folded if query else form(folded, language)
             if keeporiginal:
                 token.original = word
             token.boost = 1.0
             token.stopped = False
+            if not joined:
+                pos += 1
             if positions:
                 token.pos = pos
             if chars:
                 token.startchar = start_char + offset + start
                 token.endchar = start_char + offset + end
-            pos += 1
             yield token
 
 
 def search_languages(codes: set[str]) -> tuple[str, ...]:
     """The languages a query's words are read in, given the archive's language codes: English
-    (the default) first, then each other language with stems or stop words of its own, then
-    one unstemmed reading for all the languages without (Korean, Chinese, …)."""
+    (the default) first, then each other language with a stemmer of its own, then one
+    unstemmed reading for all the languages without (Korean, Chinese, …)."""
     own = {_SAME_LANGUAGE.get(c, c) for c in codes}
-    tooled = sorted(c for c in own if c != DEFAULT_LANGUAGE and _has_tools(c))
-    plain = ("",) if any(c and not _has_tools(c) for c in own) else ()
-    return (DEFAULT_LANGUAGE, *tooled, *plain)
-
-
-def _has_tools(language: str) -> bool:
-    return has_stemmer(language) or has_stopwords(language)
+    stemmed = sorted(c for c in own if c != DEFAULT_LANGUAGE and has_stemmer(c))
+    plain = ("",) if any(c and not has_stemmer(c) for c in own) else ()
+    return (DEFAULT_LANGUAGE, *stemmed, *plain)

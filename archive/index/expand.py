@@ -1,9 +1,6 @@
 """A parsed query's prose words turned into index terms: each word's stem in every language of
-the archive (``élections`` → ``elect`` for English and French clippings alike), stop words
-dropped per language, phrases rebuilt per language.
-
-A word that is a stop word in one of the archive's languages (``per``, ``the``, ``die``) is not
-required, only counted where it is found: clippings in that language do not index it.
+the archive (``élections`` → ``elect`` for English and French clippings alike), phrases rebuilt
+per language.
 """
 
 from __future__ import annotations
@@ -16,13 +13,12 @@ from whoosh.reading import IndexReader
 from .analysis import fold, form, forms, is_cjk
 from .columns import as_text
 from .maxscore import TermsOr
-from .schema import DEFAULT_FIELDS, PROSE_FIELDS
+from .schema import PROSE_FIELDS
 
 
 def expand(q: wq.Query, languages: tuple[str, ...]) -> wq.Query:
     """``q`` with the words of its prose-field terms and phrases replaced by their terms in
     ``languages`` (alternatives joined with OR)."""
-    q = q.accept(lambda node: _loosen(node, languages))
 
     def visit(node: wq.Query) -> wq.Query:
         fieldname = getattr(node, "fieldname", None)
@@ -135,32 +131,6 @@ def expand_patterns(
     return _preloaded(q.accept(visit).normalize())
 
 
-def _loosen(node: wq.Query, languages: tuple[str, ...]) -> wq.Query:
-    """An AND whose parts are words that are stop words somewhere: those parts optional (all
-    optional, OR-ed, when every part is such a word)."""
-    if type(node) is not wq.And:
-        return node
-    optional = [part for part in node.subqueries if _is_stop_word_somewhere(part, languages)]
-    if not optional:
-        return node
-    required = [part for part in node.subqueries if part not in optional]
-    if not required:
-        return wq.Or(optional, boost=node.boost)
-    must = required[0] if len(required) == 1 else wq.And(required)
-    return wq.AndMaybe(must, wq.Or(optional))
-
-
-def _is_stop_word_somewhere(part: wq.Query, languages: tuple[str, ...]) -> bool:
-    """Whether ``part`` is one word (in any fields) that a language of the archive stops."""
-    leaves = list(part.leaves())  # a term is its own leaf
-    if not leaves or any(type(leaf) is not wq.Term for leaf in leaves):
-        return False
-    texts = {leaf.text for leaf in leaves}
-    return len(texts) == 1 and any(
-        form(fold(str(t)), lang) is None for t in texts for lang in languages
-    )
-
-
 def _alternatives(queries: list[wq.Query]) -> wq.Query:
     if not queries:
         return wq.NullQuery
@@ -188,15 +158,10 @@ def _preloaded(q: wq.Query) -> wq.Query:
 
 
 def _phrases(node: wq.Phrase, languages: tuple[str, ...]) -> wq.Query:
-    """One phrase per distinct way the languages read its words (stop words left out, as in
-    the index, where they take no position)."""
+    """One phrase per distinct way the languages read its words."""
     seen: list[tuple[str, ...]] = []
     for language in languages:
-        words = tuple(
-            term
-            for word in node.words
-            if (term := (word if is_cjk(word) else form(word, language))) is not None
-        )
+        words = tuple(word if is_cjk(word) else form(word, language) for word in node.words)
         if words and words not in seen:
             seen.append(words)
     queries: list[wq.Query] = []
@@ -206,42 +171,3 @@ def _phrases(node: wq.Phrase, languages: tuple[str, ...]) -> wq.Query:
         else:
             queries.append(wq.Phrase(node.fieldname, list(words), slop=node.slop, boost=node.boost))
     return _alternatives(queries)
-
-
-def prose_words(q: wq.Query) -> list[str]:
-    """The distinct words of ``q``'s prose terms and phrases, in order (not negated ones)."""
-    found: list[str] = []
-
-    def walk(node: wq.Query) -> None:
-        if isinstance(node, wq.Not):
-            return
-        fieldname = getattr(node, "fieldname", None)
-        if fieldname in PROSE_FIELDS and type(node) is wq.Term:
-            if node.text not in found:
-                found.append(node.text)
-        elif fieldname in PROSE_FIELDS and type(node) is wq.Phrase:
-            found.extend(w for w in node.words if w not in found)
-        for child in node.children():
-            walk(child)
-
-    walk(q)
-    return found
-
-
-def any_word(q: wq.Query) -> wq.Query | None:
-    """``q`` (as parsed) with the words of its top AND OR-ed: what a clipping that has only some
-    of them matches. Parts in one field (``title:x``, dates, ``is:tagged``) stay required.
-    None when there are not two such words."""
-    if type(q) is not wq.And:
-        return None
-    words = [part for part in q.subqueries if _is_free_word(part)]
-    if len(words) < 2:
-        return None
-    required = [part for part in q.subqueries if part not in words]
-    return wq.And([*required, wq.Or(words)]) if required else wq.Or(words)
-
-
-def _is_free_word(part: wq.Query) -> bool:
-    """A word or phrase looked for in every default field (the parser's OR over fields)."""
-    fields = {getattr(leaf, "fieldname", None) for leaf in part.leaves()}
-    return len(fields) > 1 and fields <= set(DEFAULT_FIELDS)

@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from whoosh import scoring
 from whoosh.searching import Searcher
 
-from .analysis import mark
+from .analysis import content_terms
 from .columns import Column, as_text
 
 # -- the weighting ---------------------------------------------------------------------------
@@ -126,12 +126,11 @@ def expansion(
     if not total:
         return []
     languages = Column(reader, LANGUAGE_FIELD, "") if LANGUAGE_FIELD in searcher.schema else None
-    analyzer = searcher.schema["body"].analyzer
     weights: defaultdict[str, float] = defaultdict(float)
     for docnum, score in top:
         text = (bodies.get(ids[docnum]) or "")[:FEEDBACK_CHARS]
         language = as_text(languages[docnum]) if languages is not None else ""
-        counts = Counter(token.text for token in analyzer(mark(language, text)))
+        counts = Counter(content_terms(text, language))
         length = sum(counts.values())
         for word, count in counts.items():
             weights[word] += (score / total) * (count / length)

@@ -5,26 +5,38 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from whoosh import fields
-from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StopFilter
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer
 from whoosh.support.charset import accent_map
 
 from ..models import Clipping
-from .analysis import ProseAnalyzer, fold, mark, words
+from .analysis import ProseAnalyzer, common_terms, fold, language_of, mark, words
 
 # Bump when the schema or an analyzer changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
-# Prose: words (CJK runs as character pairs), accents folded (élysée = elysee), then the stop
-# words and stems of the clipping's own language.
+# Prose: words (CJK runs as character pairs), accents folded (élysée = elysee), then the stems
+# of the clipping's own language; every word kept, common ones too (see ``analysis``).
 prose = ProseAnalyzer()
 # Names, places, URLs: words, lower-cased, accents folded; no stems, no stop words.
 names = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
 
 
+class ProseField(fields.TEXT):
+    """A prose field whose length (what BM25 normalizes by) counts the words that carry the
+    text: its common words are indexed, with their positions and counts, but leave its length
+    as it was when they were not (MED's nDCG@10 fell from 0.757 to 0.748 when they counted)."""
+
+    def index(self, value: str, **kwargs: object):  # type: ignore[no-untyped-def]
+        common = common_terms(language_of(value))
+        for term, freq, weight, encoded in super().index(value, **kwargs):
+            # Whoosh adds up ``freq`` for the length; a posting's count is its ``weight``
+            yield term, 0 if term.decode("utf-8") in common else freq, weight, encoded
+
+
 def _prose_field() -> fields.TEXT:
     # several words from one query word (CJK pairs, "e-mail") must stand together; the fields'
     # weights are applied at search time (``ranking.FIELD_BOOSTS``), not stored in the index
-    return fields.TEXT(analyzer=prose, multitoken_query="phrase")
+    return ProseField(analyzer=prose, multitoken_query="phrase")
 
 
 SCHEMA = fields.Schema(
@@ -33,8 +45,9 @@ SCHEMA = fields.Schema(
     description=_prose_field(),
     body=_prose_field(),
     note=_prose_field(),
-    # the title's words, folded, one string: a query that is the whole title ranks it first
-    title_exact=fields.ID(),
+    # each form of the title (the headline, its <title>, og:title...), its words folded into one
+    # string: a query that is a whole title ranks its clipping first
+    title_exact=fields.KEYWORD(commas=True),
     # ``has:notes``, ``has:tags`` (and ``is:tagged``, added below: ``is`` is a Python keyword)
     has=fields.KEYWORD(lowercase=True),
     author=fields.TEXT(analyzer=names),
@@ -49,7 +62,7 @@ SCHEMA = fields.Schema(
     date=fields.DATETIME(sortable=True),
     # the words of title and body as written (not stemmed): the vocabulary of "did you mean".
     # (Whoosh's own ``spelling=True`` would also turn fuzzy ``word~`` queries to unstemmed words.)
-    spelling=fields.TEXT(analyzer=names | StopFilter(), phrase=False),
+    spelling=fields.TEXT(analyzer=names, phrase=False),
     # facet columns: the site as shown, and the year of ``date``
     site_name=fields.ID(sortable=True),
     year=fields.ID(sortable=True),
@@ -109,19 +122,36 @@ def exact_title(text: str) -> str:
     return " ".join(fold(word) for word, _, _ in words(text))
 
 
+def title_text(clipping: Clipping) -> str:
+    """What the title field reads: the headline, then the words of the title's other forms
+    that it lacks ("WeWork employees to be laid off this week" is the <title> of the page
+    whose headline is "Major WeWork layoffs to begin today"): people remember any of them,
+    and a word the forms share counts once, as in the headline."""
+    seen = {fold(word) for word, _, _ in words(clipping.title)}
+    extra = []
+    for other in clipping.titles:
+        for word, _, _ in words(other):
+            if (folded := fold(word)) not in seen:
+                seen.add(folded)
+                extra.append(word)
+    return "\n".join(filter(None, [clipping.title, " ".join(extra)]))
+
+
 def document(clipping: Clipping) -> dict[str, object]:
     """What Whoosh indexes for a clipping. Only the id is stored: the rest is in the catalog."""
     published = to_datetime(clipping.published)
     saved = to_datetime(clipping.saved)
     language = clipping.language or ""
+    title = title_text(clipping)
+    exact = dict.fromkeys(filter(None, map(exact_title, [clipping.title, *clipping.titles])))
     has = [name for name, present in (("notes", clipping.note), ("tags", clipping.tags)) if present]
     doc: dict[str, object] = {
         "id": str(clipping.id),
-        "title": mark(language, clipping.title) if clipping.title else "",
+        "title": mark(language, title) if title else "",
         "description": mark(language, clipping.description) if clipping.description else "",
         "body": mark(language, clipping.text) if clipping.text else "",
         "note": mark(language, clipping.note) if clipping.note else "",
-        "title_exact": exact_title(clipping.title),
+        "title_exact": ",".join(exact),
         "is": "tagged" if clipping.tags else "",
         "has": " ".join(has),
         "author": clipping.author,
@@ -139,5 +169,5 @@ def document(clipping: Clipping) -> dict[str, object]:
         doc["date"] = published or saved
         doc["year"] = str((published or saved).year)
     doc["site_name"] = site_name(clipping)
-    doc["spelling"] = f"{clipping.title}\n{clipping.text}"
+    doc["spelling"] = f"{title}\n{clipping.text}"
     return {key: value for key, value in doc.items() if value not in ("", None)}

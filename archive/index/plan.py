@@ -1,0 +1,186 @@
+"""A typed query read once: what the search, the re-ranker, the loose fallback, the title boost
+and the highlighter each take from it.
+
+``plan(text)`` parses the text with the query language (``archive.index.query``) one time and
+reads everything else off that one parse, so no part of a search can treat a word, a common
+word or an apostrophe differently from another. ``Index.search`` turns the plan into Whoosh
+queries (``expand``) and never looks at the text again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from whoosh import query as wq
+
+from .analysis import fold
+from .dates import Range
+from .dates import split as split_dates
+from .query import as_you_type as complete_word
+from .query import parse, typed_word
+from .schema import DEFAULT_FIELDS, PROSE_FIELDS, exact_title
+
+# AND, OR, NOT or a leading +: the query says how its words combine, so it is never loosened
+_EXPLICIT = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b|(?:^|(?<=[\s(]))\+")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a query asks for.
+
+    ``parsed``: the Whoosh query as parsed (the word being typed also as a prefix), its words
+    folded, not yet stemmed. ``typed``: that word, or None. ``words``: the distinct words looked
+    for in the prose fields, in order (negated ones, and the word being typed, left out): what
+    the re-ranker brings close together. ``title``: the query's words as a title key, when the
+    query is only words and phrases (no fields, no operators): a title equal to it comes first.
+    ``loose``: the query with its free words OR-ed, for when no clipping has them all; None
+    when it has not two such words or says how they combine. ``ranges``: the date ranges it
+    requires (``archive.index.dates``).
+    """
+
+    text: str
+    parsed: wq.Query
+    typed: str | None = None
+    words: tuple[str, ...] = ()
+    phrases: tuple[tuple[str, ...], ...] = ()
+    title: str = ""
+    loose: wq.Query | None = None
+    ranges: tuple[Range, ...] = field(default=())
+
+    @property
+    def empty(self) -> bool:
+        """A query with nothing in it (every clipping matches)."""
+        return not self.text.strip()
+
+
+def plan(text: str, *, as_you_type: bool = False, today: datetime | None = None) -> Plan:
+    """The plan of ``text``; raises ``QueryError`` for a query that cannot be read.
+    ``as_you_type``: its last word may be unfinished and also matches as a prefix."""
+    if not text.strip():
+        return Plan(text, wq.Every())
+    typed = typed_word(text) if as_you_type else None
+    parsed = parse(complete_word(text) if typed else text, today=today)
+    rest = _without_typed(parsed, fold(typed)) if typed else parsed
+    # (the word being typed is a free word)
+    free = not _EXPLICIT.search(text) and (rest is wq.NullQuery or _free_only(rest))
+    _, ranges = split_dates(parsed)
+    return Plan(
+        text=text,
+        parsed=parsed,
+        typed=typed,
+        words=tuple(prose_words(rest)),
+        phrases=tuple(_phrases(parsed)),
+        title=exact_title(text.replace('"', " ")) if free else "",
+        loose=None if _EXPLICIT.search(text) else any_word(parsed),
+        ranges=tuple(ranges),
+    )
+
+
+def prose_words(q: wq.Query) -> list[str]:
+    """The distinct words of ``q``'s prose terms and phrases, in order (not negated ones)."""
+    found: list[str] = []
+
+    def walk(node: wq.Query) -> None:
+        if isinstance(node, wq.Not):
+            return
+        if isinstance(node, wq.AndNot):
+            walk(node.a)
+            return
+        fieldname = getattr(node, "fieldname", None)
+        if fieldname in PROSE_FIELDS and type(node) is wq.Term:
+            if node.text not in found:
+                found.append(node.text)
+        elif fieldname in PROSE_FIELDS and type(node) is wq.Phrase:
+            found.extend(w for w in node.words if w not in found)
+        for child in node.children():
+            walk(child)
+
+    walk(q)
+    return found
+
+
+def _phrases(q: wq.Query) -> list[tuple[str, ...]]:
+    """The distinct phrases ``q`` looks for in the prose fields (each once, whatever field)."""
+    found: list[tuple[str, ...]] = []
+    for leaf in q.leaves():
+        words = tuple(getattr(leaf, "words", ()))
+        if type(leaf) is wq.Phrase and leaf.fieldname in PROSE_FIELDS and words not in found:
+            found.append(words)
+    return found
+
+
+def any_word(q: wq.Query) -> wq.Query | None:
+    """``q`` (as parsed) with the words of its top AND OR-ed: what a clipping that has only some
+    of them matches. Parts in one field (``title:x``, dates, ``is:tagged``) stay required.
+    None when there are not two such words."""
+    if type(q) is not wq.And:
+        return None
+    words = [part for part in q.subqueries if _is_free_word(part)]
+    if len(words) < 2:
+        return None
+    required = [part for part in q.subqueries if part not in words]
+    return wq.And([*required, wq.Or(words)]) if required else wq.Or(words)
+
+
+def _is_free_word(part: wq.Query) -> bool:
+    """A word or phrase looked for in every default field (the parser's OR over fields)."""
+    fields = {getattr(leaf, "fieldname", None) for leaf in part.leaves()}
+    return len(fields) > 1 and fields <= set(DEFAULT_FIELDS)
+
+
+def without_words(q: wq.Query, drop: Callable[[str], bool]) -> wq.Query:
+    """``q`` without the free words (in every default field, not in a phrase) of its top AND
+    or OR for which ``drop(word)`` is true; ``q`` itself when that would leave nothing."""
+    if type(q) not in (wq.And, wq.Or):
+        return q
+
+    def dropped(part: wq.Query) -> bool:
+        texts = {getattr(leaf, "text", None) for leaf in part.leaves()}
+        return (
+            _is_free_word(part)
+            and all(type(leaf) is wq.Term for leaf in part.leaves())
+            and len(texts) == 1
+            and drop(str(texts.pop()))
+        )
+
+    def dropped_term(part: wq.Query) -> bool:  # an OR's words, flattened: one term each
+        return (
+            type(q) is wq.Or
+            and type(part) is wq.Term
+            and part.fieldname in DEFAULT_FIELDS
+            and drop(str(part.text))
+        )
+
+    kept = [part for part in q.subqueries if not dropped(part) and not dropped_term(part)]
+    if len(kept) == len(q.subqueries) or not kept:
+        return q
+    return kept[0] if len(kept) == 1 else type(q)(kept, boost=q.boost)
+
+
+def _free_only(q: wq.Query) -> bool:
+    """Whether ``q`` is only free words and phrases, all required (no field, no operator)."""
+    parts = q.subqueries if type(q) is wq.And else [q]
+    return all(_is_free_word(part) and _only_words(part) for part in parts)
+
+
+def _only_words(q: wq.Query) -> bool:
+    """Whether ``q`` is words and phrases in fields OR-ed: no negation, pattern or range."""
+    if type(q) in (wq.Term, wq.Phrase):
+        return True
+    return type(q) in (wq.Or, wq.And) and all(_only_words(child) for child in q.children())
+
+
+def _without_typed(q: wq.Query, typed: str) -> wq.Query:
+    """``q`` without the word being typed: the last part of its AND (or all of it), the one
+    that holds that word's prefix."""
+
+    def holds_typed(part: wq.Query) -> bool:
+        return any(isinstance(leaf, wq.Prefix) and leaf.text == typed for leaf in part.leaves())
+
+    if type(q) is wq.And and q.subqueries and holds_typed(q.subqueries[-1]):
+        rest = q.subqueries[:-1]
+        return rest[0] if len(rest) == 1 else wq.And(rest)
+    return wq.NullQuery if holds_typed(q) else q

@@ -1,0 +1,136 @@
+"""The index and the query read words the same way: what a page says, typed as it reads (or as
+someone remembers it), finds the page. Real pages, a real archive, the real importer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from archive.api import Archive
+from archive.index.analysis import ProseAnalyzer, mark
+
+FILLER = (
+    "The reporters spent many weeks gathering accounts from residents, officials and experts "
+    "before publishing this story, which was checked twice by the editors of the desk."
+)
+
+PAGES = {
+    "common": (
+        "How to Program Your Mind to Stop Buying Crap You Don't Need",
+        "en",
+        "You just can't stop. Is it over? To be or not to be.",
+    ),
+    "apostrophe": ("Sweden's election", "en", "Sweden\u2019s voters don't like it."),
+    "hyphen": ("Mail", "en", "The e-mail arrived from a well-known sender in mid-2019."),
+    "numbers": ("Numbers", "en", "The installation consists of 1,000 mirrors and 3.5 tonnes."),
+    "letters": ("Letters", "en", "The U.S. Army met Plan B near polygraph.info offices."),
+    "accents": ("Élysée", "fr", "Le président de la République a quitté l'Élysée à midi."),
+    "cjk": ("北京大学", "zh", "北京大学是中国的一所大学\uff0c位于北京市海淀区。"),
+    "titles": ("Major WeWork layoffs to begin today", "en", "Hundreds of staff are affected."),
+}
+OTHER_TITLE = "WeWork employees to be laid off this week"
+
+
+def _page(title: str, language: str, text: str, other_title: str = "") -> str:
+    head = f"<title>{other_title or title}</title>"
+    if other_title:
+        head += f'<meta property="og:title" content="{title}">'
+    return (
+        f'<html lang="{language}"><head><meta charset="utf-8">{head}</head><body><article>'
+        f"<h1>{title}</h1><p>{text}</p><p>{FILLER}</p><p>{FILLER}</p></article></body></html>"
+    )
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
+    folder = tmp_path_factory.mktemp("agreement")
+    saved = folder / "saved"
+    saved.mkdir()
+    for name, (title, language, text) in PAGES.items():
+        other = OTHER_TITLE if name == "titles" else ""
+        (saved / f"{name}.html").write_text(_page(title, language, text, other), "utf-8")
+    with Archive.open(folder / "archive") as opened:
+        report = opened.import_paths([saved])
+        assert not report.failed
+        yield opened
+
+
+def first(archive: Archive, query: str) -> str | None:
+    hits = archive.search(query, limit=3).hits
+    return Path(hits[0].clipping.source).stem if hits else None
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "How to Program Your Mind to Stop Buying Crap You Don't Need",
+        "How to Program Your Mind to Stop Buying Crap You Don t Need",
+        "you just can t",
+        '"to be or not to be"',
+        "to Program Your Mind",
+    ],
+)
+def test_common_words_are_words(archive: Archive, query: str) -> None:
+    assert first(archive, query) == "common"
+
+
+def test_a_query_of_common_words_alone_finds_them(archive: Archive) -> None:
+    assert archive.search("you").total >= 1
+    assert archive.suggest("you") is None  # a word the archive has is never "corrected"
+
+
+@pytest.mark.parametrize(
+    "query", ["Sweden's", "Sweden\u2019s", "Sweden s election", "swedens", "don't like"]
+)
+def test_apostrophes_meet_the_same_tokens(archive: Archive, query: str) -> None:
+    assert first(archive, query) == "apostrophe"
+
+
+@pytest.mark.parametrize("query", ["e-mail", '"e mail arrived"', "well-known", "mid-2019"])
+def test_hyphens(archive: Archive, query: str) -> None:
+    assert first(archive, query) == "hyphen"
+
+
+@pytest.mark.parametrize("query", ["1,000 mirrors", "1000 mirrors", '"consists of 1 000"', "3.5"])
+def test_numbers(archive: Archive, query: str) -> None:
+    assert first(archive, query) == "numbers"
+
+
+@pytest.mark.parametrize(
+    "query", ["U.S. Army", "US Army", '"the U S Army"', "Plan B", "polygraph info"]
+)
+def test_single_letters_and_dotted_words(archive: Archive, query: str) -> None:
+    assert first(archive, query) == "letters"
+
+
+@pytest.mark.parametrize("query", ["Élysée", "elysee", "ELYSÉE", "président république"])
+def test_accents_fold_on_both_sides(archive: Archive, query: str) -> None:
+    assert first(archive, query) == "accents"
+
+
+@pytest.mark.parametrize("query", ["北京大学", "北京", "海淀区"])
+def test_cjk_runs_are_found_anywhere(archive: Archive, query: str) -> None:
+    assert first(archive, query) == "cjk"
+
+
+def test_every_title_form_finds_the_page_first(archive: Archive) -> None:
+    clipping = next(c for c in archive.clippings() if c.source.endswith("titles.html"))
+    assert clipping.title == "Major WeWork layoffs to begin today"  # the headline is shown
+    assert first(archive, OTHER_TITLE) == "titles"
+    assert first(archive, "employees laid off") == "titles"
+
+
+def test_index_and_query_read_the_same_words() -> None:
+    analyzer = ProseAnalyzer()
+    for text in ["Don't stop", "Sweden\u2019s U.S. e-mail", "1,000 3.5", "Élysée", "北京大学"]:
+        indexed = [t.text for t in analyzer(mark("", text)) if not _joined(text, t)]
+        asked = [t.text for t in analyzer(text, mode="query")]
+        # the index stems (English here) what the query keeps folded: compare by stem
+        assert indexed == [t.text for t in analyzer(mark("", " ".join(asked)))]
+
+
+def _joined(text: str, token: object) -> bool:
+    """The joined forms the index adds (us, 1000): beside the words, not instead of them."""
+    return token.text in ("us", "1000")

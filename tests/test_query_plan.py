@@ -1,0 +1,80 @@
+"""The query plan: a typed query read once, and what each part of a search takes from it."""
+
+from __future__ import annotations
+
+import pytest
+from whoosh import query as wq
+
+from archive.index.plan import plan, without_words
+from archive.index.query import QueryError
+
+
+def test_words_in_order_with_common_words_and_apostrophes() -> None:
+    p = plan("How to Program Your Mind to Stop Buying Crap You Don't Need")
+    assert p.words == (
+        "how", "to", "program", "your", "mind", "stop", "buying", "crap", "you", "don", "t", "need",
+    )  # fmt: skip
+    assert p.title == "how to program your mind to stop buying crap you don t need"
+    assert p.phrases == (("don", "t"),)  # one word typed, two tokens: they stand together
+    assert p.loose is not None and p.typed is None
+
+
+def test_a_quoted_title_is_a_title_key_and_a_phrase() -> None:
+    p = plan('"Sweden\u2019s election"')
+    assert p.phrases == (("sweden", "s", "election"),)
+    assert p.title == "sweden s election"
+    assert p.loose is None  # one phrase: nothing to loosen
+
+
+def test_fields_negations_and_dates_are_not_a_title() -> None:
+    p = plan("korea author:nazarko date:2019-01..2019-06")
+    assert p.words == ("korea",)  # not the author's name
+    assert p.title == ""
+    assert [r[0] for r in p.ranges] == ["date"]
+    negated = plan("korea -trump")
+    assert negated.words == ("korea",) and negated.title == ""
+
+
+def test_explicit_operators_are_never_loosened() -> None:
+    assert plan("korea japan").loose is not None
+    assert plan("korea AND japan").loose is None
+    assert plan("korea OR japan").title == ""
+    assert plan("+korea japan").loose is None
+
+
+def test_the_word_being_typed() -> None:
+    p = plan("north kor", as_you_type=True)
+    assert p.typed == "kor"
+    assert p.words == ("north",)  # the re-ranker waits for the word to be finished
+    assert p.title == "north kor"
+    prefixes = [leaf for leaf in p.parsed.leaves() if isinstance(leaf, wq.Prefix)]
+    assert {leaf.text for leaf in prefixes} == {"kor"}
+    alone = plan("kor", as_you_type=True)
+    assert alone.typed == "kor" and alone.words == ()
+
+
+def test_dotted_and_hyphenated_words_are_phrases_of_their_parts() -> None:
+    assert plan("U.S. army").phrases == (("u", "s"),)
+    assert plan("e-mail").phrases == (("e", "mail"),)
+    assert plan("1,000").phrases == (("1", "000"),)
+
+
+def test_an_empty_query_is_every_clipping() -> None:
+    p = plan("   ")
+    assert p.empty and isinstance(p.parsed, wq.Every)
+
+
+def test_an_unreadable_query_says_why() -> None:
+    with pytest.raises(QueryError, match="unclosed quote"):
+        plan('"open')
+
+
+def test_common_words_can_be_left_out_of_a_long_question() -> None:
+    p = plan("what is the effect of the drug on the liver")
+    common = {"what", "is", "the", "of", "on"}
+    kept = without_words(p.parsed, lambda word: word in common)
+    texts = {leaf.text for leaf in kept.leaves()}
+    assert texts == {"effect", "drug", "liver"}
+    # never everything: a query of common words alone stays as it is
+    only = plan("to be or not to be").parsed
+    assert without_words(only, lambda word: True) is only
