@@ -107,6 +107,11 @@ def test_facets_from_the_cli(corpus: Archive) -> None:  # noqa: F811
 def test_did_you_mean_from_the_cli(corpus: Archive) -> None:  # noqa: F811
     result = CliRunner().invoke(cli, ["--archive", str(corpus.path), "search", "tomatoez"])
     assert "did you mean: tomatoes" in result.output
+    # a query whose every word matched, however few its hits, is what was meant
+    found = corpus.search("tomatoes")
+    assert 0 < found.total and not found.partial
+    matched = CliRunner().invoke(cli, ["--archive", str(corpus.path), "search", "tomatoes"])
+    assert "did you mean" not in matched.output
 
 
 def test_similar_and_note_and_tag_from_the_cli(corpus: Archive) -> None:  # noqa: F811
