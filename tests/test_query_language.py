@@ -109,7 +109,7 @@ def test_did_you_mean_from_the_cli(corpus: Archive) -> None:  # noqa: F811
     assert "did you mean: tomatoes" in result.output
     # a query whose every word matched, however few its hits, is what was meant
     found = corpus.search("tomatoes")
-    assert 0 < found.total and not found.partial
+    assert found.total > 0 and not found.partial
     matched = CliRunner().invoke(cli, ["--archive", str(corpus.path), "search", "tomatoes"])
     assert "did you mean" not in matched.output
 

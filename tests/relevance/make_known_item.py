@@ -6,7 +6,8 @@ never ``../shared``.
 
 The pages are real saved pages of the two extraction dev sets (``../shared/extraction/dev``
 and ``readability-dev``), the first ``PER_SET`` of each in the order of a hash of their names,
-of at most ``MAX_BYTES`` each (the repository stays small), not picked by how they score. Each
+of at most ``MAX_BYTES`` each (the repository stays small), not picked by how they score; a
+page ``tests/fixtures/pages`` already holds is named from there, not copied again. Each
 page's queries are made as ``bench/known_item.py`` makes them (its whole title, four words from
 inside it, a 6-word quoted phrase from the middle of its true body), and stored with the page.
 """
@@ -21,7 +22,9 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent.parent
+TESTS = HERE.parent
+ROOT = TESTS.parent
+FIXTURES = TESTS / "fixtures" / "pages"
 sys.path.insert(0, str(ROOT / "bench"))
 
 from known_item import queries, title_of  # noqa: E402
@@ -48,8 +51,12 @@ def main() -> None:
             page = base / "html" / f"{key}.html"
             if taken == PER_SET or page.stat().st_size > MAX_BYTES:
                 continue
-            file = f"{name}-{key[:16]}.html"
-            shutil.copyfile(page, out / file)
+            kept = FIXTURES / page.name
+            if kept.exists():
+                file = str(kept.relative_to(TESTS))
+            else:
+                file = str((out / f"{name}-{key[:16]}.html").relative_to(TESTS))
+                shutil.copyfile(page, TESTS / file)
             title = truth[key].get("title") or title_of(page)
             fixture[file] = dict(queries(title, truth[key]["articleBody"]))
             taken += 1

@@ -1,10 +1,11 @@
 """Known-item search on real saved pages: the page you remember comes first.
 
-The 39 pages of ``known_item/`` (real pages of the extraction dev sets, copied by
-``make_known_item.py``) are imported into a real archive; each page's whole title, four words
-from inside its title and a 6-word quoted phrase of its body (``known_item.json``, made as
-``bench/known_item.py`` makes them) are searched through ``Archive.search``. The scores are
-printed (``pytest -s``) and the test fails when one falls below its floor.
+39 real pages of the extraction dev sets (in ``known_item/``, copied by ``make_known_item.py``,
+or in ``tests/fixtures/pages`` where that already held them) are imported into a real archive;
+each page's whole title, four words from inside its title and a 6-word quoted phrase of its
+body (``known_item.json``, made as ``bench/known_item.py`` makes them) are searched through
+``Archive.search``. The scores are printed (``pytest -s``) and the test fails when one falls
+below its floor.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import pytest
 from archive.api import Archive
 
 HERE = Path(__file__).resolve().parent
-PAGES = HERE / "known_item"
+TESTS = HERE.parent
 QUERIES: dict[str, dict[str, str]] = json.loads(
     (HERE / "known_item.json").read_text(encoding="utf-8")
 )
@@ -35,10 +36,11 @@ FLOORS = {"title": 1.0, "part": 1.0, "phrase": 0.94}
 def ranks(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, list[int | None]]]:
     """For each kind of query, the rank of its page (None: not in the first 10)."""
     with Archive.open(tmp_path_factory.mktemp("known-item") / "archive") as archive:
-        report = archive.import_paths([PAGES])
+        report = archive.import_paths([TESTS / page for page in sorted(QUERIES)])
         assert report.failed == [], report.failed
         found: dict[str, list[int | None]] = defaultdict(list)
-        for page, queries in sorted(QUERIES.items()):
+        for path, queries in sorted(QUERIES.items()):
+            page = Path(path).name
             for kind, text in queries.items():
                 hits = [Path(h.clipping.source).name for h in archive.search(text, limit=10).hits]
                 rank = hits.index(page) + 1 if page in hits else None
