@@ -110,21 +110,16 @@ _EMBEDDED_DATA = re.compile(r"(data:[\w.+-]+/[\w.+-]+[^,\"'\s<>]{0,200},)[^\"'\s
 # characters XML can't hold: trafilatura fails on a tree that has them (its loader drops them)
 _NOT_IN_XML = [chr(c) for c in (*range(0x9), 0xB, 0xC, *range(0xE, 0x20), 0xFFFE, 0xFFFF)]
 _NOT_IN_XML_RE = re.compile("[" + "".join(_NOT_IN_XML) + "]")
-_PARSER = lxml.html.HTMLParser(  # trafilatura's own settings
-    collect_ids=False,
-    default_doctype=False,
-    encoding="utf-8",
-    remove_comments=True,
-    remove_pis=True,
-)
-_HUGE_PARSER = lxml.html.HTMLParser(
-    collect_ids=False,
-    default_doctype=False,
-    encoding="utf-8",
-    remove_comments=True,
-    remove_pis=True,
-    huge_tree=True,
-)
+# trafilatura's own parser settings; the second parser reads past libxml2's limits
+_PARSER_SETTINGS = {
+    "collect_ids": False,
+    "default_doctype": False,
+    "encoding": "utf-8",
+    "remove_comments": True,
+    "remove_pis": True,
+}
+_PARSER = lxml.html.HTMLParser(**_PARSER_SETTINGS)
+_HUGE_PARSER = lxml.html.HTMLParser(**_PARSER_SETTINGS, huge_tree=True)
 
 
 def _parse(html: str) -> HtmlElement:
@@ -279,12 +274,14 @@ def _body(tree: HtmlElement, lead: _Lead) -> tuple[str, str, bool]:
     """
     _unwrap_embedded_posts(tree)
     plain, markdown = _trafilatura_body(tree, lead, fast=True)
-    if len(plain) < _SHORT_BODY or not _has_prose(plain):  # its fallbacks may find the article
+    prose = _has_prose(plain)
+    if len(plain) < _SHORT_BODY or not prose:  # its fallbacks may find the article
         full = _trafilatura_body(tree, lead, fast=False)
-        plain, markdown = full if full[0].strip() else (plain, markdown)
+        if full[0].strip():
+            (plain, markdown), prose = full, _has_prose(full[0])
     if not plain.strip():
         return _fallback_text(tree)
-    kept = "article" if _has_prose(plain) else _what_is_kept(tree, plain)
+    kept = "article" if prose else _what_is_kept(tree, plain)
     if kept == "article":
         plain, markdown = _with_other_parts(tree, plain, markdown)
         return plain, markdown, False

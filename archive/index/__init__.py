@@ -123,9 +123,9 @@ def _prose_terms(q: wq.Query, reader: object) -> frozenset[str]:
     return frozenset(found)
 
 
-def _content(p: Plan, languages: tuple[str, ...]) -> int:
-    """How many of the plan's words carry its meaning (are not common words)."""
-    return sum(1 for word in p.words if not is_common(fold(word), languages))
+def _content(p: Plan, languages: tuple[str, ...]) -> list[str]:
+    """The plan's words that carry its meaning: not common words in ``languages``."""
+    return [word for word in p.words if not is_common(fold(word), languages)]
 
 
 def _remove_other_versions(path: Path) -> None:
@@ -224,11 +224,11 @@ class Index:
             languages = self.languages()
             # what ranks the hits beyond BM25 (words close together, feedback) reads the words
             # that carry the query's meaning: its common words only when it has no two others
-            content = [word for word in p.words if not is_common(fold(word), languages)]
+            content = _content(p, languages)
             meant = content if len(content) >= 2 else p.words
             words = [forms(word, languages) for word in meant]
             # long queries (a question, a pasted paragraph): RM3 feedback re-scores the first hits
-            asks = _content(p, languages)
+            asks = len(content)
             feedback = not as_you_type and texts is not None and ranking.wants_feedback(asks)
             depth = None if end is None else max(end, RERANK, feedback * ranking.FEEDBACK_DEPTH)
             results, total = self._run(q, limit=depth)
@@ -426,11 +426,11 @@ class Index:
         """``parsed`` (the plan's query or its loose form) as index terms. A question or a
         pasted paragraph (``ranking.FEEDBACK_MIN_WORDS`` content words or more) is searched
         without its free common words, which only add noise to the words that carry it
-        (MED's nDCG@10 0.757 -> 0.739 with them); a few words typed keep every word, and a
-        phrase always does."""
+        (nDCG@10: MED 0.757 -> 0.747 with them, CISI 0.352 -> 0.334); a few words typed keep
+        every word, and a phrase always does."""
         reader = self._current().reader()
         languages = self.languages()
-        if _content(p, languages) >= ranking.FEEDBACK_MIN_WORDS:
+        if len(_content(p, languages)) >= ranking.FEEDBACK_MIN_WORDS:
             parsed = without_words(parsed, lambda word: is_common(fold(word), languages))
         return expand_patterns(
             expand(parsed, languages),
