@@ -11,16 +11,18 @@ Whoosh's ``StemmingAnalyzer``); then, for each page:
   part     four words from inside its title (words 2-5)           -> MRR, titles of >= 6 words
   phrase   a 6-word quoted phrase from the middle of its true body -> share found first
 
-A page's title is its expected one where the set has it (Readability's), else trafilatura's.
-Ranks come from the library (``Archive.search``: what ``clippings search`` prints) and from the
-plain build's function; ``--processes N`` queries (default 30) are also timed as a new
-``search`` process of each, whose median is printed. Per set, and for both sets in one archive.
+Per set, per half of each set (by a hash of the page's name, as in ``extract_quality.py``) and
+for all pages in one archive. A page's title is its expected one where the set has it
+(Readability's), else trafilatura's. Ranks come from the library (``Archive.search``: what
+``clippings search`` prints) and from the plain build's function; ``--processes N`` queries
+(default 30) are also timed as a new ``search`` process of each, whose median is printed.
 Asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import statistics
@@ -40,6 +42,12 @@ from archive.api import Archive  # noqa: E402
 
 SETS = {"dev": "dev", "readability": "readability-dev"}
 KINDS = ("title", "part", "phrase")
+
+
+def half_of(page_id: str) -> str:
+    """``"a"`` or ``"b"``: a page's half, by a hash of its name, as ``extract_quality.py`` splits
+    the sets (tune on one half, check on the other)."""
+    return "a" if hashlib.sha256(page_id.encode()).digest()[0] % 2 == 0 else "b"
 
 
 def title_of(page: Path) -> str:
@@ -113,7 +121,7 @@ def main() -> None:
                 theirs = [h["source"] for h in plain.search(plain_dir, query, 10)]
                 for system, sources in (("clippings", ours), ("plain", theirs)):
                     rank = rank_of(sources, key)
-                    for group in (name, "all"):
+                    for group in (name, f"{name} {half_of(key)}", "all"):
                         scores.setdefault((system, group, kind), []).append(score(kind, rank))
                     if args.misses and system == "clippings" and rank != 1:
                         mark = "+" if rank_of(theirs, key) == 1 else " "
@@ -137,8 +145,8 @@ def main() -> None:
             ms[system].append((time.perf_counter() - started) * 1000)
 
     print(f"known-item search, {len(pages)} pages in one archive; Clippings / plain build")
-    print(f"{'set':12} {'title MRR':>18} {'part-title MRR':>18} {'phrase first':>18}")
-    groups = [*args.sets.split(","), "all"] if "," in args.sets else [args.sets]
+    print(f"{'set':13} {'title MRR':>18} {'part-title MRR':>18} {'phrase first':>18}")
+    groups = [f"{n}{h}" for n in args.sets.split(",") for h in (" a", " b", "")] + ["all"]
     for group in groups:
         cells = []
         for kind in KINDS:
@@ -149,7 +157,7 @@ def main() -> None:
                 if ours
                 else f"{'—':>18}"
             )
-        print(f"{group:12} " + " ".join(f"{c:>18}" for c in cells))
+        print(f"{group:13} " + " ".join(f"{c:>18}" for c in cells))
     if sample:
         print(
             f"search as a new process, median of {len(sample)}: "
