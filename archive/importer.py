@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import multiprocessing.connection
 import os
 import sqlite3
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -250,9 +252,27 @@ def _commit(
 _worker_catalog: sqlite3.Connection | None = None
 
 
-def _open_catalog_read_only(path: str) -> None:
+def _start_worker(catalog_path: str) -> None:
+    """A worker's start: it ends with its import, and reads the catalog to skip known pages."""
+    _exit_with_parent()
     global _worker_catalog
-    _worker_catalog = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30.0)
+    _worker_catalog = sqlite3.connect(f"file:{catalog_path}?mode=ro", uri=True, timeout=30.0)
+
+
+def _exit_with_parent() -> None:
+    """End this worker when the import that started it dies (SIGKILL, a crash): the pool's
+    queue never tells it, since each worker holds the queue's writing end too, and killed
+    imports left their workers waiting forever. What a worker writes is atomic (an original
+    is renamed into place once whole), so ending it at any moment loses nothing."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-import", daemon=True).start()
 
 
 def _known_in_worker(sha256: str) -> bool:
@@ -339,7 +359,7 @@ class _Prepare:
         self.pool = ProcessPoolExecutor(
             max_workers=self.jobs,
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=_open_catalog_read_only,
+            initializer=_start_worker,
             initargs=(str(self.catalog.path),),
         )
         return self.pool

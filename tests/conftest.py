@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,3 +50,24 @@ def html_pages(tmp_path: Path) -> Path:
     folder = tmp_path / "saved"
     shutil.copytree(PAGES, folder)
     return folder
+
+
+def pool_processes() -> set[int]:
+    """The process pools' workers and helpers running now (Linux's /proc; elsewhere none)."""
+    found = set()
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            if b"multiprocessing" in (entry / "cmdline").read_bytes():
+                found.add(int(entry.name))
+        except OSError:  # ended meanwhile
+            continue
+    return found
+
+
+def assert_pool_ended(before: set[int], wait: float = 10.0) -> None:
+    """The workers (and the pool's helper) of an import killed since ``before`` have ended
+    with it, rather than waiting forever."""
+    deadline = time.monotonic() + wait
+    while (left := pool_processes() - before) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not left, f"processes of the killed import still running: {sorted(left)}"

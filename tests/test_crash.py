@@ -25,7 +25,7 @@ from archive.cli import cli
 from archive.crashpoints import ENV
 from archive.store import sha256_of
 
-from .conftest import ROOT
+from .conftest import ROOT, assert_pool_ended, pool_processes
 
 SAVES = 6  # files in the import: five pages, one of them saved twice (two versions)
 
@@ -163,10 +163,12 @@ def test_an_import_killed_at_a_write_step_resumes_with_every_page_once(
 def test_an_import_killed_in_a_worker_process_resumes(setup: tuple[Path, Path]) -> None:
     """With worker processes, a kill in one of them (writing an original) kills the import."""
     folder, pages = setup
+    before = pool_processes()
     killed = clippings(
         "--archive", str(folder), "import", "--jobs", "2", str(pages), crash="original.synced:2"
     )
     assert killed.returncode == -signal.SIGKILL
+    assert_pool_ended(before)
     assert_clean(folder)
     resumed = resume(folder, pages)
     assert resumed.exit_code == 0, resumed.output

@@ -19,7 +19,7 @@ from archive.api import Archive
 from archive.cli import cli
 from archive.store import exclusive_lock
 
-from .conftest import PAGES, ROOT
+from .conftest import PAGES, ROOT, assert_pool_ended, pool_processes
 
 
 def many_pages(folder: Path, copies: int) -> Path:
@@ -137,6 +137,7 @@ def test_an_import_killed_at_any_point_loses_nothing_and_resumes(
     with Archive.open(folder):
         pass
     command = [sys.executable, "-m", "archive", "--archive", str(folder), "import", "--events"]
+    before = pool_processes()
     process = subprocess.Popen(
         [*command, "--jobs", "2", str(pages)],
         stdout=subprocess.PIPE,
@@ -150,6 +151,7 @@ def test_an_import_killed_at_any_point_loses_nothing_and_resumes(
             break
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
+    assert_pool_ended(before)  # its workers end with it
 
     with Archive.open(folder) as archive:  # opens, brings the index in step, searches
         count = len(archive)
