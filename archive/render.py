@@ -10,12 +10,15 @@ from __future__ import annotations
 import re
 
 from rich.console import Group, RenderableType
-from rich.markdown import Markdown
 from rich.rule import Rule
 from rich.text import Text
 
 from .extract.clean import printable
 from .models import WHOLE_PAGE, Clipping, Hit
+
+# how far into the body a repeated dek is looked for, beyond its own length (characters)
+_DEK_REACH = 200
+_WORD = re.compile(r"\w+")
 
 # marks the highlighted spans of a snippet while it is cleaned (noncharacters: never text)
 _OPEN, _CLOSE = "\ufdd0", "\ufdd1"
@@ -25,6 +28,18 @@ def safe(text: object, *, block: bool = False) -> str:
     """``text`` without escape sequences, control characters or bidi controls, a lone
     surrogate as U+FFFD; one line unless ``block``. The one door from a page to a terminal."""
     return printable(text, block=block)
+
+
+def dek(clipping: Clipping) -> str:
+    """The description to show above the body: none when the body opens with it (many pages'
+    description is their first paragraph, and the reader would show it twice). Its last word
+    is left out of the comparison: a description cut short ends in part of a word."""
+    words = _WORD.findall(clipping.description.lower())
+    if not words:
+        return ""
+    opening = clipping.text[: len(clipping.description) + _DEK_REACH].lower()
+    probe = " ".join(words[: max(1, len(words) - 1)])
+    return "" if probe in " ".join(_WORD.findall(opening)) else clipping.description
 
 
 def marked(text: str, spans: list[tuple[int, int]], style: str) -> Text:
@@ -108,9 +123,11 @@ def article(clipping: Clipping) -> RenderableType:
     if clipping.whole_page:
         header.append("\n" + WHOLE_PAGE, style="yellow")
     parts: list[RenderableType] = [header]
-    if clipping.description:
-        parts.append(Text("\n" + safe(clipping.description), style="italic"))
+    if description := dek(clipping):
+        parts.append(Text("\n" + safe(description), style="italic"))
     parts.append(Rule(style="dim"))
+    from rich.markdown import Markdown  # markdown-it and its rules: only the reader needs them
+
     # links as their text and address, not terminal hyperlinks (a page's URL in an escape)
     markdown = safe(clipping.markdown or clipping.text, block=True)
     parts.append(Markdown(markdown, hyperlinks=False))
@@ -131,8 +148,8 @@ def article_plain(clipping: Clipping, *, markdown: bool = False) -> str:
         ("Kept", WHOLE_PAGE if clipping.whole_page else ""),
     ]
     lines += [f"{name}: {safe(value)}" for name, value in meta if value]
-    if clipping.description:
-        lines += ["", f"> {safe(clipping.description)}" if markdown else safe(clipping.description)]
+    if description := dek(clipping):
+        lines += ["", f"> {safe(description)}" if markdown else safe(description)]
     if markdown:
         body = clipping.markdown
     else:  # one paragraph a line in ``text``: a blank line between them reads better

@@ -14,7 +14,8 @@ metadata) on the same pages beside it. Scoring is ``../shared/extraction``'s own
 
 Each set is split in two halves by a hash of the page's name (``--half a`` / ``b``): tune on
 one, check on the other, keep what holds on both. ``--half both`` (the default) prints each
-half and the whole; ``--pages`` lists the pages that score worst, and every metadata miss.
+half and the whole; ``--pages`` lists the pages that score worst, those behind trafilatura, and every metadata
+miss.
 Asserts nothing.
 """
 
@@ -213,6 +214,13 @@ def main() -> None:
                 for page_id, f1 in worst:
                     theirs = f" (trafilatura {base.per_page[page_id]:.3f})" if base else ""
                     print(f"    {f1:.3f}{theirs}  {page_id[:40]}")
+                if base:
+                    behind = sorted(
+                        (f1 - base.per_page[i], i) for i, f1 in ours.per_page.items()
+                        if f1 < base.per_page[i] - 0.005
+                    )
+                    for gap, page_id in behind:
+                        print(f"    behind trafilatura by {-gap:.3f}  {page_id[:40]}")
                 for miss in ours.misses:
                     print(f"    {miss}")
         print(f"{'':22}       ({len(ids) / seconds:.1f} pages/s through the CLI, one process)")

@@ -9,6 +9,9 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from rich.console import Console
+
+from archive import render
 from archive.api import Archive
 from archive.cli import cli
 
@@ -207,3 +210,45 @@ def test_page_text_never_reaches_the_terminal_as_escapes_or_markup(run, tmp_path
     for output in outputs:
         assert "\x1b" not in output and "\x07" not in output
     assert "[bold]" in run("show", "2").output  # shown literally, not as markup
+
+
+DEK_PAGE = """<html><head><title>{title}</title>
+<meta name="description" content="{dek}"></head><body><article><h1>{title}</h1>
+<p>{first}</p>
+<p>The second paragraph goes on about the harbour at some length, so that the article is long
+enough to be taken for one: the boats, the tides, the fishermen and their nets at dawn.</p>
+</article></body></html>"""
+OPENING = (
+    "Every spring the herring come back to the old harbour, and the town turns out to meet "
+    "them with nets, baskets and a great deal of noise."
+)
+
+
+@pytest.mark.parametrize(
+    ("dek", "shown_once"),
+    [
+        (OPENING, True),  # the description is the first paragraph: shown once, as the body
+        (OPENING[:60] + "…", True),  # the same, cut short in the middle of a word
+        ("A town and its fish, in pictures and words.", False),  # a dek of its own: above
+    ],
+)
+@pytest.mark.parametrize("fmt", ["text", "markdown", "terminal"])
+def test_show_prints_a_description_the_body_opens_with_once(
+    run, tmp_path: Path, dek: str, shown_once: bool, fmt: str
+) -> None:
+    page = tmp_path / "herring.html"
+    page.write_text(DEK_PAGE.format(title="The herring return", dek=dek, first=OPENING))
+    assert run("import", str(page)).exit_code == 0
+    clipping = Archive.open(run.folder).get(2)
+    assert clipping.description == dek
+    if fmt == "terminal":  # what ``show`` prints on a terminal, and the TUI's reader shows
+        console = Console(record=True, width=200)
+        console.print(render.article(clipping))
+        output = console.export_text()
+    else:
+        result = run("show", "2", "--format", fmt)
+        assert result.exit_code == 0
+        output = result.output
+    flat = " ".join(output.split())
+    assert flat.count(OPENING[:50]) == 1
+    assert (dek in flat) is (not shown_once or dek == OPENING)

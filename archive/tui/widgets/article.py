@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ...models import WHOLE_PAGE, Clipping
-from ...render import safe
+from ...render import dek, safe
 from ..blocks import Block, highlight, to_blocks
 
 MATCH_STYLE = "bold reverse"
@@ -71,9 +71,8 @@ class ArticleView(VerticalScroll):
     async def show(self, clipping: Clipping, pattern: re.Pattern[str] | None) -> None:
         """Show ``clipping`` with the words of ``pattern`` highlighted."""
         self._blocks = []
-        if clipping.description:
-            dek = Text(safe(clipping.description), style="italic")
-            self._blocks.append(Block("dek", dek))
+        if description := dek(clipping):  # not when the body opens with it
+            self._blocks.append(Block("dek", Text(safe(description), style="italic")))
         self._blocks += to_blocks(clipping.markdown or clipping.text)
         await self.remove_children()
         header = Static(header_text(clipping), classes="header", id="article-header")
