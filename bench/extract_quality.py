@@ -14,8 +14,8 @@ metadata) on the same pages beside it. Scoring is ``../shared/extraction``'s own
 
 Each set is split in two halves by a hash of the page's name (``--half a`` / ``b``): tune on
 one, check on the other, keep what holds on both. ``--half both`` (the default) prints each
-half and the whole; ``--pages`` lists the pages that score worst, those behind trafilatura, and every metadata
-miss.
+half and the whole; ``--pages`` lists the pages that score worst, those behind trafilatura,
+and every metadata miss.
 Asserts nothing.
 """
 
@@ -216,7 +216,8 @@ def main() -> None:
                     print(f"    {f1:.3f}{theirs}  {page_id[:40]}")
                 if base:
                     behind = sorted(
-                        (f1 - base.per_page[i], i) for i, f1 in ours.per_page.items()
+                        (f1 - base.per_page[i], i)
+                        for i, f1 in ours.per_page.items()
                         if f1 < base.per_page[i] - 0.005
                     )
                     for gap, page_id in behind:

@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
-
 from rich.console import Console
 
 from archive import render
