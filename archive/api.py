@@ -102,6 +102,10 @@ class Archive:
             self.catalog = Catalog(path / "catalog.sqlite3", read_only=self.read_only)
             self.index = Index(path / "index")
 
+    # a catch-up of more clippings than this is not done when the archive opens: a search
+    # would wait on it (seconds per hundred clippings; a new schema version's rebuild, minutes)
+    SYNC_ON_OPEN = 200
+
     @classmethod
     def open(
         cls, path: str | os.PathLike[str] | None = None, *, seed: bool = True, sync: bool = True
@@ -109,7 +113,10 @@ class Archive:
         """Open the archive at ``path`` (see ``archive.location``), creating it if needed.
 
         What a killed write left out of step is brought in step first (see ``recover``),
-        unless ``sync`` is false (for ``check``, which reports it)."""
+        unless ``sync`` is false (for ``check``, which reports it). An index behind by more
+        than ``SYNC_ON_OPEN`` clippings is left so: searches answer from it as it is and say
+        how many clippings it lacks (``unindexed``) until ``catch_up`` (``reindex --pending``,
+        ``check --repair``, the next import, or the terminal UI) indexes them."""
         folder = archive_dir(path)
         new = not (folder / "catalog.sqlite3").exists()
         archive = cls(folder)
@@ -202,7 +209,14 @@ class Archive:
         hits = [
             Hit(by_id[h.id], h.score, h.snippet, h.highlights) for h in found.hits if h.id in by_id
         ]
-        return SearchResult(query, found.total, hits, offset, partial=found.partial)
+        return SearchResult(
+            query,
+            found.total,
+            hits,
+            offset,
+            partial=found.partial,
+            unindexed=recovery.unindexed(self.catalog, self.index),
+        )
 
     @_serialized
     def similar(self, clipping_id: int, *, limit: int = 10) -> list[Hit]:
@@ -261,7 +275,7 @@ class Archive:
         ``ArchiveWriteError`` when the archive can't be written (what was committed stays).
         """
         with self.writing(waiting):
-            self._recover()
+            self._recover(progress=progress)  # (the index catching up: its own events)
             recovery.sweep_temporary(self.originals)
             from .importer import import_paths
 
@@ -419,9 +433,14 @@ class Archive:
 
     @_writes
     def reindex(
-        self, *, reextract: bool = True, progress: Callable[[int, int], None] | None = None
+        self,
+        *,
+        reextract: bool = True,
+        progress: Callable[[recovery.SyncProgress], None] | None = None,
     ) -> list[ImportFailure]:
-        """Rebuild the index from the originals, extracting each again unless told not to.
+        """Rebuild the index from the originals, extracting each again unless told not to
+        (then from the text the catalog keeps). Searches see the old index until the new one
+        is complete. ``progress`` hears of each version extracted, then of the indexing.
 
         A clipping whose extraction now fails keeps its last good one, and is reported.
         """
@@ -434,8 +453,10 @@ class Archive:
                 except (ClippingsError, OSError) as error:
                     failures.append(ImportFailure(f"clipping {clipping_id}", str(error)))
                 if progress:
-                    progress(done, len(ids))
-        self.index.rebuild(self.catalog.iter_all())
+                    progress(recovery.SyncProgress(done, len(ids)))
+        total = self.catalog.count()
+        indexed = (lambda done: progress(recovery.SyncProgress(done, total))) if progress else None
+        self.index.rebuild(self.catalog.iter_all(), progress=indexed)
         with self.catalog.transaction():
             self.catalog.mark_indexed()
         return failures
@@ -505,14 +526,36 @@ class Archive:
             return
         try:
             with self.writing(wait=wait):
-                self._recover(timeout=60.0 if wait else 0.0)
+                self._recover(
+                    timeout=60.0 if wait else 0.0, at_most=None if wait else self.SYNC_ON_OPEN
+                )
         except ClippingsError:  # busy, or a full disk: searching still works, a later open
             if wait:  # (or the next import) finishes it
                 raise
 
-    def _recover(self, *, timeout: float = 60.0) -> None:
+    def _recover(
+        self,
+        *,
+        timeout: float = 60.0,
+        at_most: int | None = None,
+        progress: Callable[[recovery.SyncProgress], None] | None = None,
+    ) -> None:
         recovery.finish_removals(self.catalog, self.originals)
-        recovery.sync_index(self.catalog, self.index, timeout=timeout)
+        recovery.sync_index(
+            self.catalog, self.index, timeout=timeout, at_most=at_most, progress=progress
+        )
+
+    @_writes
+    def catch_up(self, progress: Callable[[recovery.SyncProgress], None] | None = None) -> int:
+        """Index the clippings the index lacks or has out of date (after an interrupted write,
+        or a new schema version), committing as it goes; returns how many."""
+        gap = recovery.sync_index(self.catalog, self.index, progress=progress)
+        return len(gap)
+
+    @_serialized
+    def unindexed(self) -> int:
+        """About how many clippings searches can't find yet (see ``catch_up``)."""
+        return recovery.unindexed(self.catalog, self.index)
 
     @contextlib.contextmanager
     def writing(

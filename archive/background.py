@@ -1,4 +1,5 @@
-"""An import in a child process (``clippings import --events``), followed line by line.
+"""An import in a child process (``clippings import --events``), followed line by line; and
+the index catching up in one (``clippings reindex --pending``).
 
 The terminal UI imports this way: extraction and index merges are CPU-bound Python, and in the
 UI's own process they would take the interpreter lock from the UI thread for seconds at a time.
@@ -24,23 +25,9 @@ class BackgroundImport:
     """Start with the archive folder and the paths; iterate ``events()``; then ``report()``."""
 
     def __init__(self, archive_path: Path, paths: list[Path]) -> None:
-        env = dict(os.environ)
-        # run this very package, installed or not
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [_PACKAGE_ROOT, env.get("PYTHONPATH")]))
-        command = [sys.executable, "-m", "archive", "--archive", str(archive_path), "import"]
-        command += ["--events", "--", *(str(p) for p in paths)]
         self._report = ImportReport()
         self._summary: dict[str, object] | None = None
-        self.process = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=env,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-        )
+        self.process = _child(archive_path, ["import", "--events", "--", *map(str, paths)])
 
     def events(self) -> Iterator[ImportProgress]:
         """Each file as the child finishes it (ends when the child does)."""
@@ -52,6 +39,8 @@ class BackgroundImport:
                 continue
             if data.get("event") == "done":
                 self._summary = data
+                continue
+            if data.get("event") != "file":  # the index catching up first: not a file
                 continue
             event = ImportProgress(
                 done=int(data["done"]),
@@ -97,9 +86,52 @@ class BackgroundImport:
 
     def stop(self) -> None:
         """Stop the child (what it committed stays; running the import again finishes it)."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        _stop(self.process)
+
+
+class BackgroundCatchUp:
+    """The index of the archive catching up (``Archive.catch_up``) in a child process."""
+
+    def __init__(self, archive_path: Path) -> None:
+        self.process = _child(archive_path, ["reindex", "--pending", "--json"])
+
+    def wait(self) -> int:
+        """How many clippings it indexed, once it is done (raises ``ClippingsError``)."""
+        stdout, stderr = self.process.communicate()
+        if self.process.returncode != 0:
+            lines = [line for line in stderr.splitlines() if line.strip()]
+            message = lines[-1].removeprefix("clippings: ") if lines else "it stopped"
+            raise ClippingsError(f"the index could not catch up: {message}")
+        try:
+            return int(json.loads(stdout)["reindexed"])
+        except (ValueError, KeyError, TypeError):
+            return 0
+
+    def stop(self) -> None:
+        """Stop the child (what it committed stays: the next open or import goes on)."""
+        _stop(self.process)
+
+
+def _child(archive_path: Path, args: list[str]) -> subprocess.Popen[str]:
+    """``clippings --archive ARCHIVE ARGS`` run by this very package, installed or not."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [_PACKAGE_ROOT, env.get("PYTHONPATH")]))
+    return subprocess.Popen(
+        [sys.executable, "-m", "archive", "--archive", str(archive_path), *args],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+    )
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()

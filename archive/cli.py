@@ -547,6 +547,10 @@ def _size(size: int) -> str:
 
 
 def _print_event(event: Any) -> None:
+    if not hasattr(event, "path"):  # the index catching up before the import
+        click.echo(_json({"event": "index", "done": event.done, "total": event.total}))
+        sys.stdout.flush()
+        return
     data = {
         "event": "file",
         "done": event.done,
@@ -561,8 +565,9 @@ def _print_event(event: Any) -> None:
 
 
 @contextmanager
-def _progress(enabled: bool) -> Iterator[Callable[..., None] | None]:
-    """A progress bar on stderr when it is a terminal, else a plain line now and then."""
+def _progress(enabled: bool, unit: str = "files") -> Iterator[Callable[..., None] | None]:
+    """A progress bar on stderr when it is a terminal, else a plain line now and then; it
+    takes events with ``done`` and ``total``, counted in ``unit``."""
     if not enabled:
         yield None
         return
@@ -575,7 +580,7 @@ def _progress(enabled: bool) -> Iterator[Callable[..., None] | None]:
             if now - last[0] >= 5 or event.done == event.total:
                 last[0] = now
                 rate = event.done / max(now - started, 1e-6)
-                click.echo(f"{event.done}/{event.total} files ({rate:.0f}/s)", err=True)
+                click.echo(f"{event.done}/{event.total} {unit} ({rate:.0f}/s)", err=True)
 
         yield line
         return
@@ -592,7 +597,7 @@ def _progress(enabled: bool) -> Iterator[Callable[..., None] | None]:
     class _RateColumn(ProgressColumn):
         def render(self, task: Any) -> Text:
             speed = task.finished_speed or task.speed
-            return Text(f"{speed:.0f} pages/s" if speed else "", style="dim")
+            return Text(f"{speed:.0f} {unit}/s" if speed else "", style="dim")
 
     columns = (
         BarColumn(),
@@ -643,6 +648,9 @@ def search_cmd(query: tuple[str, ...], limit: int, sort: str, facets: bool, as_j
         suggestion = archive.suggest(text) if missed else None
     if suggestion:
         click.echo(f"did you mean: {_safe(suggestion)}", err=True)
+    if result.unindexed:
+        plural = "s" if result.unindexed != 1 else ""
+        click.echo(_UNINDEXED.format(n=result.unindexed, s=plural), err=True)
     if result.partial:
         click.echo("no clipping has every word: these have some of them", err=True)
     if as_json:
@@ -661,6 +669,12 @@ def search_cmd(query: tuple[str, ...], limit: int, sort: str, facets: bool, as_j
     shown = len(result.hits)
     more = f" (showing {shown}; --limit for more)" if result.total > shown else ""
     click.echo(f"{result.total} hit{'s' if result.total != 1 else ''}{more}", err=True)
+
+
+_UNINDEXED = (
+    "note: {n:,} clipping{s} not searchable yet (the index is catching up); "
+    "`clippings reindex --pending` indexes them now"
+)
 
 
 def _print_facets(total: int, facets: dict[str, list[tuple[str, int]]], as_json: bool) -> None:
@@ -842,13 +856,33 @@ def rm_cmd(clipping_ids: tuple[int, ...], as_json: bool) -> None:
 
 
 @cli.command("reindex")
+@click.option(
+    "--from-catalog",
+    is_flag=True,
+    help="Rebuild from the text extracted at import (no extraction: much faster).",
+)
+@click.option(
+    "--pending",
+    is_flag=True,
+    help="Only index the clippings the index lacks (after an upgrade or an interrupted write).",
+)
 @archive_option
 @json_option
-def reindex_cmd(as_json: bool) -> None:
-    """Rebuild the search index from the stored originals (extracting each page again)."""
-    with open_archive() as archive:
-        failures = archive.reindex()
-        count = len(archive)
+def reindex_cmd(from_catalog: bool, pending: bool, as_json: bool) -> None:
+    """Rebuild the search index from the stored originals (extracting each page again).
+
+    Searches keep answering from the old index until the new one is complete. With
+    --pending, index only what the index lacks; searches find those as each batch commits.
+    """
+    if from_catalog and pending:
+        raise click.UsageError("--from-catalog and --pending: choose one")
+    with open_archive(sync=False) as archive, _progress(not as_json, "clippings") as bar:
+        if pending:
+            count = archive.catch_up(progress=bar)
+            failures = []
+        else:
+            failures = archive.reindex(reextract=not from_catalog, progress=bar)
+            count = len(archive)
     if as_json:
         _print_json({"reindexed": count, "kept_old": [vars(f) for f in failures]})
         return
@@ -857,7 +891,7 @@ def reindex_cmd(as_json: bool) -> None:
             f"kept the old extraction of {_safe(failure.source)}: {_safe(failure.reason)}",
             err=True,
         )
-    click.echo(f"reindexed {count} clippings")
+    click.echo(f"{'indexed' if pending else 'reindexed'} {count} clippings")
 
 
 @cli.command("extract")

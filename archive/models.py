@@ -143,6 +143,8 @@ class SearchResult:
     offset: int = 0  # the rank of the first hit, counted from 0
     # no clipping had every word: these hits have some of them (most first)
     partial: bool = False
+    # clippings the index lacks yet (it is catching up): a search can't find them
+    unindexed: int = 0
 
 
 @dataclass

@@ -11,10 +11,23 @@ write lock.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .index import Index
 from .store import Catalog, Originals
+
+# clippings per index commit while catching up: a kill keeps what was done, and a search in
+# another process sees the catch-up advance
+SYNC_BATCH = 1000
+
+
+@dataclass
+class SyncProgress:
+    """How far a catch-up is: clippings indexed of those to index."""
+
+    done: int
+    total: int
 
 
 @dataclass
@@ -28,6 +41,10 @@ class IndexGap:
 
     def __bool__(self) -> bool:
         return bool(self.missing or self.extra or self.changed)
+
+    def __len__(self) -> int:
+        """How many clippings the index has to take, or drop, to be in step."""
+        return len(self.missing | self.extra | self.changed)
 
     def describe(self) -> str:
         parts = [
@@ -52,17 +69,39 @@ def index_gap(catalog: Catalog, index: Index, *, full: bool = False) -> IndexGap
     return gap
 
 
-def sync_index(catalog: Catalog, index: Index, *, timeout: float = 60.0) -> IndexGap:
-    """Bring the index in step with the catalog; returns what differed (raises ``IndexBusy``
-    when another process holds the index writer longer than ``timeout``)."""
+def unindexed(catalog: Catalog, index: Index) -> int:
+    """About how many clippings the index lacks or has out of date (cheap: the journal and the
+    counts, not every id): what a search that can't find them says."""
+    return max(catalog.count_unindexed(), catalog.count() - index.doc_count())
+
+
+def sync_index(
+    catalog: Catalog,
+    index: Index,
+    *,
+    timeout: float = 60.0,
+    at_most: int | None = None,
+    progress: Callable[[SyncProgress], None] | None = None,
+) -> IndexGap:
+    """Bring the index in step with the catalog, committing every ``SYNC_BATCH`` clippings;
+    returns what differed. A gap of more than ``at_most`` clippings is left as it is (and
+    returned). Raises ``IndexBusy`` when another process holds the index writer longer than
+    ``timeout``."""
     gap = index_gap(catalog, index)
+    if at_most is not None and len(gap) > at_most:
+        return gap
     if gap:
         current = set(catalog.ids())
-        with index.writer(timeout=timeout) as writer:
-            for clipping_id in (gap.extra | gap.changed) - current:
-                writer.delete(clipping_id)
-            for clipping in catalog.get_many(sorted((gap.missing | gap.changed) & current)):
-                writer.add(clipping)
+        stale = sorted((gap.extra | gap.changed) - current)
+        todo = sorted((gap.missing | gap.changed) & current)
+        for start in range(0, max(len(todo), 1), SYNC_BATCH):
+            with index.writer(timeout=timeout) as writer:
+                for clipping_id in stale if start == 0 else ():
+                    writer.delete(clipping_id)
+                for clipping in catalog.get_many(todo[start : start + SYNC_BATCH]):
+                    writer.add(clipping)
+            if progress:
+                progress(SyncProgress(min(start + SYNC_BATCH, len(todo)), len(todo)))
     if gap.journal:
         with catalog.transaction():
             catalog.mark_indexed(gap.journal)

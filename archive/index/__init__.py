@@ -34,10 +34,11 @@ from .plan import Plan, plan, without_words
 from .postings import install as install_postings
 from .proximity import boosted, proximity
 from .query import QueryError
-from .schema import FACETS, PROSE_FIELDS, SCHEMA, SCHEMA_VERSION, document, names
+from .schema import FACETS, PROSE_FIELDS, SCHEMA, SCHEMA_VERSION, document, names, title_text
 from .snippets import lead, matching_words, snippet
 from .storage import MappedStorage
 from .vocabulary import Vocabularies
+from .words import Words, used, words_of
 
 __all__ = ["SORTS", "Index", "IndexBusy", "IndexHit", "IndexResults", "QueryError"]
 
@@ -47,6 +48,7 @@ SIMILAR_WORDS = 25  # the words of a clipping that "more like this" looks for
 # matches between Whoosh's attempts to drop the parts of a query that can no longer reach the
 # top (its default, 10, walks a big OR's tree so often that a fuzzy word took seconds)
 PRUNE = 100
+REBUILD_STEP = 50  # clippings between two progress reports of a rebuild
 EXACT_TITLE_SCORE = 1000.0  # added to a hit whose whole title is the query: it comes first
 _INDEX_NAME = f"clippings{SCHEMA_VERSION}"
 T = TypeVar("T")
@@ -76,20 +78,21 @@ _BARE_WORD = re.compile(r"(?<![\w:*~^.\-'])[^\W\d_]{3,}(?![\w:*~^'])")
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
 
 
-def _known(reader: object, word: str, languages: tuple[str, ...]) -> bool:
+def _known(reader: object, written: Words, word: str, languages: tuple[str, ...]) -> bool:
     """Whether the archive has ``word``: as written, or by its stem (``garden``, ``gardens``)."""
-    if any((field, word) in reader for field in ("spelling", "author", "site")):
+    if word in written or any((field, word) in reader for field in ("author", "site")):
         return True
     stems = forms(word, languages)
     return any((field, stem) in reader for stem in stems for field in ("body", "title"))
 
 
-def _nearest(reader: object, word: str) -> str | None:
-    """The most frequent known word one edit from ``word``, else two edits away."""
+def _nearest(reader: object, written: Words, word: str, languages: tuple[str, ...]) -> str | None:
+    """The most used word of the archive one edit from ``word``, else two edits away."""
     for distance in (1, 2):
-        found: dict[str, int] = {}
-        for term in reader.terms_within("spelling", word, distance, prefix=1):
-            found[term] = reader.doc_frequency("spelling", term)
+        found = {
+            term: used(reader, term, languages) for term in written.within(word, distance, prefix=1)
+        }
+        found = {term: n for term, n in found.items() if n}  # (words of deleted clippings)
         if found:
             return max(found, key=lambda term: (found[term], term))
     return None
@@ -145,9 +148,11 @@ class Index:
         storage = MappedStorage(str(path))
         if storage.index_exists(_INDEX_NAME):
             self._ix = storage.open_index(_INDEX_NAME)
+            self._words = Words(path / "words")
         else:
             _remove_other_versions(path)
             self._ix = storage.create_index(SCHEMA, indexname=_INDEX_NAME)
+            self._words = Words.fresh(path / "words")
         self._searcher: Searcher | None = None
         # what is read from the current searcher once and kept until it is replaced: columns,
         # date filters, facet columns, languages, vocabularies (see ``_kept``)
@@ -385,6 +390,7 @@ class Index:
         """``text`` with its misspelt words replaced by the archive's own nearest words, or None
         when every word is known (or nothing better is found)."""
         reader = self.searcher().reader()
+        written = self._words
         languages = self.languages()
         changed = False
 
@@ -392,9 +398,9 @@ class Index:
             nonlocal changed
             word = match.group(0)
             folded = "".join(token.text for token in names(word))
-            if word in _OPERATORS or _known(reader, folded, languages):
+            if word in _OPERATORS or _known(reader, written, folded, languages):
                 return word
-            best = _nearest(reader, folded)
+            best = _nearest(reader, written, folded, languages)
             if best:
                 changed = True
                 return best
@@ -438,6 +444,7 @@ class Index:
             languages,
             typed=fold(p.typed) if p.typed else None,
             fuzzy_words=self._fuzzy_words,
+            written=self._words.within,
         )
 
     def _fuzzy_words(self, fieldname: str, text: str, maxdist: int, prefix: int) -> set[str] | None:
@@ -475,7 +482,11 @@ class Index:
             raise
         raw.writelock = lock  # released when the writer commits or is cancelled
         try:
-            yield IndexWriter(raw)
+            writer = IndexWriter(raw)
+            yield writer
+            # the words first: a kill between the commits leaves words of clippings that are
+            # indexed again (the journal), never indexed clippings whose words are missing
+            self._words.add(writer.words, clear=clear)
             crash_point("index.before")
             raw.commit(mergetype=CLEAR) if clear else raw.commit()
         except BaseException:
@@ -483,14 +494,25 @@ class Index:
             raise
         crash_point("index.after")
 
-    def rebuild(self, clippings: Iterable[Clipping], *, timeout: float = 60.0) -> int:
+    def rebuild(
+        self,
+        clippings: Iterable[Clipping],
+        *,
+        timeout: float = 60.0,
+        progress: Callable[[int], None] | None = None,
+    ) -> int:
         """Replace the index with one made from ``clippings`` in one commit: searchers see the
-        old index or the new one, never half of it. Returns how many were indexed."""
+        old index or the new one, never half of it. Returns how many were indexed, telling
+        ``progress`` the count every ``REBUILD_STEP``."""
         count = 0
         with self.writer(timeout=timeout, clear=True) as writer:
             for clipping in clippings:
-                writer.raw.add_document(**document(clipping))
+                writer.add(clipping, new=True)
                 count += 1
+                if progress and count % REBUILD_STEP == 0:
+                    progress(count)
+            if progress:
+                progress(count)
         return count
 
     def destroy(self) -> None:
@@ -517,9 +539,13 @@ class IndexWriter:
 
     def __init__(self, raw: object) -> None:
         self.raw = raw
+        self.words: set[str] = set()  # the words of the clippings added, as written
 
-    def add(self, clipping: Clipping) -> None:
-        self.raw.update_document(**document(clipping))
+    def add(self, clipping: Clipping, *, new: bool = False) -> None:
+        """Index ``clipping`` in place of the one of its id (``new``: there is none)."""
+        doc = document(clipping)
+        self.raw.add_document(**doc) if new else self.raw.update_document(**doc)
+        self.words |= words_of(f"{title_text(clipping)}\n{clipping.text}")
 
     def delete(self, clipping_id: int) -> None:
         self.raw.delete_by_term("id", str(clipping_id))

@@ -96,6 +96,12 @@ def form(word: str, language: str) -> str:
     return stemmer(word) or word
 
 
+@lru_cache(maxsize=500_000)
+def _term(word: str, language: str) -> str:
+    """The index term of ``word`` as written in a text of ``language``."""
+    return form(fold(word), language)
+
+
 def forms(word: str, languages: tuple[str, ...]) -> list[str]:
     """The distinct terms ``word`` stands for in ``languages``."""
     folded = fold(word)
@@ -174,8 +180,12 @@ def tokens(text: str) -> Iterator[tuple[str, int, int, bool]]:
     """What the index reads in ``text``: each word with its offsets, then (flagged True, at the
     position of the word before it) the joined form of an acronym with dots or a number with
     thousands separators."""
+    cjk = _HAS_CJK.search(text) is not None
     for match in _COMPOUND.finditer(text):
         compound, at = match.group(), match.start()
+        if not cjk and "." not in compound and "," not in compound:
+            yield compound, at, match.end(), False  # one word: most of them
+            continue
         parts = list(_PART.finditer(compound))
         for part in parts:
             for piece, start, end in _pieces(part.group(), at + part.start()):
@@ -229,8 +239,7 @@ class ProseAnalyzer(Analyzer):
         for word, start, end, joined in tokens(text):
             if joined and query:  # a query reads the words; the index has both
                 continue
-            folded = fold(word)
-            token.text = folded if query else form(folded, language)
+            token.text = fold(word) if query else _term(word, language)
             if keeporiginal:
                 token.original = word
             token.boost = 1.0

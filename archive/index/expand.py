@@ -14,6 +14,7 @@ from .analysis import fold, form, forms, is_cjk
 from .columns import as_text
 from .maxscore import TermsOr
 from .schema import PROSE_FIELDS
+from .words import used
 
 
 def expand(q: wq.Query, languages: tuple[str, ...]) -> wq.Query:
@@ -50,7 +51,6 @@ PATTERN_WORDS = 32  # a prefix or wildcard stands for its most frequent words
 FUZZY_WORDS = 16  # a misspelling (``word~``) for the closest words (see ``expand_patterns``)
 PREFIX_WORDS = 8  # a word still being typed, for its most frequent completions
 PRELOAD_TERMS = 32  # an OR of more terms than this is scored at once per segment (see below)
-SPELLING = "spelling"  # the field of the words as written (not stemmed): title and body
 
 
 def expand_patterns(
@@ -60,6 +60,7 @@ def expand_patterns(
     *,
     typed: str | None = None,
     fuzzy_words: Callable[[str, str, int, int], set[str] | None] | None = None,
+    written: Callable[[str, int, int], set[str]] | None = None,
 ) -> wq.Query:
     """``q`` with each prefix (``press*``), wildcard and fuzzy term (``presure~``) replaced by
     the words of the index it stands for: its ``PATTERN_WORDS`` most frequent ones (the prefix
@@ -77,6 +78,8 @@ def expand_patterns(
     of "tondir" is "tond" (as French), one edit from "told", "tone" and "bond".
     ``fuzzy_words(fieldname, text, maxdist, prefix)``, when it gives them, are the words a
     fuzzy term may stand for (see ``archive.index.vocabulary``); else each segment is walked.
+    ``written(text, maxdist, prefix)`` gives the words as written a fuzzy prose word may stand
+    for (see ``archive.index.words``).
     """
     neighbours: dict[tuple[str, int, int], list[str]] = {}
 
@@ -87,20 +90,21 @@ def expand_patterns(
         return found
 
     def nearest(fieldname: str, node: wq.FuzzyTerm) -> list[str]:
-        """The words of ``fieldname`` a fuzzy term stands for, the closest first."""
+        """The words of ``fieldname`` a fuzzy term stands for (of a prose field: the words as
+        written), the closest first, then the most used."""
         text, maxdist, prefix = node.text, node.maxdist, node.prefixlength
-        found = fuzzy_words(fieldname, text, maxdist, prefix) if fuzzy_words else None
-        if found is None:
-            found = walk(wq.FuzzyTerm(fieldname, text, 1.0, maxdist, prefix))
+        if fieldname in PROSE_FIELDS:
+            found: set = written(text, maxdist, prefix) if written else set()
+            uses = lambda word: used(reader, word, languages)  # noqa: E731
+        else:
+            found = fuzzy_words(fieldname, text, maxdist, prefix) if fuzzy_words else None
+            if found is None:
+                found = walk(wq.FuzzyTerm(fieldname, text, 1.0, maxdist, prefix))
+            uses = lambda word: reader.doc_frequency(fieldname, word)  # noqa: E731
         first = text[:1]
         words = sorted(
             map(as_text, found),
-            key=lambda word: (
-                word != text,
-                word[:1] != first,
-                -reader.doc_frequency(fieldname, word),
-                word,
-            ),
+            key=lambda word: (word != text, word[:1] != first, -uses(word), word),
         )
         return words[:FUZZY_WORDS]
 
@@ -108,7 +112,7 @@ def expand_patterns(
         key = (node.text, node.maxdist, node.prefixlength)
         if key not in neighbours:
             terms: list[str] = []
-            for word in nearest(SPELLING, node):
+            for word in nearest(node.fieldname, node):
                 terms.extend(t for t in forms(word, languages) if t not in terms)
             neighbours[key] = terms
         return [term for term in neighbours[key] if (node.fieldname, term) in reader]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from whoosh import fields
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer
@@ -12,7 +13,7 @@ from ..models import Clipping
 from .analysis import ProseAnalyzer, common_terms, fold, language_of, mark, words
 
 # Bump when the schema or an analyzer changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Prose: words (CJK runs as character pairs), accents folded (élysée = elysee), then the stems
 # of the clipping's own language; every word kept, common ones too (see ``analysis``).
@@ -27,10 +28,16 @@ class ProseField(fields.TEXT):
     as it was when they were not (MED's nDCG@10 fell from 0.757 to 0.748 when they counted)."""
 
     def index(self, value: str, **kwargs: object):  # type: ignore[no-untyped-def]
-        common = common_terms(language_of(value))
+        common = _common_bytes(language_of(value))
         for term, freq, weight, encoded in super().index(value, **kwargs):
             # Whoosh adds up ``freq`` for the length; a posting's count is its ``weight``
-            yield term, 0 if term.decode("utf-8") in common else freq, weight, encoded
+            yield term, 0 if term in common else freq, weight, encoded
+
+
+@lru_cache(maxsize=64)
+def _common_bytes(language: str) -> frozenset[bytes]:
+    """``common_terms`` as the index stores terms: UTF-8."""
+    return frozenset(term.encode("utf-8") for term in common_terms(language))
 
 
 def _prose_field() -> fields.TEXT:
@@ -60,9 +67,6 @@ SCHEMA = fields.Schema(
     saved=fields.DATETIME(sortable=True),
     # what "newest" and "oldest" sort on: the published date, else the import date
     date=fields.DATETIME(sortable=True),
-    # the words of title and body as written (not stemmed): the vocabulary of "did you mean".
-    # (Whoosh's own ``spelling=True`` would also turn fuzzy ``word~`` queries to unstemmed words.)
-    spelling=fields.TEXT(analyzer=names, phrase=False),
     # facet columns: the site as shown, and the year of ``date``
     site_name=fields.ID(sortable=True),
     year=fields.ID(sortable=True),
@@ -169,5 +173,4 @@ def document(clipping: Clipping) -> dict[str, object]:
         doc["date"] = published or saved
         doc["year"] = str((published or saved).year)
     doc["site_name"] = site_name(clipping)
-    doc["spelling"] = f"{title}\n{clipping.text}"
     return {key: value for key, value in doc.items() if value not in ("", None)}

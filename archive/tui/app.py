@@ -20,13 +20,20 @@ from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from ..api import Archive
-from ..background import BackgroundImport
+from ..background import BackgroundCatchUp, BackgroundImport
 from ..location import archive_dir
 from ..models import ClippingsError, ImportReport
 from ..render import safe
 from .bindings import actions
 from .keymap import load_keymap
-from .messages import ArchiveFailed, ArchiveOpened, ClippingChanged, ImportProgressed, ImportState
+from .messages import (
+    ArchiveFailed,
+    ArchiveOpened,
+    ClippingChanged,
+    ImportProgressed,
+    ImportState,
+    IndexCaughtUp,
+)
 from .screens.help import HelpScreen
 from .screens.import_dialog import ImportScreen
 from .screens.reader import ReaderScreen
@@ -49,6 +56,7 @@ class ClippingsApp(App[None]):
         self.archive_path = archive_dir(archive_path)
         self.archive: Archive | None = None
         self._import_job: BackgroundImport | None = None
+        self._catch_up_job: BackgroundCatchUp | None = None
         self.sub_title = safe(self.archive_path)
 
     def get_default_screen(self) -> Screen[None]:
@@ -69,9 +77,9 @@ class ClippingsApp(App[None]):
         self._open_archive()
 
     def on_unmount(self) -> None:
-        job = self._import_job
-        if job is not None:  # quitting mid-import: what is committed stays, the rest can rerun
-            job.stop()
+        for job in (self._import_job, self._catch_up_job):
+            if job is not None:  # quitting mid-way: what is committed stays, the rest can rerun
+                job.stop()
         if self.archive is not None:
             self.archive.close()
 
@@ -94,6 +102,34 @@ class ClippingsApp(App[None]):
     def on_archive_opened(self, message: ArchiveOpened) -> None:
         self.archive = message.archive
         self.search_screen.archive_ready()
+        self._catch_up(message.archive)
+
+    @work(thread=True, group="catch-up", exit_on_error=False)
+    def _catch_up(self, archive: Archive) -> None:
+        """An index behind the catalog (a new version's, a long interrupted import) catches
+        up in a child process, while searches answer from it as it is."""
+        behind = archive.unindexed()
+        if not behind:
+            return
+        self.notify(
+            f"Indexing {behind:,} clippings in the background; searches find them as they come"
+        )
+        job = self._catch_up_job = BackgroundCatchUp(archive.path)
+        try:
+            count = job.wait()
+        except ClippingsError as error:
+            self.post_message(IndexCaughtUp(0, str(error)))
+            return
+        finally:
+            self._catch_up_job = None
+        self.post_message(IndexCaughtUp(count))
+
+    def on_index_caught_up(self, message: IndexCaughtUp) -> None:
+        if message.error:
+            self.notify(safe(message.error), severity="warning", markup=False)
+            return
+        self.notify(f"The index caught up: {message.count:,} clippings indexed")
+        self.search_screen.archive_changed()
 
     def on_archive_failed(self, message: ArchiveFailed) -> None:
         screen = self.search_screen

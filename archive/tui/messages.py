@@ -66,6 +66,14 @@ class ImportProgressed(Message):
 
 
 @dataclass
+class IndexCaughtUp(Message):
+    """The index took the clippings it lacked when the archive opened (or failed: ``error``)."""
+
+    count: int
+    error: str = ""
+
+
+@dataclass
 class ClippingChanged(Message):
     """A clipping's tags changed, or it was deleted (``removed``): listings refresh."""
 

@@ -290,3 +290,21 @@ async def test_with_no_query_the_sort_key_flips_newest_and_oldest(app):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert result_ids(app) == newest
+
+
+async def test_an_index_left_behind_catches_up_in_the_background(archive_path: Path, monkeypatch):
+    """An index behind the catalog (a new version's) is not caught up while the UI waits: a
+    child process does it, the list follows, and a notification says so."""
+    monkeypatch.setattr(Archive, "SYNC_ON_OPEN", 0)
+    with Archive.open(archive_path, sync=False) as archive:
+        count = len(archive)
+        archive.index.rebuild([])
+    app = create_app(archive_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, timeout=60)
+        said = [notification.message for notification in app._notifications]
+        assert any(f"Indexing {count:,} clippings in the background" in m for m in said)
+        assert any(f"The index caught up: {count:,} clippings indexed" in m for m in said)
+        await search_for(pilot, "pressure")
+        assert 1 in result_ids(app)
+        assert "not searchable" not in status(app)

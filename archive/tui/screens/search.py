@@ -91,6 +91,7 @@ class SearchScreen(Screen[None]):
         self.error = ""
         self.suggestion: str | None = None
         self.partial = False  # no clipping has every word: the hits have some of them
+        self.unindexed = 0  # clippings the index is still catching up on
         self._latest = 0  # generation of the latest request
         self._in_flight: int | None = None  # generation of the search in flight
         self._on_screen = 0  # generation on screen
@@ -202,6 +203,7 @@ class SearchScreen(Screen[None]):
         if message.result is not None:
             self.result_total = message.result.total
             self.partial = message.result.partial
+            self.unindexed = message.result.unindexed
             self.results.show(message.result.hits)
         self._update_status()
         if self._changed_at is not None:
@@ -269,6 +271,8 @@ class SearchScreen(Screen[None]):
         state: ImportState = self.app.import_state
         if state.running:
             text.append(f"  · importing {state.done:,}/{state.total:,}", style="yellow")
+        if self.unindexed:
+            text.append(f"  · {self.unindexed:,} not searchable yet (indexing)", style="yellow")
         self.status_message = text
         self.query_one("#status", Static).update(text)
 

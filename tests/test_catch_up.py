@@ -1,0 +1,111 @@
+"""An index that is behind the catalog (a new schema version, a long interrupted import): a
+read never waits on the catch-up. It answers from the index as it is and says how many
+clippings it can't find yet; ``reindex --pending`` (or ``check --repair``, or the next import)
+catches up with a progress bar; ``reindex --from-catalog`` rebuilds without extracting, and
+searches see the old index until the new one is complete. Real archives, real indexes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from archive import api, recovery
+from archive.api import Archive
+from archive.cli import cli
+
+from .test_search import CORPUS, saved_page
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """An archive of the sample and the search corpus (5 clippings)."""
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for name, fields in CORPUS.items():
+        (pages / name).write_text(saved_page(*fields), encoding="utf-8")
+    with Archive.open(tmp_path / "archive") as archive:
+        assert not archive.import_paths([pages]).failed
+    return tmp_path / "archive"
+
+
+def _index_emptied(folder: Path) -> None:
+    """The index as a new schema version leaves it: empty, the catalog whole."""
+    with Archive.open(folder, sync=False) as archive:
+        archive.index.rebuild([])
+        assert archive.unindexed() == len(archive)
+
+
+def run(folder: Path, *args: str):
+    return CliRunner().invoke(cli, ["--archive", str(folder), *args], catch_exceptions=False)
+
+
+def test_a_search_does_not_wait_for_a_long_catch_up(folder: Path, monkeypatch) -> None:
+    monkeypatch.setattr(api.Archive, "SYNC_ON_OPEN", 2)  # a gap "too long" to wait on
+    _index_emptied(folder)
+    with Archive.open(folder) as archive:
+        result = archive.search("harbour")
+        assert (result.total, result.unindexed) == (0, len(archive))
+    cli_result = run(folder, "search", "harbour")
+    assert "5 clippings not searchable yet" in cli_result.stderr
+    assert "clippings reindex --pending" in cli_result.stderr
+
+
+def test_a_short_catch_up_is_done_when_the_archive_opens(folder: Path) -> None:
+    _index_emptied(folder)  # 5 clippings: fewer than SYNC_ON_OPEN
+    with Archive.open(folder) as archive:
+        result = archive.search("harbour")
+        assert result.total == 2 and result.unindexed == 0
+
+
+def test_reindex_pending_catches_up_in_batches(folder: Path, monkeypatch) -> None:
+    monkeypatch.setattr(api.Archive, "SYNC_ON_OPEN", 2)
+    monkeypatch.setattr(recovery, "SYNC_BATCH", 2)
+    _index_emptied(folder)
+    seen: list[tuple[int, int]] = []
+    with Archive.open(folder) as archive:
+        assert archive.catch_up(lambda p: seen.append((p.done, p.total))) == 5
+        assert seen == [(2, 5), (4, 5), (5, 5)]  # a commit each: a kill keeps what was done
+        assert archive.unindexed() == 0
+        assert archive.search("harbour").total == 2
+    _index_emptied(folder)
+    result = run(folder, "reindex", "--pending")
+    assert result.exit_code == 0 and "indexed 5 clippings" in result.output
+    assert "not searchable" not in run(folder, "search", "harbour").stderr
+
+
+def test_check_repair_and_the_next_import_catch_up_too(folder: Path, monkeypatch) -> None:
+    monkeypatch.setattr(api.Archive, "SYNC_ON_OPEN", 2)
+    _index_emptied(folder)
+    assert run(folder, "check", "--repair").exit_code == 0
+    with Archive.open(folder) as archive:
+        assert archive.unindexed() == 0
+    _index_emptied(folder)
+    with Archive.open(folder) as archive:
+        archive.import_paths([])
+        assert archive.unindexed() == 0
+
+
+def test_reindex_from_the_catalog_extracts_nothing(folder: Path, monkeypatch) -> None:
+    def no_extraction(*args: object, **kwargs: object) -> None:
+        raise AssertionError("extracted again")
+
+    monkeypatch.setattr(api, "extract", no_extraction)
+    result = run(folder, "reindex", "--from-catalog", "--json")
+    assert json.loads(result.output) == {"reindexed": 5, "kept_old": []}
+    with Archive.open(folder) as archive:
+        assert archive.search("harbour").total == 2
+
+
+def test_searches_see_the_old_index_until_the_rebuild_is_complete(folder: Path) -> None:
+    counts: list[int] = []
+    with Archive.open(folder) as writer, Archive.open(folder) as reader:
+
+        def progress(event: recovery.SyncProgress) -> None:
+            counts.append(reader.search("harbour").total)
+
+        writer.reindex(reextract=False, progress=progress)
+        assert counts and set(counts) == {2}
+        assert reader.search("harbour").total == 2
