@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import recovery
 from .check import CheckReport, check_archive
+from .children import cores
 from .extract import extract
 from .extract.clean import clean_block, clean_line
 from .index import Index
@@ -45,6 +46,9 @@ if TYPE_CHECKING:  # the importer (and its MinHash library, 0.3 s to import) loa
     from .importer import ProgressCallback
 
 F = TypeVar("F", bound=Callable[..., Any])
+# a rebuild of this many clippings or more is written on every core (see ``index.parallel``);
+# for fewer, starting the processes costs more than they save
+PARALLEL_REBUILD = 500
 
 Facets = dict[str, list[tuple[str, int]]]
 
@@ -456,7 +460,8 @@ class Archive:
                     progress(recovery.SyncProgress(done, len(ids)))
         total = self.catalog.count()
         indexed = (lambda done: progress(recovery.SyncProgress(done, total))) if progress else None
-        self.index.rebuild(self.catalog.iter_all(), progress=indexed)
+        procs = cores() if total >= PARALLEL_REBUILD else 1
+        self.index.rebuild(self.catalog.iter_all(), progress=indexed, procs=procs)
         with self.catalog.transaction():
             self.catalog.mark_indexed()
         return failures
@@ -548,7 +553,12 @@ class Archive:
     @_writes
     def catch_up(self, progress: Callable[[recovery.SyncProgress], None] | None = None) -> int:
         """Index the clippings the index lacks or has out of date (after an interrupted write,
-        or a new schema version), committing as it goes; returns how many."""
+        or a new schema version), committing as it goes; an empty index (a new schema
+        version's) is rebuilt from the catalog in one go, on every core. Returns how many."""
+        if self.index.doc_count() == 0 and len(self) >= PARALLEL_REBUILD:
+            # a new schema version's empty index: one rebuild from the catalog on every core
+            self.reindex(reextract=False, progress=progress)
+            return len(self)
         gap = recovery.sync_index(self.catalog, self.index, progress=progress)
         return len(gap)
 

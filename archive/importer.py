@@ -24,9 +24,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import multiprocessing.connection
-import os
 import sqlite3
-import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -37,6 +35,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .children import cores, exit_with_parent
 from .crashpoints import crash_point
 from .extract import extract
 from .index import Index
@@ -90,7 +89,7 @@ class Prepared:
 
 
 def default_jobs() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+    return cores()
 
 
 def import_paths(
@@ -254,25 +253,9 @@ _worker_catalog: sqlite3.Connection | None = None
 
 def _start_worker(catalog_path: str) -> None:
     """A worker's start: it ends with its import, and reads the catalog to skip known pages."""
-    _exit_with_parent()
+    exit_with_parent()
     global _worker_catalog
     _worker_catalog = sqlite3.connect(f"file:{catalog_path}?mode=ro", uri=True, timeout=30.0)
-
-
-def _exit_with_parent() -> None:
-    """End this worker when the import that started it dies (SIGKILL, a crash): the pool's
-    queue never tells it, since each worker holds the queue's writing end too, and killed
-    imports left their workers waiting forever. What a worker writes is atomic (an original
-    is renamed into place once whole), so ending it at any moment loses nothing."""
-    parent = multiprocessing.parent_process()
-    if parent is None:
-        return
-
-    def watch() -> None:
-        multiprocessing.connection.wait([parent.sentinel])
-        os._exit(1)
-
-    threading.Thread(target=watch, name="exit-with-import", daemon=True).start()
 
 
 def _known_in_worker(sha256: str) -> bool:

@@ -109,3 +109,23 @@ def test_searches_see_the_old_index_until_the_rebuild_is_complete(folder: Path) 
         writer.reindex(reextract=False, progress=progress)
         assert counts and set(counts) == {2}
         assert reader.search("harbour").total == 2
+
+
+def test_an_empty_index_is_rebuilt_on_every_core(folder: Path, monkeypatch) -> None:
+    monkeypatch.setattr(api, "PARALLEL_REBUILD", 3)
+    monkeypatch.setattr(api, "cores", lambda: 2)
+    _index_emptied(folder)
+    seen: list[tuple[int, int]] = []
+    with Archive.open(folder, sync=False) as archive:
+        rebuild, procs = archive.index.rebuild, []
+
+        def spy(*args, **kwargs):
+            procs.append(kwargs.get("procs"))
+            return rebuild(*args, **kwargs)
+
+        monkeypatch.setattr(archive.index, "rebuild", spy)
+        assert archive.catch_up(lambda p: seen.append((p.done, p.total))) == 5
+        assert procs == [2] and seen[-1] == (5, 5)
+        assert archive.unindexed() == 0
+        assert archive.search("harbour").total == 2
+        assert archive.suggest("harbuor") == "harbour"

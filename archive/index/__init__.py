@@ -30,6 +30,7 @@ from .dates import split as split_dates
 from .expand import expand, expand_patterns
 from .facets import FacetCounter
 from .matches import count, countable, matching
+from .parallel import ParallelWriter
 from .plan import Plan, plan, without_words
 from .postings import install as install_postings
 from .proximity import boosted, proximity
@@ -460,10 +461,14 @@ class Index:
     # -- writing -----------------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def writer(self, *, timeout: float = 60.0, clear: bool = False) -> Iterator[IndexWriter]:
+    def writer(
+        self, *, timeout: float = 60.0, clear: bool = False, procs: int = 1
+    ) -> Iterator[IndexWriter]:
         """The one writer; waits up to ``timeout`` seconds for another process's to finish.
 
-        With ``clear``, the commit replaces the whole index with what this writer added.
+        With ``clear``, the commit replaces the whole index with what this writer added. With
+        ``procs`` above 1, that many processes analyse and write what is added, each its own
+        segment (see ``parallel``).
         """
         # Whoosh's write lock taken here, not by its writer: a writer that fails to start (a
         # full disk) would keep it until this process ends
@@ -476,7 +481,10 @@ class Index:
             # segments as separate files, not one compound file: Whoosh opens a part of a
             # compound file by copying it into memory (1 s and ~1 GB for the terms of 100,000
             # clippings, at every new searcher); separate files are read in place
-            raw = self._ix.writer(_lk=False, compound=False)
+            if procs > 1:
+                raw = ParallelWriter(self._ix, procs, _lk=False, compound=False)
+            else:
+                raw = self._ix.writer(_lk=False, compound=False)
         except BaseException:
             lock.release()
             raise
@@ -500,12 +508,14 @@ class Index:
         *,
         timeout: float = 60.0,
         progress: Callable[[int], None] | None = None,
+        procs: int = 1,
     ) -> int:
         """Replace the index with one made from ``clippings`` in one commit: searchers see the
-        old index or the new one, never half of it. Returns how many were indexed, telling
-        ``progress`` the count every ``REBUILD_STEP``."""
+        old index or the new one, never half of it; ``procs`` processes write it. Returns how
+        many were indexed, telling ``progress`` the count every ``REBUILD_STEP`` (as they are
+        handed to the writing processes, which write them soon after)."""
         count = 0
-        with self.writer(timeout=timeout, clear=True) as writer:
+        with self.writer(timeout=timeout, clear=True, procs=procs) as writer:
             for clipping in clippings:
                 writer.add(clipping, new=True)
                 count += 1

@@ -1,0 +1,31 @@
+"""Child processes (extraction workers, index sub-writers): how many, and that they end when
+their parent dies."""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.connection
+import os
+import threading
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+
+
+def exit_with_parent() -> None:
+    """End this child process when the process that started it dies (SIGKILL, a crash): a
+    queue never tells a child so when the child holds its writing end too, and killed imports
+    left their workers waiting forever. What a child writes is atomic (an original renamed
+    into place once whole; an index segment that no commit lists is deleted by the next), so
+    ending it at any moment loses nothing."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
