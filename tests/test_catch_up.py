@@ -129,3 +129,17 @@ def test_an_empty_index_is_rebuilt_on_every_core(folder: Path, monkeypatch) -> N
         assert archive.unindexed() == 0
         assert archive.search("harbour").total == 2
         assert archive.suggest("harbuor") == "harbour"
+
+
+def test_the_count_a_search_compares_follows_every_change(folder: Path, tmp_path: Path) -> None:
+    """``unindexed`` compares the catalog's count with the index's, the count kept between
+    changes: a change by this connection or another is counted again."""
+    with Archive.open(folder) as reader, Archive.open(folder) as writer:
+        assert len(reader) == len(writer) == 5
+        page = tmp_path / "new.html"
+        page.write_text(saved_page("Lock Keepers", "Ana Lima", "2021-02-03", "River News", "x"))
+        [new] = writer.import_paths([page]).imported
+        assert len(reader) == len(writer) == 6
+        reader.remove(new)
+        assert len(writer) == len(reader) == 5
+        assert reader.search("harbour").unindexed == 0
