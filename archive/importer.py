@@ -114,7 +114,7 @@ def import_paths(
     pending: list[int] = []  # new clippings for the index
     retired: list[int] = []  # clippings that became older versions: out of the index
     with ExitStack() as stack:
-        feed = stack.enter_context(_IndexFeed(index, catalog))
+        feed = stack.enter_context(_IndexFeed(index, catalog, procs=cores() if jobs > 1 else 1))
         results = stack.enter_context(_Prepare(todo, jobs, originals, catalog))
         catalog.db.execute("BEGIN IMMEDIATE")
         try:
@@ -397,9 +397,10 @@ class _IndexFeed:
     Whoosh deletes only committed documents: a clipping that becomes an older version while
     still in the open writer is taken out right after that writer commits."""
 
-    def __init__(self, index: Index, catalog: Catalog) -> None:
+    def __init__(self, index: Index, catalog: Catalog, procs: int = 1) -> None:
         self.index = index
         self.catalog = catalog
+        self.procs = procs
         self.stack: ExitStack | None = None
         self.writer: object | None = None
         self.count = 0
@@ -424,7 +425,7 @@ class _IndexFeed:
             return
         if self.writer is None:
             self.stack = ExitStack()
-            self.writer = self.stack.enter_context(self.index.writer())
+            self.writer = self.stack.enter_context(self.index.writer(procs=self.procs))
             self.count, self.started = 0, time.monotonic()
         for clipping in self.catalog.get_many(ids):
             self.writer.add(clipping)

@@ -64,6 +64,40 @@ def pool_processes() -> set[int]:
     return found
 
 
+def children_of(pid: int) -> set[int]:
+    """The processes ``pid`` started that run now (Linux's /proc; elsewhere none): an
+    import's extraction workers, its index sub-writers, the pool's helper."""
+    found = set()
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            after_name = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        if int(after_name[1]) == pid and after_name[0] != "Z":
+            found.add(int(entry.name))
+    return found
+
+
+def assert_ended(pids: set[int], wait: float = 10.0) -> None:
+    """Each of ``pids`` (the children of a killed process) ends soon, not waiting forever."""
+
+    def running() -> set[int]:
+        alive = set()
+        for pid in pids:
+            try:
+                state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if state[0] != "Z":
+                alive.add(pid)
+        return alive
+
+    deadline = time.monotonic() + wait
+    while (left := running()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not left, f"processes of the killed one still running: {sorted(left)}"
+
+
 def assert_pool_ended(before: set[int], wait: float = 10.0) -> None:
     """The workers (and the pool's helper) of an import killed since ``before`` have ended
     with it, rather than waiting forever."""

@@ -19,7 +19,7 @@ from archive.api import Archive
 from archive.cli import cli
 from archive.store import exclusive_lock
 
-from .conftest import PAGES, ROOT, assert_pool_ended, pool_processes
+from .conftest import PAGES, ROOT, assert_ended, assert_pool_ended, children_of, pool_processes
 
 
 def many_pages(folder: Path, copies: int) -> Path:
@@ -149,9 +149,11 @@ def test_an_import_killed_at_any_point_loses_nothing_and_resumes(
     for _ in range(after_lines):
         if not process.stdout.readline():
             break
+    children = children_of(process.pid)  # extraction workers, index sub-writers (once begun)
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
     assert_pool_ended(before)  # its workers end with it
+    assert_ended(children)
 
     with Archive.open(folder) as archive:  # opens, brings the index in step, searches
         count = len(archive)
@@ -205,3 +207,48 @@ def test_near_duplicates_are_reported_and_both_kept(archive: Archive, tmp_path: 
     assert len(archive) == 3  # kept, only reported
     unrelated = archive.import_paths([PAGES])
     assert not unrelated.near_duplicates
+
+
+def test_an_import_killed_while_its_index_sub_writers_run_leaves_none(tmp_path: Path) -> None:
+    """A big import indexes in sub-writer processes (``archive.index.parallel``): killed while
+    they run, they end with it, and the import run again completes the archive."""
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    topics = ["harbour cranes", "river ferries", "night trains", "city orchards", "tide mills"]
+    for n in range(150):  # 150 clippings: three job files for the sub-writers
+        topic = topics[n % len(topics)]
+        body = " ".join(f"Sentence {k} of report {n} on the {topic}." for k in range(40))
+        (pages / f"{n:03}.html").write_text(
+            f"<html><head><title>Report {n}: the {topic}</title>"
+            f"<link rel='canonical' href='https://news.example/{n}'></head><body>"
+            f"<article><h1>Report {n}: the {topic}</h1><p>{body}</p></article></body></html>",
+            encoding="utf-8",
+        )
+    folder = tmp_path / "archive"
+    with Archive.open(folder):
+        pass
+    command = [sys.executable, "-m", "archive", "--archive", str(folder), "import", "--events"]
+    process = subprocess.Popen(
+        [*command, "--jobs", "2", str(pages)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        cwd=ROOT,
+    )
+    assert process.stdout is not None
+    children: set[int] = set()
+    # the pool's two workers and its helper, then the sub-writers: once 50 clippings are in
+    while len(children) < 4 and process.stdout.readline():
+        children = children_of(process.pid)
+    assert len(children) >= 4, "the import ended before its index sub-writers started"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert_ended(children)
+    resumed = subprocess.run(
+        [*command, str(pages)], capture_output=True, text=True, cwd=ROOT, timeout=300
+    )
+    summary = json.loads(resumed.stdout.splitlines()[-1])
+    assert summary["imported"] + summary["already_present"] == 150 and not summary["failed"]
+    with Archive.open(folder) as archive:
+        assert archive.index.doc_count() == len(archive) == 150 + 1
+        assert archive.search("").total == len(archive)

@@ -11,8 +11,10 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from archive.index import Index
-from archive.models import Clipping
+from archive.models import Clipping, ClippingsError
 
 from .conftest import ROOT
 
@@ -129,3 +131,21 @@ def test_a_killed_parallel_rebuild_leaves_the_old_index_and_no_process(tmp_path:
         assert reopened.doc_count() == 40
     finally:
         reopened.close()
+
+
+def test_a_failed_sub_writer_fails_the_commit_rather_than_lose_its_documents(
+    tmp_path: Path,
+) -> None:
+    index = Index(tmp_path / "index")
+    try:
+        index.rebuild(clippings(30))
+        before = _answers(index)
+        failed = pytest.raises(ClippingsError, match="an index writing process failed")
+        with failed, index.writer(clear=True, procs=2) as writer:
+            for clipping in clippings(200, start=100):
+                writer.add(clipping, new=True)
+                if clipping.id == 160:  # the first job files are handed over
+                    os.kill(writer.raw.tasks[0].pid, signal.SIGKILL)
+        assert _answers(index) == before  # nothing committed: the old index, whole
+    finally:
+        index.close()

@@ -9,9 +9,13 @@ is killed (see ``archive.children``); their segments, in no commit, are deleted 
 
 from __future__ import annotations
 
+import multiprocessing
+import queue
+
 from whoosh.multiproc import MpWriter, SubWriterTask
 
 from ..children import exit_with_parent
+from ..models import ClippingsError
 
 # documents per job file handed to a sub-writer (Whoosh's default: 100); few enough that the
 # progress of the hand-over follows the writing closely (its queue holds four per process)
@@ -21,7 +25,15 @@ BATCH = 50
 POOL_MB = 64
 
 
+_SPAWN = multiprocessing.get_context("spawn")
+
+
 class _SubWriter(SubWriterTask):  # type: ignore[misc]
+    # started as a new interpreter, as the import's workers are: a fork of a process with
+    # threads (the import's pool) can copy a lock another thread holds, and hang on it
+    _start_method = "spawn"
+    _Popen = staticmethod(_SPAWN.Process._Popen)
+
     def run(self) -> None:
         exit_with_parent()
         super().run()
@@ -33,6 +45,40 @@ class ParallelWriter(MpWriter):  # type: ignore[misc]
     def __init__(self, ix: object, procs: int, **kwargs: object) -> None:
         sub = {"compound": kwargs.get("compound", True), "limitmb": POOL_MB}
         super().__init__(ix, procs=procs, batchsize=BATCH, subargs=sub, multisegment=True, **kwargs)
+        # the queues of the spawned sub-writers' context (Whoosh makes them in the default one)
+        self.jobqueue = _SPAWN.Queue(procs * 4)
+        self.resultqueue = _SPAWN.Queue()
+
+    def _commit(self, mergetype: object, optimize: bool, merge: bool) -> None:
+        """Whoosh's multi-segment commit, but one whose sub-writer failed (killed, out of
+        memory) fails too, before its segments are listed: Whoosh would commit without
+        them, and their documents would be missing from the index unnoticed."""
+        if self.docbuffer:
+            self._enqueue()
+        for _ in self.tasks:
+            self.jobqueue.put(None)
+        finalsegments = self._merge_segments(mergetype, optimize, merge)
+        results = []
+        for task in self.tasks:
+            task.join()
+        for _ in self.tasks:
+            try:
+                results.append(self.resultqueue.get(timeout=5))
+            except queue.Empty:
+                break
+        failed = [task.exitcode for task in self.tasks if task.exitcode != 0]
+        if failed or len(results) != len(self.tasks):
+            raise ClippingsError(
+                f"an index writing process failed (exit status {failed or '?'}); "
+                "nothing was committed: run the same command again"
+            )
+        finalsegments += [segment for _, _, segment in results]
+        if self._added:
+            finalsegments.append(self._finalize_segment())
+        else:
+            self._close_segment()
+        self._commit_toc(finalsegments)
+        self._finish()
 
     def _new_task(self) -> _SubWriter:
         task = _SubWriter(

@@ -112,7 +112,7 @@ class ClippingsApp(App[None]):
         if not behind:
             return
         self.notify(
-            f"Indexing {behind:,} clippings in the background; searches find them as they come"
+            f"Indexing {behind:,} clippings in the background; searches find them once indexed"
         )
         job = self._catch_up_job = BackgroundCatchUp(archive.path)
         try:
