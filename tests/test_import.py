@@ -126,18 +126,12 @@ def test_a_second_import_waits_for_the_first_with_a_message(tmp_path: Path) -> N
     assert "Traceback" not in err and "imported 6" in out
 
 
-@pytest.mark.parametrize("after_lines", [1, 25, 60])
-def test_an_import_killed_at_any_point_loses_nothing_and_resumes(
-    tmp_path: Path, after_lines: int
-) -> None:
-    """SIGKILL after some files; the archive opens and searches; running it again finishes
-    the rest without duplicates, and the result is the same as an import never killed."""
-    pages = many_pages(tmp_path / "pages", 12)  # 72 pages
-    folder = tmp_path / "archive"
+def _killable_import(folder: Path, pages: Path) -> tuple[list[str], subprocess.Popen[str]]:
+    """A new archive in ``folder``, and ``clippings import --events --jobs 2 PAGES`` started
+    on it (a real process, to kill); with the command, to run it again."""
     with Archive.open(folder):
         pass
     command = [sys.executable, "-m", "archive", "--archive", str(folder), "import", "--events"]
-    before = pool_processes()
     process = subprocess.Popen(
         [*command, "--jobs", "2", str(pages)],
         stdout=subprocess.PIPE,
@@ -146,6 +140,19 @@ def test_an_import_killed_at_any_point_loses_nothing_and_resumes(
         cwd=ROOT,
     )
     assert process.stdout is not None
+    return command, process
+
+
+@pytest.mark.parametrize("after_lines", [1, 25, 60])
+def test_an_import_killed_at_any_point_loses_nothing_and_resumes(
+    tmp_path: Path, after_lines: int
+) -> None:
+    """SIGKILL after some files; the archive opens and searches; running it again finishes
+    the rest without duplicates, and the result is the same as an import never killed."""
+    pages = many_pages(tmp_path / "pages", 12)  # 72 pages
+    folder = tmp_path / "archive"
+    before = pool_processes()
+    command, process = _killable_import(folder, pages)
     for _ in range(after_lines):
         if not process.stdout.readline():
             break
@@ -225,17 +232,7 @@ def test_an_import_killed_while_its_index_sub_writers_run_leaves_none(tmp_path: 
             encoding="utf-8",
         )
     folder = tmp_path / "archive"
-    with Archive.open(folder):
-        pass
-    command = [sys.executable, "-m", "archive", "--archive", str(folder), "import", "--events"]
-    process = subprocess.Popen(
-        [*command, "--jobs", "2", str(pages)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        cwd=ROOT,
-    )
-    assert process.stdout is not None
+    command, process = _killable_import(folder, pages)
     children: set[int] = set()
     # the pool's two workers and its helper, then the sub-writers: once 50 clippings are in
     while len(children) < 4 and process.stdout.readline():

@@ -38,17 +38,22 @@ class Vocabularies:
     def within(self, fieldname: str, text: str, maxdist: int, prefix: int) -> set[str]:
         """The words of ``fieldname`` at most ``maxdist`` edits from ``text`` that share its
         first ``prefix`` letters."""
-        words = self.words(fieldname)
-        dfa = levenshtein_automaton(text, maxdist, prefix).to_dfa()
-        found: set[str] = set()
-        match = dfa.next_valid_string("\0")
-        while match:
-            at = bisect.bisect_left(words, match)
-            if at == len(words):
-                break
-            key = words[at]
-            if key == match:
-                found.add(key)
-                key += "\0"
-            match = dfa.next_valid_string(key)
-        return found
+        return within_sorted(self.words(fieldname), text, maxdist, prefix)
+
+
+def within_sorted(words: list[str], text: str, maxdist: int, prefix: int) -> set[str]:
+    """The words of the sorted ``words`` at most ``maxdist`` edits from ``text`` that share
+    its first ``prefix`` letters: a Levenshtein automaton walked over them, a bisect a step."""
+    dfa = levenshtein_automaton(text, maxdist, prefix).to_dfa()
+    found: set[str] = set()
+    match = dfa.next_valid_string("\0")
+    while match:
+        at = bisect.bisect_left(words, match)
+        if at == len(words):
+            break
+        key = words[at]
+        if key == match:
+            found.add(key)
+            key += "\0"
+        match = dfa.next_valid_string(key)
+    return found

@@ -26,10 +26,10 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
-from whoosh.automata.lev import levenshtein_automaton
 from whoosh.reading import IndexReader
 
 from .analysis import fold, forms
+from .vocabulary import within_sorted
 
 MERGE_AT = 16  # lists kept before they are written as one (each read costs an open)
 _PATTERN = "words-*.txt"
@@ -83,21 +83,8 @@ class Words:
 
     def within(self, text: str, maxdist: int, prefix: int) -> set[str]:
         """The words at most ``maxdist`` edits from ``text`` that share its first ``prefix``
-        letters: a Levenshtein automaton walked over the sorted words, a bisect a step."""
-        words = self.sorted()
-        dfa = levenshtein_automaton(text, maxdist, prefix).to_dfa()
-        found: set[str] = set()
-        match = dfa.next_valid_string("\0")
-        while match:
-            at = bisect.bisect_left(words, match)
-            if at == len(words):
-                break
-            key = words[at]
-            if key == match:
-                found.add(key)
-                key += "\0"
-            match = dfa.next_valid_string(key)
-        return found
+        letters."""
+        return within_sorted(self.sorted(), text, maxdist, prefix)
 
     def add(self, written: Iterable[str], *, clear: bool = False) -> None:
         """Keep the words of ``written`` the lists lack (with ``clear``: those alone, the
