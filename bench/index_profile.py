@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from whoosh import fields as wf  # noqa: E402
 from whoosh import index as wi  # noqa: E402
 
-from archive.index.schema import SCHEMA, document, title_text  # noqa: E402
+from archive.index.schema import SCHEMA, document  # noqa: E402
 from archive.index.words import words_of  # noqa: E402
 from archive.models import Clipping  # noqa: E402
 
@@ -124,7 +124,9 @@ def profile_lines(corpus: object, count: int = 500) -> list[str]:
 
     clippings = clippings_of(corpus, count)
     ours, make_docs = _timed(lambda: [document(c) for c in clippings])
-    _, collect = _timed(lambda: [words_of(f"{title_text(c)}\n{c.text}") for c in clippings])
+    _, collect = _timed(
+        lambda: [words_of("\n".join([c.title, *c.titles, c.text])) for c in clippings]
+    )
     plain = [baseline_document(n, corpus.article(n)) for n in range(count)]
     per = 1000 / count
     lines = [f"build profile, first {count:,} articles (per article; one core)"]

@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ import pytest
 from archive.index import Index
 from archive.models import Clipping, ClippingsError
 
-from .conftest import ROOT
+from .conftest import ROOT, assert_ended, children_of
 
 TOPICS = ["harbour cranes", "river ferries", "night trains", "city orchards", "tide mills"]
 QUERIES = ["harbour", "ferries", '"night trains"', "orchard*", "milz~", "clipping 7", "the"]
@@ -79,30 +78,6 @@ Index(Path(sys.argv[1])).rebuild(slowly(), procs=2)
 """
 
 
-def _children(pid: int) -> set[int]:
-    found = set()
-    for entry in Path("/proc").glob("[0-9]*"):
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.add(int(entry.name))
-    return found
-
-
-def _running(pids: set[int]) -> set[int]:
-    alive = set()
-    for pid in pids:
-        try:
-            state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            continue
-        if state != "Z":
-            alive.add(pid)
-    return alive
-
-
 def test_a_killed_parallel_rebuild_leaves_the_old_index_and_no_process(tmp_path: Path) -> None:
     path = tmp_path / "index"
     index = Index(path)
@@ -116,14 +91,11 @@ def test_a_killed_parallel_rebuild_leaves_the_old_index_and_no_process(tmp_path:
         cwd=ROOT,
     )
     assert child.stdout is not None and child.stdout.readline() == "writing\n"
-    writers = _children(child.pid)
-    assert len(writers) >= 2  # the sub-writers (and the queue's feeder thread's helper)
+    writers = children_of(child.pid)
+    assert len(writers) >= 2  # the sub-writers (and multiprocessing's resource tracker)
     os.kill(child.pid, signal.SIGKILL)
     child.wait()
-    deadline = time.monotonic() + 10
-    while _running(writers) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not _running(writers), "sub-writers of the killed rebuild still running"
+    assert_ended(writers)
     reopened = Index(path)
     try:
         assert _answers(reopened) == before  # the old index, whole

@@ -35,7 +35,7 @@ from .plan import Plan, plan, without_words
 from .postings import install as install_postings
 from .proximity import boosted, proximity
 from .query import QueryError
-from .schema import FACETS, PROSE_FIELDS, SCHEMA, SCHEMA_VERSION, document, names, title_text
+from .schema import FACETS, PROSE_FIELDS, SCHEMA, SCHEMA_VERSION, document, names
 from .snippets import lead, matching_words, snippet
 from .storage import MappedStorage
 from .vocabulary import Vocabularies
@@ -555,7 +555,8 @@ class IndexWriter:
         """Index ``clipping`` in place of the one of its id (``new``: there is none)."""
         doc = document(clipping)
         self.raw.add_document(**doc) if new else self.raw.update_document(**doc)
-        self.words |= words_of(f"{title_text(clipping)}\n{clipping.text}")
+        # (every form of the title: the words ``schema.title_text`` joins, without joining them)
+        self.words |= words_of("\n".join([clipping.title, *clipping.titles, clipping.text]))
 
     def delete(self, clipping_id: int) -> None:
         self.raw.delete_by_term("id", str(clipping_id))
