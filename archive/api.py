@@ -220,6 +220,7 @@ class Archive:
             offset,
             partial=found.partial,
             unindexed=recovery.unindexed(self.catalog, self.index),
+            outdated=self.index.outdated,
         )
 
     @_serialized
@@ -566,6 +567,12 @@ class Archive:
     def unindexed(self) -> int:
         """About how many clippings searches can't find yet (see ``catch_up``)."""
         return recovery.unindexed(self.catalog, self.index)
+
+    @property
+    def index_outdated(self) -> bool:
+        """Whether searches read the previous version's index until ``catch_up`` builds
+        this version's (see ``Index.complete``)."""
+        return self.index.outdated
 
     @contextlib.contextmanager
     def writing(

@@ -648,7 +648,9 @@ def search_cmd(query: tuple[str, ...], limit: int, sort: str, facets: bool, as_j
         suggestion = archive.suggest(text) if missed else None
     if suggestion:
         click.echo(f"did you mean: {_safe(suggestion)}", err=True)
-    if result.unindexed:
+    if result.outdated:
+        click.echo(_OUTDATED, err=True)
+    elif result.unindexed:
         plural = "s" if result.unindexed != 1 else ""
         click.echo(_UNINDEXED.format(n=result.unindexed, s=plural), err=True)
     if result.partial:
@@ -671,6 +673,10 @@ def search_cmd(query: tuple[str, ...], limit: int, sort: str, facets: bool, as_j
     click.echo(f"{result.total} hit{'s' if result.total != 1 else ''}{more}", err=True)
 
 
+_OUTDATED = (
+    "note: searching the index of the previous version of Clippings until this version's is "
+    "built; `clippings reindex --pending` builds it now"
+)
 _UNINDEXED = (
     "note: {n:,} clipping{s} not searchable yet (the index is catching up); "
     "`clippings reindex --pending` indexes them now"

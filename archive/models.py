@@ -145,6 +145,8 @@ class SearchResult:
     partial: bool = False
     # clippings the index lacks yet (it is catching up): a search can't find them
     unindexed: int = 0
+    # the index searched is the previous version's, until the new version's is built
+    outdated: bool = False
 
 
 @dataclass

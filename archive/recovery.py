@@ -72,7 +72,7 @@ def index_gap(catalog: Catalog, index: Index, *, full: bool = False) -> IndexGap
 def unindexed(catalog: Catalog, index: Index) -> int:
     """About how many clippings the index lacks or has out of date (cheap: the journal and the
     counts, not every id): what a search that can't find them says."""
-    return max(catalog.count_unindexed(), catalog.count() - index.doc_count())
+    return max(catalog.count_unindexed(), catalog.count() - index.searchable())
 
 
 def sync_index(
@@ -85,7 +85,7 @@ def sync_index(
 ) -> IndexGap:
     """Bring the index in step with the catalog, committing every ``SYNC_BATCH`` clippings;
     returns what differed. A gap of more than ``at_most`` clippings is left as it is (and
-    returned). Raises ``IndexBusy`` when another process holds the index writer longer than
+    returned). Once in step, the index is complete (see ``Index.complete``). Raises ``IndexBusy`` when another process holds the index writer longer than
     ``timeout``."""
     gap = index_gap(catalog, index)
     if at_most is not None and len(gap) > at_most:
@@ -105,6 +105,7 @@ def sync_index(
     if gap.journal:
         with catalog.transaction():
             catalog.mark_indexed(gap.journal)
+    index.complete()
     return gap
 
 

@@ -143,3 +143,70 @@ def test_the_count_a_search_compares_follows_every_change(folder: Path, tmp_path
         reader.remove(new)
         assert len(writer) == len(reader) == 5
         assert reader.search("harbour").unindexed == 0
+
+
+def _as_previous_version(folder: Path) -> str:
+    """The index as an upgrade finds it: made by the schema version before this one, this
+    version's not there yet. Returns the previous version's name."""
+    from archive import index as index_module
+
+    current = index_module._INDEX_NAME
+    previous = f"clippings{int(current.removeprefix('clippings')) - 1}"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(index_module, "_INDEX_NAME", previous)
+        with Archive.open(folder, sync=False) as archive:  # (deletes this version's files)
+            archive.index.rebuild(archive.catalog.iter_all())
+    assert not [f for f in (folder / "index").iterdir() if current in f.name]
+    return previous
+
+
+def test_after_an_upgrade_searches_read_the_previous_index_until_the_new_is_built(
+    folder: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr(api.Archive, "SYNC_ON_OPEN", 2)  # too many to build when it opens
+    previous = _as_previous_version(folder)
+    with Archive.open(folder) as archive:
+        result = archive.search("harbour")
+        assert (result.total, result.unindexed, result.outdated) == (2, 0, True)
+        assert archive.index.doc_count() == 0  # this version's index: not built yet
+    cli_result = run(folder, "search", "harbour", "--json")
+    assert len(cli_result.stdout.splitlines()) == 2  # two hits
+    assert "index of the previous version" in cli_result.stderr
+    assert "reindex --pending" in cli_result.stderr
+
+    with Archive.open(folder) as reader, Archive.open(folder) as writer:
+        assert reader.search("harbour").total == 2
+        assert writer.catch_up() == 5
+        # the other process switches to the new index at its next search
+        result = reader.search("harbour")
+        assert (result.total, result.outdated) == (2, False)
+    assert not [f for f in (folder / "index").iterdir() if previous in f.name]
+    assert "previous version" not in run(folder, "search", "harbour").stderr
+
+
+def test_a_short_upgrade_is_built_when_the_archive_opens(folder: Path) -> None:
+    previous = _as_previous_version(folder)  # 5 clippings: fewer than SYNC_ON_OPEN
+    with Archive.open(folder) as archive:
+        result = archive.search("harbour")
+        assert (result.total, result.outdated) == (2, False)
+    assert not [f for f in (folder / "index").iterdir() if previous in f.name]
+
+
+def test_a_previous_index_this_version_cannot_read_is_deleted(folder: Path, monkeypatch) -> None:
+    monkeypatch.setattr(api.Archive, "SYNC_ON_OPEN", 2)
+    previous = _as_previous_version(folder)
+    for toc in (folder / "index").glob(f"_{previous}_*.toc"):
+        toc.write_bytes(b"not a table of contents")
+    with Archive.open(folder) as archive:
+        result = archive.search("harbour")
+        assert (result.total, result.unindexed, result.outdated) == (0, 5, False)
+    assert not [f for f in (folder / "index").iterdir() if previous in f.name]
+
+
+def test_an_import_after_an_upgrade_builds_the_new_index_first(folder: Path, monkeypatch) -> None:
+    monkeypatch.setattr(api.Archive, "SYNC_ON_OPEN", 2)
+    _as_previous_version(folder)
+    with Archive.open(folder) as archive:
+        archive.import_paths([])
+        result = archive.search("harbour")
+        assert (result.total, result.unindexed, result.outdated) == (2, 0, False)

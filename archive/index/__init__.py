@@ -132,16 +132,68 @@ def _content(p: Plan, languages: tuple[str, ...]) -> list[str]:
     return [word for word in p.words if not is_common(fold(word), languages)]
 
 
+# the table of contents of a Whoosh index's commit: ``_<index name>_<generation>.toc``
+_TOC = re.compile(r"^_(clippings(\d+))_(\d+)\.toc$")
+
+
+def _other_versions(path: Path) -> list[tuple[str, int]]:
+    """The indexes of other schema versions in ``path`` (name and latest generation), the
+    newest version first."""
+    latest: dict[str, tuple[int, int]] = {}
+    for file in path.iterdir():
+        if (found := _TOC.match(file.name)) and found.group(1) != _INDEX_NAME:
+            name, version, generation = found.group(1), int(found.group(2)), int(found.group(3))
+            latest[name] = max(latest.get(name, (version, -1)), (version, generation))
+    ordered = sorted(latest.items(), key=lambda item: item[1][0], reverse=True)
+    return [(name, generation) for name, (_, generation) in ordered]
+
+
 def _remove_other_versions(path: Path) -> None:
-    """Delete the files of an index made under another schema version (it is rebuilt)."""
+    """Delete the files of the indexes made under other schema versions."""
     for file in path.iterdir():
         name = file.name.lstrip("_")
         if name.startswith("clippings") and not name.startswith(_INDEX_NAME + "_"):
             file.unlink(missing_ok=True)
 
 
+@dataclass
+class _Previous:
+    """The index of another schema version, searched while this version's is being built."""
+
+    ix: object
+    toc: Path  # its last commit's table of contents: gone once another process retired it
+
+    def retired(self) -> bool:
+        return not self.toc.exists()
+
+
+def _previous(storage: MappedStorage, path: Path) -> _Previous | None:
+    """The newest other version's index in ``path`` if this version can search it (same
+    fields, same formats: most schema versions change how words are analysed, not what is
+    stored); else None, and the other versions' files are deleted."""
+    for name, generation in _other_versions(path):
+        try:
+            ix = storage.open_index(name)
+            with ix.searcher() as searcher:  # what every search reads, read once as a probe
+                reader = searcher.reader()
+                install_postings(reader)
+                Column(reader, "date", 0, translate=False)
+                Column(reader, "language", "")
+                next(reader.all_doc_ids(), None)
+        except Exception:  # noqa: BLE001 - unreadable to this version: rebuilt, not searched
+            break
+        return _Previous(ix, path / f"_{name}_{generation}.toc")
+    _remove_other_versions(path)
+    return None
+
+
 class Index:
-    """The Whoosh index in ``path`` (created empty if missing or of an older schema)."""
+    """The Whoosh index in ``path`` (created empty if missing or of another schema).
+
+    After an upgrade to a new schema version, the index of the version before is searched (if
+    it can be) until the new one holds every clipping (``complete``): the archive stays
+    searchable while its new index is built.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -151,31 +203,57 @@ class Index:
             self._ix = storage.open_index(_INDEX_NAME)
             self._words = Words(path / "words")
         else:
-            _remove_other_versions(path)
             self._ix = storage.create_index(SCHEMA, indexname=_INDEX_NAME)
             self._words = Words.fresh(path / "words")
+        self._previous = _previous(storage, path)
         self._searcher: Searcher | None = None
         # what is read from the current searcher once and kept until it is replaced: columns,
         # date filters, facet columns, languages, vocabularies (see ``_kept``)
         self._derived: dict[object, object] = {}
 
     def close(self) -> None:
+        self._close_searcher()
+        if self._previous is not None:
+            self._previous.ix.close()
+        self._ix.close()
+
+    def _close_searcher(self) -> None:
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
-        self._ix.close()
+
+    @property
+    def outdated(self) -> bool:
+        """Whether searches read another schema version's index (until ``complete``)."""
+        return self._previous is not None
+
+    def complete(self) -> None:
+        """This version's index now holds every clipping: searches switch to it and the
+        other versions' indexes are deleted."""
+        if self._previous is None:
+            return
+        self._close_searcher()
+        self._previous.ix.close()
+        self._previous = None
+        _remove_other_versions(self.path)
 
     # -- reading -----------------------------------------------------------------------------
 
     def searcher(self) -> Searcher:
-        """A searcher on the latest commit (reused while nothing changed)."""
+        """A searcher on the latest commit (reused while nothing changed), of the previous
+        version's index while there is one (see ``complete``)."""
+        if self._previous is not None and self._previous.retired():  # by another process
+            self._close_searcher()
+            self._previous.ix.close()
+            self._previous = None
         if self._searcher is not None and not self._searcher.up_to_date():
             # a new searcher, not ``refresh()``: Whoosh's refresh fails on an empty index and
             # can count documents twice after a commit that replaced every segment
             self._searcher.close()
             self._searcher = None
         if self._searcher is None:
-            self._searcher = self._ix.searcher(weighting=ranking.weighting())
+            ix = self._ix if self._previous is None else self._previous.ix
+            self._searcher = ix.searcher(weighting=ranking.weighting())
             install_postings(self._searcher.reader())
             self._derived = {}
         return self._searcher
@@ -193,11 +271,21 @@ class Index:
         return self._searcher if self._searcher is not None else self.searcher()
 
     def doc_count(self) -> int:
+        """How many clippings this version's index holds."""
+        if self._previous is None:
+            return self.searcher().doc_count()
+        return self._ix.doc_count()
+
+    def searchable(self) -> int:
+        """How many clippings searches can find (the previous version's, while it is read)."""
         return self.searcher().doc_count()
 
     def ids(self) -> set[int]:
-        reader = self.searcher().reader()
-        return {int(fields["id"]) for _, fields in reader.iter_docs()}
+        """The ids of the clippings this version's index holds."""
+        if self._previous is None:
+            return _ids(self.searcher().reader())
+        with self._ix.searcher() as searcher:
+            return _ids(searcher.reader())
 
     def search(
         self,
@@ -523,12 +611,17 @@ class Index:
                     progress(count)
             if progress:
                 progress(count)
+        self.complete()
         return count
 
     def destroy(self) -> None:
         """Remove the index files (it is derived data; ``rebuild`` makes it again)."""
         self.close()
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _ids(reader: object) -> set[int]:
+    return {int(fields["id"]) for _, fields in reader.iter_docs()}
 
 
 def _abandon(raw: object) -> None:

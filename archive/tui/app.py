@@ -109,11 +109,17 @@ class ClippingsApp(App[None]):
         """An index behind the catalog (a new version's, a long interrupted import) catches
         up in a child process, while searches answer from it as it is."""
         behind = archive.unindexed()
-        if not behind:
+        if archive.index_outdated:
+            self.notify(
+                "Building the index of this version in the background; "
+                "searches read the previous version's until it is done"
+            )
+        elif behind:
+            self.notify(
+                f"Indexing {behind:,} clippings in the background; searches find them once indexed"
+            )
+        else:
             return
-        self.notify(
-            f"Indexing {behind:,} clippings in the background; searches find them once indexed"
-        )
         job = self._catch_up_job = BackgroundCatchUp(archive.path)
         try:
             count = job.wait()

@@ -308,3 +308,27 @@ async def test_an_index_left_behind_catches_up_in_the_background(archive_path: P
         await search_for(pilot, "pressure")
         assert 1 in result_ids(app)
         assert "not searchable" not in status(app)
+
+
+async def test_after_an_upgrade_the_previous_index_answers_while_the_new_is_built(
+    archive_path: Path, monkeypatch
+):
+    """A new version's index is built in the background; meanwhile searches read the previous
+    version's, and then the new one."""
+    from archive import index as index_module
+
+    monkeypatch.setattr(Archive, "SYNC_ON_OPEN", 0)
+    with monkeypatch.context() as patch:
+        patch.setattr(index_module, "_INDEX_NAME", "clippings1")  # a version before this one
+        with Archive.open(archive_path, sync=False) as archive:
+            archive.index.rebuild(archive.catalog.iter_all())
+    app = create_app(archive_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, timeout=60)
+        said = [notification.message for notification in app._notifications]
+        assert any("searches read the previous version's" in m for m in said)
+        assert any("The index caught up" in m for m in said)
+        await search_for(pilot, "pressure")
+        assert 1 in result_ids(app)
+        assert "previous version" not in status(app)
+    assert not list((archive_path / "index").glob("*clippings1_*"))

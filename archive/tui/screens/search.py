@@ -92,6 +92,7 @@ class SearchScreen(Screen[None]):
         self.suggestion: str | None = None
         self.partial = False  # no clipping has every word: the hits have some of them
         self.unindexed = 0  # clippings the index is still catching up on
+        self.outdated = False  # the previous version's index is searched while this one's is built
         self._latest = 0  # generation of the latest request
         self._in_flight: int | None = None  # generation of the search in flight
         self._on_screen = 0  # generation on screen
@@ -204,6 +205,7 @@ class SearchScreen(Screen[None]):
             self.result_total = message.result.total
             self.partial = message.result.partial
             self.unindexed = message.result.unindexed
+            self.outdated = message.result.outdated
             self.results.show(message.result.hits)
         self._update_status()
         if self._changed_at is not None:
@@ -271,7 +273,9 @@ class SearchScreen(Screen[None]):
         state: ImportState = self.app.import_state
         if state.running:
             text.append(f"  · importing {state.done:,}/{state.total:,}", style="yellow")
-        if self.unindexed:
+        if self.outdated:
+            text.append("  · previous version's index (building this one's)", style="yellow")
+        elif self.unindexed:
             text.append(f"  · {self.unindexed:,} not searchable yet (indexing)", style="yellow")
         self.status_message = text
         self.query_one("#status", Static).update(text)
