@@ -8,7 +8,9 @@ duplicates, 2% broken files (empty, an image named .html, cut short) and a style
 hundred pages. Then it runs ``clippings import --json`` on them in a new archive (a real
 process: extraction in worker processes, catalog, originals, index) and prints pages/s, its
 peak RSS, and what the report counted, next to the baseline measured on the same pages in the
-same run: trafilatura extracting the main content alone, in one process, nothing stored.
+same run: trafilatura extracting the main content alone, in one process, nothing stored; and
+the plain build (``bench/plain.py``: trafilatura's defaults into Whoosh's stock analyzer)
+importing the same pages in one process and with a worker process per core.
 
 Prints figures; asserts nothing.
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import resource
@@ -79,6 +82,16 @@ def baseline(pages: list[Path]) -> float:
     return len(pages) / (time.perf_counter() - started)
 
 
+def plain_import(pages: list[Path], folder: Path, procs: int) -> float:
+    """Pages per second of the plain build's import (see ``bench/plain.py``)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from plain import import_pages
+
+    started = time.perf_counter()
+    import_pages(folder, pages, procs=procs)
+    return len(pages) / (time.perf_counter() - started)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=1000)
@@ -111,6 +124,14 @@ def main() -> None:
         base = baseline(good)
         print(f"baseline: trafilatura alone, one process: {base:.1f} pages/s")
         print(f"ratio: {rate / base:.2f}x")
+        cores = args.jobs or os.cpu_count() or 1
+        for procs in (1, cores):
+            plain = plain_import(good, Path(scratch) / f"plain-{procs}", procs)
+            print(
+                f"plain build (trafilatura + stock Whoosh), {procs} extracting process(es): "
+                f"{plain:.1f} pages/s, {plain / base:.2f}x trafilatura alone; "
+                f"Clippings is {rate / plain:.2f}x of it"
+            )
 
 
 if __name__ == "__main__":
