@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from . import recovery
+from . import recovery, uploads
 from .check import CheckReport, check_archive
 from .children import cores
 from .extract import extract
@@ -35,9 +35,9 @@ from .models import (
     SearchResult,
     now_iso,
 )
-from .sources import page_from_bytes
+from .sources import Candidate, page_from_bytes
 from .sources.assets import unpack as unpack_assets
-from .store import Catalog, Originals
+from .store import Catalog, Originals, sha256_of
 from .write_errors import translated
 
 if TYPE_CHECKING:  # the importer (and its MinHash library, 0.3 s to import) loads on first use
@@ -266,7 +266,7 @@ class Archive:
     @_serialized
     def import_paths(
         self,
-        paths: Iterable[str | os.PathLike[str]],
+        paths: Iterable[str | os.PathLike[str] | Candidate],
         *,
         progress: ProgressCallback | None = None,
         jobs: int | None = None,
@@ -285,7 +285,7 @@ class Archive:
             from .importer import import_paths
 
             report = import_paths(
-                [Path(p) for p in paths],
+                [p if isinstance(p, Candidate) else Path(p) for p in paths],
                 originals=self.originals,
                 catalog=self.catalog,
                 index=self.index,
@@ -295,6 +295,26 @@ class Archive:
             with self.catalog.transaction():
                 self.catalog.set_failures(report.failed)
         return report
+
+    def receive(self, data: bytes, name: str = "page.html", url: str = "") -> uploads.Received:
+        """Import one page handed over as bytes (an upload, see ``archive.uploads``), named
+        ``name`` in the catalog, with ``url`` as its address when the page names none. Raises
+        ``NotAPage`` or ``TooLarge`` for bytes no import would take; waits its turn for the
+        write lock like any import."""
+        uploads.check_page(data)
+        with self.writing():
+            left = uploads.pending(self.path)  # staged by an upload a kill interrupted
+            if left:
+                self.import_paths([uploads.candidate(path) for path in left], jobs=1)
+                for path in left:
+                    path.unlink(missing_ok=True)
+            staged = uploads.stage(self.path, data, name)
+            report = self.import_paths([uploads.candidate(staged, url=url, label=name)], jobs=1)
+            staged.unlink(missing_ok=True)
+        received = uploads.outcome(report)
+        if received.outcome == "present":
+            received.id = self.catalog.id_for_hash(sha256_of(data))
+        return received
 
     @_serialized
     def last_failures(self) -> list[ImportFailure]:

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -93,7 +93,7 @@ def default_jobs() -> int:
 
 
 def import_paths(
-    paths: Iterable[str | Path],
+    paths: Iterable[str | Path | Candidate],
     *,
     originals: Originals,
     catalog: Catalog,
@@ -106,8 +106,12 @@ def import_paths(
     The caller holds the archive's write lock, with the index in step with the catalog (see
     ``Archive.import_paths``); raises ``ArchiveWriteError`` when the archive can't be written.
     """
+    given = list(paths)
+    # what to import (files and folders listed; candidates made by the caller, an upload):
+    # the pages themselves are read as they go
+    todo = [p for p in given if isinstance(p, Candidate)]
+    todo += candidates(p for p in given if not isinstance(p, Candidate))
     report = ImportReport()
-    todo = list(candidates(paths))  # paths only: the pages themselves are read as they go
     jobs = 1 if len(todo) < 8 else max(1, jobs or default_jobs())
     near = _Near(catalog)
     seen: dict[str, int] = {}  # hashes stored by this import → their ids
@@ -274,6 +278,8 @@ def prepare(
         return Prepared("skipped", source, reason=candidate.reason)
     try:
         page = read_page(candidate)
+        if candidate.url and not page.url:
+            page = replace(page, url=candidate.url)
         sha = sha256_of(page.stored)
         if (known or _known_in_worker)(sha):
             return Prepared("present", page.source, sha)

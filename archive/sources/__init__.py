@@ -43,10 +43,14 @@ class Candidate:
     reason: str = ""  # why it is skipped (or broken)
     member: str = ""  # in a zip: the member's name; in a WARC: the record's offset
     assets: str = ""  # a "Webpage, complete" save's Page_files/ folder, kept with the page
+    url: str = ""  # the page's address as its sender gave it (an upload), if the page has none
+    label: str = ""  # how it is named instead of its path (an upload: not its staging file)
 
     @property
     def source(self) -> str:
         """How the page is named in reports and in the catalog."""
+        if self.label:
+            return self.label
         if not self.member:
             return shown(self.path)
         if format_for(self.path) == "warc":
@@ -235,7 +239,7 @@ def read_page(candidate: Candidate) -> RawPage:
         raise ClippingsError("is a folder") from None
     except OSError as error:
         raise ClippingsError(f"can't read it: {error.strerror or error}") from None
-    return page_from_bytes(data, shown(path.resolve()), path.suffix)
+    return page_from_bytes(data, candidate.label or shown(path.resolve()), path.suffix)
 
 
 def page_from_bytes(data: bytes, source: str, suffix: str) -> RawPage:
