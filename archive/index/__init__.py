@@ -148,12 +148,19 @@ def _other_versions(path: Path) -> list[tuple[str, int]]:
     return [(name, generation) for name, (_, generation) in ordered]
 
 
+# a file (or a writer's temporary folder) of an index: ``[_]clippings<version>[_.]...``
+_INDEX_FILE = re.compile(r"^_?(clippings\d+)[_.]")
+
+
 def _remove_other_versions(path: Path) -> None:
     """Delete the files of the indexes made under other schema versions."""
     for file in path.iterdir():
-        name = file.name.lstrip("_")
-        if name.startswith("clippings") and not name.startswith(_INDEX_NAME + "_"):
-            file.unlink(missing_ok=True)
+        found = _INDEX_FILE.match(file.name)
+        if found and found.group(1) != _INDEX_NAME:
+            if file.is_dir():
+                shutil.rmtree(file, ignore_errors=True)
+            else:
+                file.unlink(missing_ok=True)
 
 
 @dataclass
@@ -171,7 +178,8 @@ def _previous(storage: MappedStorage, path: Path) -> _Previous | None:
     """The newest other version's index in ``path`` if this version can search it (same
     fields, same formats: most schema versions change how words are analysed, not what is
     stored); else None, and the other versions' files are deleted."""
-    for name, generation in _other_versions(path):
+    others = _other_versions(path)
+    for name, generation in others:
         try:
             ix = storage.open_index(name)
             with ix.searcher() as searcher:  # what every search reads, read once as a probe
@@ -183,7 +191,8 @@ def _previous(storage: MappedStorage, path: Path) -> _Previous | None:
         except Exception:  # noqa: BLE001 - unreadable to this version: rebuilt, not searched
             break
         return _Previous(ix, path / f"_{name}_{generation}.toc")
-    _remove_other_versions(path)
+    if others:
+        _remove_other_versions(path)
     return None
 
 
