@@ -156,6 +156,31 @@ class Archive:
         """The clipping with that id; raises ``NotFound``."""
         return self.catalog.get(clipping_id)
 
+    @_serialized
+    def changes(self) -> tuple[int, int]:
+        """A value that changes whenever the catalog does, by a commit of this process or of
+        another: a poll compares it with the last it saw before it reads anything (SQLite's
+        ``data_version`` and this connection's ``total_changes``: no table is read)."""
+        db = self.catalog.db
+        return db.execute("PRAGMA data_version").fetchone()[0], db.total_changes
+
+    @_serialized
+    def newest_id(self) -> int:
+        """The highest clipping id yet (0: none). Ids only grow, whichever process adds a
+        clipping: what came after it is ``added_since(newest_id)``."""
+        return self.catalog.db.execute("SELECT max(id) FROM clippings").fetchone()[0] or 0
+
+    @_serialized
+    def added_since(self, clipping_id: int) -> list[int]:
+        """The current clippings added after clipping ``clipping_id`` (by this process or
+        another), oldest first: a range of the primary key, so asking costs nothing when none
+        came."""
+        rows = self.catalog.db.execute(
+            "SELECT id FROM clippings WHERE id > ? AND superseded_by IS NULL ORDER BY id",
+            (clipping_id,),
+        )
+        return [row[0] for row in rows]
+
     def clippings(self) -> Iterator[Clipping]:
         """Every clipping, oldest first, without the body (for listings)."""
         return self.catalog.iter_all(body=False)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -529,6 +530,116 @@ def restore_cmd(file: str, force: bool, as_json: bool) -> None:
     )
 
 
+# where `clippings serve` listens unless told otherwise: this machine alone (the browser that
+# uploads runs on it), on a port no common service takes
+SERVE_HOST = "127.0.0.1"
+SERVE_PORT = 8686
+
+
+@cli.command("serve")
+@click.option(
+    "--host",
+    default=SERVE_HOST,
+    show_default=True,
+    help="The address to listen on (another than 127.0.0.1 lets the network upload).",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=SERVE_PORT,
+    show_default=True,
+    help="The port to listen on (0: any free one).",
+)
+@click.option(
+    "--file-field",
+    default="file",
+    show_default=True,
+    metavar="NAME",
+    help="The form field holding the page (SingleFile's archive data field name).",
+)
+@click.option(
+    "--url-field",
+    default="url",
+    show_default=True,
+    metavar="NAME",
+    help="The form field holding the page's address (SingleFile's archive URL field name).",
+)
+@archive_option
+@json_option
+def serve_cmd(host: str, port: int, file_field: str, url_field: str, as_json: bool) -> None:
+    """Take pages saved in the browser into the archive as they are uploaded (SingleFile's
+    "upload to a REST Form API" destination), until Ctrl+C.
+
+    Uploads are POST http://HOST:PORT/singlefile: a form with the page in field --file-field
+    and its address in --url-field, sent with "Authorization: Bearer TOKEN" (`clippings
+    token` prints it). Each is answered in JSON (201: the clipping's id, title, url and
+    outcome: imported, new version, already there; else the error and why) and printed as
+    a line (with --json, a JSON object per line: status, then id, title, url, outcome or
+    error). Listens on this machine alone unless --host says otherwise.
+
+    \b
+    Examples:
+      clippings serve
+      clippings serve --port 9000 --file-field page
+    """
+    if file_field == url_field:
+        raise click.UsageError("--file-field and --url-field must differ")
+    from . import serve
+    from .uploads import upload_token
+
+    given = click.get_current_context().ensure_object(dict).get("archive")
+    with open_archive() as archive:
+        upload_token(archive.path)  # made now: `clippings token` prints the one asked for
+        token = "clippings token"
+        if given:
+            token += f" --archive {shlex.quote(_safe(archive.path))}"
+        with serve.listen(host, port) as sock:
+            where = f"{serve.address_of(sock)}{serve.ROUTE}"
+            click.echo(f"taking SingleFile uploads at {where} (Ctrl+C stops)", err=True)
+            click.echo(
+                f"the page in field {_safe(file_field)!r}, its address in {_safe(url_field)!r}; "
+                f"the token: {token}",
+                err=True,
+            )
+            if not serve.is_local(sock):
+                click.echo(
+                    f"warning: listening on {_safe(host)}, not this machine alone: anyone who "
+                    "can reach it and has the token can upload pages, and both cross the "
+                    "network unencrypted (plain HTTP)",
+                    err=True,
+                )
+            if as_json:
+                _print_json({"listening": where, "file_field": file_field, "url_field": url_field})
+            log = (lambda event: _print_json(event.data)) if as_json else serve.print_event
+            app = serve.create_app(archive, file_field=file_field, url_field=url_field, log=log)
+            serve.run(app, sock)
+    click.echo("stopped", err=True)
+
+
+@cli.command("token")
+@click.option("--new", is_flag=True, help="Make a new token; the old one stops working at once.")
+@archive_option
+@json_option
+def token_cmd(new: bool, as_json: bool) -> None:
+    """Print the archive's upload token: what `clippings serve` asks of every upload
+    (SingleFile's "authorization token"). Made on first use and kept in the archive
+    (upload-token), readable by you alone.
+
+    \b
+    Examples:
+      clippings token
+      clippings token --new     # then give SingleFile the new one
+    """
+    from .uploads import TOKEN_FILE, upload_token
+
+    with open_archive(sync=False) as archive:
+        token = upload_token(archive.path, new=new)
+        if as_json:
+            _print_json({"token": token, "file": str(archive.path / TOKEN_FILE)})
+        else:
+            click.echo(token)
+
+
 def _n(count: int, noun: str) -> str:
     """``1 clipping``, ``2 clippings``, ``3 saved searches``."""
     if count == 1:
@@ -859,6 +970,77 @@ def rm_cmd(clipping_ids: tuple[int, ...], as_json: bool) -> None:
                 _print_json(removed.to_dict())
             else:
                 click.echo(f"removed #{removed.id}: {_safe(removed.title)}")
+
+
+@cli.command("watch")
+@click.argument("folders", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "--settle",
+    type=click.FloatRange(0.1, 600),
+    default=None,
+    metavar="SECONDS",
+    help="How long a page must stay unchanged before it is imported (default 1.5).",
+)
+@archive_option
+@json_option
+def watch_cmd(folders: tuple[str, ...], settle: float | None, as_json: bool) -> None:
+    """Import the pages saved into FOLDERS (and below) as they arrive, until Ctrl+C.
+
+    First imports what arrived while it was not running (pages already in the archive are
+    known by their content and left alone), then each page once it is complete: a download
+    in progress (.crdownload, .part) once it is renamed, a page being written once it stays
+    unchanged, a "Webpage, complete" save together with its _files folder. Prints a line per
+    page: imported, new version, already in the archive, or failed with the reason. Never
+    deletes, moves or changes your files. With --json, one JSON object per line.
+    """
+    import signal
+    import threading
+
+    from .watch import SETTLE_SECONDS, Watcher, WatchEvent
+
+    paths = [Path(f).expanduser().absolute() for f in folders]
+    for path in paths:
+        if not path.is_dir():
+            raise click.ClickException(f"{_safe(path)}: no such folder")
+    stop = threading.Event()
+
+    def stopping(signum: int, frame: object) -> None:
+        if stop.is_set():  # asked twice: stop now (whatever was committed stays)
+            raise SystemExit(130)
+        stop.set()
+
+    signal.signal(signal.SIGINT, stopping)
+    signal.signal(signal.SIGTERM, stopping)
+    with open_archive() as archive:
+        inside = [p for p in paths if p.resolve().is_relative_to(archive.path.resolve())]
+        if inside or any(archive.path.resolve().is_relative_to(p.resolve()) for p in paths):
+            raise click.ClickException("a watched folder can't hold the archive, or be in it")
+
+        def report(event: WatchEvent) -> None:
+            if as_json:
+                _print_json(event.to_dict())
+            elif event.outcome == "failed":
+                click.echo(f"failed: {_safe(event.path)}: {_safe(event.reason)}", err=True)
+            else:
+                title = _safe(archive.get(event.id).title) if event.id else ""
+                said = {"imported": "imported", "version": "new version"}
+                what = said.get(event.outcome, "already in the archive")
+                click.echo(f"{what} #{event.id} {title}  ({_safe(event.path)})")
+
+        def ready(present: int) -> None:
+            if as_json:
+                _print_json({"watching": [str(p) for p in paths], "already_present": present})
+            else:
+                where = ", ".join(_safe(p) for p in paths)
+                click.echo(
+                    f"watching {where} ({present} pages already in the archive); Ctrl+C stops",
+                    err=True,
+                )
+
+        watcher = Watcher(archive, paths, report, settle=settle or SETTLE_SECONDS)
+        watcher.run(stop, on_ready=ready)
+    if not as_json:
+        click.echo("stopped", err=True)
 
 
 @cli.command("reindex")

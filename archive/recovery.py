@@ -85,8 +85,8 @@ def sync_index(
 ) -> IndexGap:
     """Bring the index in step with the catalog, committing every ``SYNC_BATCH`` clippings;
     returns what differed. A gap of more than ``at_most`` clippings is left as it is (and
-    returned). Once in step, the index is complete (see ``Index.complete``). Raises ``IndexBusy`` when another process holds the index writer longer than
-    ``timeout``."""
+    returned). Once in step, the index is complete (see ``Index.complete``). Raises
+    ``IndexBusy`` when another process holds the index writer longer than ``timeout``."""
     gap = index_gap(catalog, index)
     if at_most is not None and len(gap) > at_most:
         return gap

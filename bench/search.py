@@ -1374,7 +1374,7 @@ def main() -> None:
     parser.add_argument(
         "--rebuild",
         action="store_true",
-        help="time a rebuild of the built archive's index from its catalog (reindex --from-catalog)",
+        help="time a rebuild of the archive's index from its catalog (reindex --from-catalog)",
     )
     args = parser.parse_args()
     kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]

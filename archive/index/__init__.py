@@ -188,7 +188,7 @@ def _previous(storage: MappedStorage, path: Path) -> _Previous | None:
                 Column(reader, "date", 0, translate=False)
                 Column(reader, "language", "")
                 next(reader.all_doc_ids(), None)
-        except Exception:  # noqa: BLE001 - unreadable to this version: rebuilt, not searched
+        except Exception:
             break
         return _Previous(ix, path / f"_{name}_{generation}.toc")
     if others:

@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from glob import escape as glob_escape
 from pathlib import Path
 
 from ..extract.sniff import HTML_SUFFIXES, TEXT_SUFFIXES, guess_format
@@ -159,6 +160,29 @@ def candidate_for(path: Path) -> Candidate:
     if not _exists(path):
         return Candidate(path, "missing", "no such file or folder")
     return Candidate(path, format_for(path) or "unknown")
+
+
+def page_candidate(path: Path) -> Candidate:
+    """A page file met on its own (a folder watcher's event): with its ``Page_files/`` folder
+    when it has one, as a walk of its folder would take it."""
+    fmt = format_for(path)
+    if fmt == "html":
+        for suffix in _ASSETS_SUFFIXES:
+            folder = path.with_name(path.stem + suffix)
+            if folder.is_dir():
+                return Candidate(path, fmt, assets=str(folder))
+    return Candidate(path, fmt, _skip_reason(path) if fmt is None else "")
+
+
+def page_of_asset(path: Path) -> Path | None:
+    """The page whose ``Page_files/`` folder holds ``path`` (at any depth), if there is one."""
+    for folder in path.parents:
+        stem = _page_of(folder.name)
+        if stem:
+            for page in folder.parent.glob(glob_escape(stem) + ".*"):
+                if format_for(page) == "html" and page.is_file():
+                    return page
+    return None
 
 
 def _walk(root: Path) -> Iterator[Candidate]:

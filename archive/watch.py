@@ -1,0 +1,280 @@
+"""The folder watcher: pages saved into watched folders are imported once they are complete.
+
+watchdog reports what changes in the folders and below (inotify on Linux, FSEvents on macOS).
+A page is imported once it is complete: quiet for ``settle`` seconds twice over (its size and
+time unchanged between two looks, a moment apart) and, where the system says so (inotify),
+closed by the program writing it. A browser's download in progress (``.crdownload``, ``.part``,
+``.download``) is no page by its name: it is taken when renamed to one. The files of a
+"Webpage, complete" save (``Page_files/``) count as part of their page, which waits for them.
+
+The watcher never deletes, moves or changes the files it watches. When it starts it imports
+what arrived while it was not running: an import of the whole folders, through the same
+pipeline as ``clippings import``. It knows what it has seen by content: the catalog holds the
+SHA-256 of every page imported, so a page seen before is "already in the archive", whatever
+its name or time.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from watchdog.events import (
+    DirCreatedEvent,
+    DirMovedEvent,
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
+from watchdog.observers import Observer
+
+from .models import ClippingsError
+from .sources import format_for, page_candidate, page_of_asset, shown
+
+if TYPE_CHECKING:
+    from .api import Archive
+    from .importer import ImportProgress
+    from .models import ImportReport
+
+# seconds a page must stay unchanged (looked at twice) before it is imported: a browser writes
+# a page in well under a second; a page written in bursts a moment apart is taken whole
+SETTLE_SECONDS = 1.5
+# seconds after which a file still open for writing is taken anyway (a writer that never
+# closes it, or a close the system did not report)
+LONGEST_WRITE = 60.0
+TICK = 0.2  # seconds between two looks at what is due
+
+
+@dataclass
+class WatchEvent:
+    """What became of one page the watcher took."""
+
+    path: str
+    outcome: str  # imported | version | present | failed
+    id: int | None = None
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        return {"path": self.path, "outcome": self.outcome, "id": self.id, "reason": self.reason}
+
+
+@dataclass
+class _Page:
+    """A page that changed and is not imported yet."""
+
+    last: float  # when it (or its files folder) last changed
+    # its files written to and not closed since (inotify tells when a writer closes a file)
+    open: set[Path] = field(default_factory=set)
+    stamp: tuple[int, int] | None = None  # its size and time when last looked at
+
+
+def _stamp(page: Path) -> tuple[int, int] | None:
+    """The size and latest time of a page and its files folder (None once it is gone; a
+    page that is there but can't be read, a link in a loop, is taken: its import says why)."""
+    try:
+        stat = page.stat()
+    except OSError:
+        try:
+            return (-1, page.lstat().st_mtime_ns)
+        except OSError:
+            return None
+    size, latest = stat.st_size, stat.st_mtime_ns
+    assets = page_candidate(page).assets
+    if assets:
+        for folder, _, files in os.walk(assets):
+            for name in files:
+                try:
+                    inner = os.stat(os.path.join(folder, name))
+                except OSError:
+                    continue
+                size, latest = size + inner.st_size, max(latest, inner.st_mtime_ns)
+    return size, latest
+
+
+def _is_page(path: Path) -> bool:
+    return not path.name.startswith(".") and format_for(path) is not None
+
+
+class _Changes(FileSystemEventHandler):
+    """watchdog's events (on its thread) turned into pages waiting to settle."""
+
+    def __init__(self, roots: list[Path], closes_reported: bool) -> None:
+        self.roots = set(roots)
+        self.lock = threading.Lock()
+        self.pages: dict[Path, _Page] = {}
+        self.closes_reported = closes_reported
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        now = time.monotonic()
+        if isinstance(event, (FileMovedEvent, DirMovedEvent)):
+            self._forget(_path(event.src_path))
+            self._changed(_path(event.dest_path), now, folder=event.is_directory)
+        elif isinstance(event, FileDeletedEvent):
+            self._forget(_path(event.src_path))
+        elif isinstance(event, DirCreatedEvent):
+            self._changed(_path(event.src_path), now, folder=True)
+        elif isinstance(event, FileCreatedEvent):
+            self._changed(_path(event.src_path), now)
+        elif isinstance(event, FileModifiedEvent):
+            self._changed(_path(event.src_path), now, writing=self.closes_reported)
+        elif isinstance(event, FileClosedEvent):  # closed after writing (inotify)
+            self._changed(_path(event.src_path), now, writing=False)
+        # opened, closed without writing, attributes: no change to a page's bytes. (A file
+        # made in a folder made a moment before may have been written before the folder was
+        # watched: its creation is reported, its writes and close may not be.)
+
+    def _through_link(self, path: Path) -> bool:
+        """Whether ``path`` is reached through a link to a folder (not followed, as in an
+        import: a link to a folder above would be a loop)."""
+        for parent in path.parents:
+            if parent in self.roots:
+                return False
+            if parent.is_symlink():
+                return True
+        return False
+
+    def _changed(
+        self, path: Path, now: float, *, writing: bool | None = None, folder: bool = False
+    ) -> None:
+        if self._through_link(path) or (folder and path.is_symlink()):
+            return
+        pages = [path] if _is_page(path) else []
+        if folder:  # a folder moved in (or made): the pages in it, and its page if it is files
+            pages = [Path(f, n) for f, _, names in os.walk(path) for n in names]  # (no links)
+            pages = [p for p in pages if _is_page(p) and page_of_asset(p) is None]
+        owner = page_of_asset(path)
+        if owner is not None:
+            pages = [owner]
+        with self.lock:
+            for page in pages:
+                state = self.pages.setdefault(page, _Page(now))
+                state.last = now
+                if writing:
+                    state.open.add(path)
+                elif writing is False:
+                    state.open.discard(path)
+
+    def _forget(self, path: Path) -> None:
+        with self.lock:
+            self.pages.pop(path, None)
+
+    def due(self, settle: float) -> list[Path]:
+        """The pages quiet for ``settle`` seconds, unchanged since the last look, and closed
+        (taken off the waiting list)."""
+        now = time.monotonic()
+        ready: list[Path] = []
+        with self.lock:
+            waiting = [
+                (page, state)
+                for page, state in self.pages.items()
+                if now - state.last >= settle
+                and (not state.open or now - state.last >= LONGEST_WRITE)
+            ]
+        for page, state in waiting:
+            stamp = _stamp(page)
+            with self.lock:
+                if self.pages.get(page) is not state or state.last > now:
+                    continue  # changed meanwhile
+                if stamp is None:
+                    del self.pages[page]  # gone
+                elif stamp != state.stamp:
+                    state.stamp, state.last = stamp, now  # look again a moment later
+                else:
+                    del self.pages[page]
+                    ready.append(page)
+        return sorted(ready)
+
+
+def _path(raw: str | bytes) -> Path:
+    return Path(os.fsdecode(raw))
+
+
+class Watcher:
+    """Watches ``folders`` and imports their pages into ``archive``, telling ``report`` what
+    became of each."""
+
+    def __init__(
+        self,
+        archive: Archive,
+        folders: list[Path],
+        report: Callable[[WatchEvent], None],
+        *,
+        settle: float = SETTLE_SECONDS,
+    ) -> None:
+        self.archive = archive
+        self.folders = [Path(f).expanduser().absolute() for f in folders]
+        self.report = report
+        self.settle = settle
+        self.observer = Observer()
+        # inotify says when a writer closes a file: a page still open is not complete
+        self.changes = _Changes(
+            self.folders, closes_reported=type(self.observer).__name__ == "InotifyObserver"
+        )
+        self.seen: dict[Path, tuple[int, int] | None] = {}  # pages imported, as they were then
+
+    def run(self, stop: threading.Event, *, on_ready: Callable[[int], None] | None = None) -> None:
+        """Import what arrived while not running, then what arrives, until ``stop`` is set;
+        ``on_ready`` hears how many pages the first import found already in the archive."""
+        for folder in self.folders:
+            self.observer.schedule(self.changes, str(folder), recursive=True)
+        self.observer.start()  # before the first import: nothing saved meanwhile is missed
+        try:
+            present = self.catch_up()
+            if on_ready:
+                on_ready(present)
+            while not stop.wait(TICK):
+                due = [p for p in self.changes.due(self.settle) if self.seen.get(p) != _stamp(p)]
+                if due:
+                    self._import(due)
+        finally:
+            self.observer.stop()
+            self.observer.join()
+
+    def catch_up(self) -> int:
+        """Import the folders as they are; returns how many pages were already there."""
+        report = self._import(self.folders, quiet_present=True)
+        return len(report.already_present) if report else 0
+
+    def _import(self, paths: list[Path], *, quiet_present: bool = False) -> ImportReport | None:
+        events: list[ImportProgress] = []
+        # a page with its files folder; a folder, or a container of pages (a zip, a WARC), opened
+        todo = [page_candidate(p) if format_for(p) == "html" else p for p in paths]
+        try:
+            report = self.archive.import_paths(todo, progress=events.append)
+        except ClippingsError as error:  # the archive can't be written: say so, go on watching
+            for path in paths:
+                self.report(WatchEvent(shown(path), "failed", reason=str(error)))
+            return None
+        versions = {os.path.realpath(v) for v in report.versions}
+        for event in events:
+            source = shown(event.path)
+            if event.outcome == "imported":
+                new_version = os.path.realpath(event.path) in versions
+                outcome = "version" if new_version else "imported"
+                self.report(WatchEvent(source, outcome, event.clipping_id))
+            elif event.outcome in ("present", "duplicate") and not quiet_present:
+                self.report(WatchEvent(source, "present", self._id_of(event.path)))
+            elif event.outcome == "failed":
+                self.report(WatchEvent(source, "failed", reason=event.reason))
+        for path in paths:
+            if not path.is_dir():
+                self.seen[path] = _stamp(path)
+        return report
+
+    def _id_of(self, path: Path) -> int | None:
+        """The clipping of a page already in the archive (by its bytes)."""
+        from .store import sha256_of
+
+        try:
+            return self.archive.catalog.id_for_hash(sha256_of(path.read_bytes()))
+        except OSError:
+            return None

@@ -1,0 +1,310 @@
+"""The folder watcher (``clippings watch``): real folders, real inotify events, a real archive.
+
+A page is imported once, whole, when it is complete; downloads in progress wait for their
+rename; a "Webpage, complete" save comes with its files folder; what arrived while the watcher
+was not running is imported when it starts, what it saw before is known by content; it waits
+for another writer; it never touches the watched files; hostile files fail as they do in an
+import, and it goes on watching; SIGINT and SIGTERM stop it cleanly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from archive.api import Archive
+from archive.watch import Watcher, WatchEvent
+
+from .test_hostile import FAILURES, IMPORTED, make_folder
+
+SETTLE = 0.5  # a quicker watcher than the default, for the tests
+WAIT = 30.0  # seconds a test waits for what it expects before failing
+
+
+def page(title: str, words: str = "The harbour cranes returned to the old port") -> str:
+    body = "".join(f"<p>{words}, and the workers watched them from quay {n}.</p>" for n in range(8))
+    return f"<html><head><title>{title}</title></head><body><article>{body}</article></body></html>"
+
+
+def wait_for(condition: Callable[[], object], timeout: float = WAIT) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+class Running:
+    """A watcher running on its own thread, its events kept."""
+
+    def __init__(self, archive: Archive, folders: list[Path], *, wait: bool = True) -> None:
+        self.wait = wait  # for the first import of what was there
+        self.events: list[WatchEvent] = []
+        self.present: int | None = None
+        self.stop = threading.Event()
+        self.watcher = Watcher(archive, folders, self.events.append, settle=SETTLE)
+        self.thread = threading.Thread(
+            target=self.watcher.run, args=(self.stop,), kwargs={"on_ready": self._ready}
+        )
+
+    def _ready(self, present: int) -> None:
+        self.present = present
+
+    def outcomes(self, name: str) -> list[str]:
+        return [e.outcome for e in self.events if Path(e.path).name == name]
+
+    def __enter__(self) -> Running:
+        self.thread.start()
+        if self.wait:
+            wait_for(lambda: self.present is not None)
+        else:
+            time.sleep(SETTLE)  # its folders watched
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join(timeout=WAIT)
+        assert not self.thread.is_alive()
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Iterator[Archive]:
+    with Archive.open(tmp_path / "archive") as opened:
+        yield opened
+
+
+@pytest.fixture
+def saved(tmp_path: Path) -> Path:
+    folder = tmp_path / "Downloads"
+    folder.mkdir()
+    return folder
+
+
+def test_a_saved_page_is_imported_once(archive: Archive, saved: Path) -> None:
+    with Running(archive, [saved]) as running:
+        (saved / "cranes.html").write_text(page("Harbour cranes"))
+        wait_for(lambda: running.outcomes("cranes.html"))
+        time.sleep(SETTLE * 3)  # no second import of the same page
+        assert running.outcomes("cranes.html") == ["imported"]
+        [event] = running.events
+        assert archive.get(event.id).title == "Harbour cranes"
+        assert archive.search("cranes").total == 1
+
+
+def test_a_page_written_in_two_bursts_seconds_apart_is_imported_whole_once(
+    archive: Archive, saved: Path
+) -> None:
+    text = page("Two bursts", "The ferry timetable changed for the winter")
+    half = len(text) // 2
+    with Running(archive, [saved]) as running:
+        with open(saved / "bursts.html", "w") as file:  # kept open between the bursts
+            file.write(text[:half])
+            file.flush()
+            time.sleep(SETTLE * 5)
+            file.write(text[half:])
+        # closed between the bursts, the second a moment later
+        with open(saved / "reopened.html", "w") as file:
+            file.write(text[:half].replace("Two bursts", "Reopened"))
+        time.sleep(SETTLE * 1.5)
+        with open(saved / "reopened.html", "a") as file:
+            file.write(text[half:])
+        wait_for(lambda: running.outcomes("bursts.html") and running.outcomes("reopened.html"))
+        time.sleep(SETTLE * 3)
+        assert running.outcomes("bursts.html") == running.outcomes("reopened.html") == ["imported"]
+    for event in running.events:
+        clipping = archive.get(event.id)
+        assert "from quay 7" in clipping.text  # the whole page
+    assert len(archive) == 3  # the sample and the two pages
+
+
+def test_a_download_in_progress_waits_for_its_rename(archive: Archive, saved: Path) -> None:
+    with Running(archive, [saved]) as running:
+        for partial in ("a.html.crdownload", "b.html.part", "c.html.download"):
+            (saved / partial).write_text(page(f"Partial {partial[0]}"))
+        time.sleep(SETTLE * 4)
+        assert running.events == []
+        for partial in ("a.html.crdownload", "b.html.part", "c.html.download"):
+            (saved / partial).rename(saved / partial.rsplit(".", 1)[0])
+        wait_for(lambda: len(running.events) == 3)
+    assert sorted(e.outcome for e in running.events) == ["imported"] * 3
+
+
+def test_a_complete_webpage_is_imported_with_its_files_folder(
+    archive: Archive, saved: Path
+) -> None:
+    with Running(archive, [saved]) as running:
+        (saved / "Story.html").write_text(page("Story with pictures"))
+        assets = saved / "Story_files"
+        assets.mkdir()
+        (assets / "style.css").write_text("body { color: black }")
+        (assets / "photo.jpg").write_bytes(b"\xff\xd8\xff" + bytes(5000))
+        wait_for(lambda: running.events)
+        time.sleep(SETTLE * 3)
+        [event] = running.events
+        assert event.outcome == "imported" and Path(event.path).name == "Story.html"
+    assert archive.catalog.page_info(event.id)["assets_sha256"]  # its files kept with it
+
+
+def test_what_arrived_meanwhile_is_imported_at_start_and_what_was_seen_is_known(
+    archive: Archive, saved: Path
+) -> None:
+    (saved / "before.html").write_text(page("Saved while it was off"))
+    with Running(archive, [saved]) as running:
+        assert running.present == 0
+        assert running.outcomes("before.html") == ["imported"]
+    (saved / "later.html").write_text(page("Saved later", "A different story of lighthouses"))
+    (saved / "copy of before.html").write_bytes((saved / "before.html").read_bytes())
+    with Running(archive, [saved]) as again:
+        # by content: the page seen before is known under any name
+        assert again.present == 2
+        assert [e.outcome for e in again.events] == ["imported"]
+        assert again.outcomes("later.html") == ["imported"]
+    assert len(archive) == 3
+
+
+def test_a_page_saved_again_is_a_new_version_and_a_copy_is_already_there(
+    archive: Archive, saved: Path
+) -> None:
+    url = '<link rel="canonical" href="https://news.example/cranes">'
+    first = page("Cranes").replace("<head>", f"<head>{url}")
+    with Running(archive, [saved]) as running:
+        (saved / "cranes.html").write_text(first)
+        wait_for(lambda: running.events)
+        (saved / "cranes (1).html").write_text(first.replace("workers", "crowds"))
+        wait_for(lambda: len(running.events) == 2)
+        (saved / "cranes copy.html").write_text(first)
+        wait_for(lambda: len(running.events) == 3)
+    outcomes = [(Path(e.path).name, e.outcome) for e in running.events]
+    assert outcomes == [
+        ("cranes.html", "imported"),
+        ("cranes (1).html", "version"),
+        ("cranes copy.html", "present"),
+    ]
+    assert running.events[2].id == running.events[0].id
+
+
+def test_it_waits_its_turn_for_the_write_lock(archive: Archive, saved: Path) -> None:
+    other = Archive.open(archive.path)
+    released = threading.Event()
+
+    def hold() -> None:
+        with other.writing():
+            released.wait(WAIT)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        with Running(archive, [saved], wait=False) as running:  # (its first import waits too)
+            (saved / "queued.html").write_text(page("Queued behind a writer"))
+            time.sleep(SETTLE * 4)
+            assert running.events == []  # waiting for the lock
+            released.set()
+            wait_for(lambda: running.events)
+            assert running.events[0].outcome == "imported"
+    finally:
+        released.set()
+        holder.join()
+        other.close()
+
+
+def test_the_watched_files_are_never_touched(archive: Archive, saved: Path) -> None:
+    (saved / "kept.html").write_text(page("Kept as it is"))
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in saved.rglob("*")}
+    with Running(archive, [saved]) as running:
+        (saved / "new.html").write_text(page("New", "Another story about bridges"))
+        wait_for(lambda: running.outcomes("new.html"))
+    after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in saved.rglob("*")}
+    assert {p: after[p] for p in before} == before
+    assert set(after) == set(before) | {saved / "new.html"}
+
+
+def test_hostile_files_fail_as_in_an_import_and_it_goes_on_watching(
+    archive: Archive, saved: Path, tmp_path: Path
+) -> None:
+    with Running(archive, [saved]) as running:
+        make_folder(saved / "hostile")  # written while it watches
+        # (as a path: a zip member named "/absolute/..." is reported with one slash)
+        expected = {str(Path(name)) for name in (*FAILURES, *IMPORTED)}
+        prefix = f"{saved / 'hostile'}/"
+        by_name: dict[str, WatchEvent] = {}
+
+        def all_seen() -> bool:
+            by_name.update({e.path.removeprefix(prefix): e for e in running.events})
+            return expected <= set(by_name)
+
+        wait_for(all_seen, timeout=120)
+        for name, reason in FAILURES.items():
+            event = by_name[str(Path(name))]
+            assert event.outcome == "failed" and event.reason.startswith(reason), event
+        for name in IMPORTED:
+            assert by_name[str(Path(name))].outcome == "imported", name
+        (saved / "after.html").write_text(page("After the storm"))
+        wait_for(lambda: running.outcomes("after.html") == ["imported"])
+
+
+def _watch_process(folder: Path, archive: Path, *extra: str) -> subprocess.Popen[str]:
+    command = [sys.executable, "-m", "archive", "--archive", str(archive), "watch", str(folder)]
+    command += ["--settle", str(SETTLE), *extra]
+    return subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).parent.parent,
+    )
+
+
+@pytest.mark.parametrize("stop_with", [signal.SIGINT, signal.SIGTERM])
+def test_clippings_watch_prints_a_line_per_page_and_stops_cleanly(
+    saved: Path, tmp_path: Path, stop_with: int
+) -> None:
+    (saved / "first.html").write_text(page("First page"))
+    process = _watch_process(saved, tmp_path / "archive", "--json")
+    assert process.stdout is not None
+    lines = [json.loads(process.stdout.readline()) for _ in range(2)]
+    assert lines[0]["outcome"] == "imported" and lines[0]["path"].endswith("first.html")
+    assert lines[1] == {"watching": [str(saved)], "already_present": 0}
+    (saved / "second.html").write_text(page("Second page", "Words about the night train"))
+    second = json.loads(process.stdout.readline())
+    assert second["outcome"] == "imported" and second["path"].endswith("second.html")
+    (saved / "broken.html").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(300))
+    broken = json.loads(process.stdout.readline())
+    assert broken["outcome"] == "failed" and "PNG image" in broken["reason"]
+    process.send_signal(stop_with)
+    _, err = process.communicate(timeout=WAIT)
+    assert process.returncode == 0, err
+    assert "Traceback" not in err
+    with Archive.open(tmp_path / "archive") as archive:
+        assert archive.search("night train").total == 1
+
+
+def test_clippings_watch_in_words(saved: Path, tmp_path: Path) -> None:
+    process = _watch_process(saved, tmp_path / "archive")
+    assert process.stderr is not None and process.stdout is not None
+    assert process.stderr.readline().startswith(f"watching {saved} (0 pages already")
+    (saved / "words.html").write_text(page("A page in words"))
+    line = process.stdout.readline()
+    assert line.startswith("imported #2 A page in words") and "words.html" in line
+    os.kill(process.pid, signal.SIGTERM)
+    _, err = process.communicate(timeout=WAIT)
+    assert process.returncode == 0 and err.strip() == "stopped"
+
+
+def test_clippings_watch_refuses_a_missing_folder_or_the_archive(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from archive.cli import cli
+
+    archive = tmp_path / "archive"
+    result = CliRunner().invoke(cli, ["--archive", str(archive), "watch", str(tmp_path / "no")])
+    assert result.exit_code == 1 and "no such folder" in result.stderr
+    result = CliRunner().invoke(cli, ["--archive", str(archive), "watch", str(tmp_path)])
+    assert result.exit_code == 1 and "can't hold the archive" in result.stderr
