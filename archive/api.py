@@ -14,15 +14,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from . import recovery, uploads
+from . import bundled, recovery, uploads
 from .check import CheckReport, check_archive
 from .children import cores
+from .crashpoints import crash_point
 from .extract import extract
 from .extract.clean import clean_block, clean_line
 from .index import Index
 from .index.query import parse as parse_query
 from .index.snippets import lead
-from .location import archive_dir, bundled_dir
+from .location import archive_dir
 from .locking import LOCK_FILE, exclusive_lock
 from .models import (
     ArchiveWriteError,
@@ -110,6 +111,22 @@ class Archive:
     # would wait on it (seconds per hundred clippings; a new schema version's rebuild, minutes)
     SYNC_ON_OPEN = 200
 
+    def _create(self) -> None:
+        """Finish creating the archive: import the bundled pages (the sample first, clipping
+        1), then mark it created, under the write lock. A creation a kill interrupted is
+        finished by the next open, whichever command; of two processes creating one archive
+        at once, the second waits and finds it done. An archive of clippings not marked
+        created (made before the mark existed) is marked as it is (``check`` says if its
+        sample is missing)."""
+        with self.writing():
+            if self.catalog.created():
+                return
+            if not self.catalog.ids(every_version=True):
+                self.import_paths(bundled.pages(), jobs=1)
+            crash_point("create.before_mark")
+            with self.catalog.transaction():
+                self.catalog.mark_created()
+
     @classmethod
     def open(
         cls, path: str | os.PathLike[str] | None = None, *, seed: bool = True, sync: bool = True
@@ -122,11 +139,10 @@ class Archive:
         how many clippings it lacks (``unindexed``) until ``catch_up`` (``reindex --pending``,
         ``check --repair``, the next import, or the terminal UI) indexes them."""
         folder = archive_dir(path)
-        new = not (folder / "catalog.sqlite3").exists()
         archive = cls(folder)
         try:
-            if new and seed:
-                archive.import_paths(sorted(bundled_dir().iterdir()))
+            if seed and not archive.read_only and not archive.catalog.created():
+                archive._create()
             elif sync:
                 archive.recover(wait=False)
         except BaseException:
@@ -456,6 +472,8 @@ class Archive:
                 promoted = others[0]
                 self.catalog.promote(promoted, others[1:])
             self.catalog.remove_original_later(clipping.sha256)
+            if clipping.sha256 in bundled.hashes():  # the user's choice: check won't restore it
+                self.catalog.record_bundled_removed(clipping.sha256)
             if info["assets_sha256"]:
                 self.catalog.remove_original_later(info["assets_sha256"])
         with self.index.writer() as writer:

@@ -4,11 +4,12 @@ the index in step with the catalog? With ``repair``, fix what can be fixed.
 Problems (exit status 1 unless repaired): an original missing or not matching its hash (never
 repaired: the catalog can't make an original again, and a backup can); the index out of step
 with the catalog (missing clippings, entries of deleted ones) in a way the catalog's journal
-does not explain. Notes (no failure, ``--repair`` deals with them): the changes of an
-interrupted write that the index has yet to take (the journal names them; the next open
-gives them to it), originals no clipping points to (left by an interrupted import; running it
-again, or ``--repair``, takes them in), originals of deleted clippings still stored, and
-temporary files of an interrupted write.
+does not explain, or holding a clipping twice; a bundled page (the sample) missing that the
+user did not delete (``--repair`` restores it). Notes (no failure, ``--repair`` deals with
+them): the changes of an interrupted write that the index has yet to take (the journal
+names them; the next open gives them to it), originals no clipping points to (left by an
+interrupted import; running it again, or ``--repair``, takes them in), originals of deleted
+clippings still stored, and temporary files of an interrupted write.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import bundled
 from .models import ClippingsError
 from .recovery import finish_removals, index_gap
 
@@ -52,9 +54,30 @@ def check_archive(archive: Archive, *, repair: bool = False) -> CheckReport:
     """Check ``archive`` (the caller holds its write lock, see ``Archive.check``)."""
     report = CheckReport()
     _check_originals(archive, report)
+    _check_bundled(archive, report, repair)  # (before the leftovers: a lost sample's original)
     _check_leftovers(archive, report, repair)
     _check_index(archive, report, repair)
     return report
+
+
+def _check_bundled(archive: Archive, report: CheckReport, repair: bool) -> None:
+    """The bundled pages (the sample first, as clipping 1) are there, unless the user
+    deleted them (a deletion is recorded: see ``archive.bundled``)."""
+    if not archive.catalog.created():
+        if repair and not archive.read_only:
+            archive._create()
+        return  # (its creation is finished by the next open)
+    lost = bundled.missing(archive.catalog)
+    if not lost:
+        return
+    names = ", ".join(page.name for page in lost)
+    if not repair:
+        report.problems.append(
+            f"the bundled page {names} is missing, not deleted (check --repair restores it)"
+        )
+        return
+    for page, clipping_id in bundled.restore(archive, lost):
+        report.repaired.append(f"restored the bundled page {page.name} as clipping {clipping_id}")
 
 
 def _check_originals(archive: Archive, report: CheckReport) -> None:
@@ -130,6 +153,14 @@ def _check_index(archive: Archive, report: CheckReport, repair: bool) -> None:
     """The index holds every current clipping as the catalog has it, and nothing else. Where
     it differs only as the catalog's journal says (a write killed, or refused by a full disk,
     between the catalog and the index), that is a note: the next open brings it in step."""
+    twice = archive.index.duplicates()
+    if twice:
+        shown = ", ".join(str(i) for i in sorted(twice)[:10])
+        if repair:
+            archive.reindex(reextract=False)
+            report.repaired.append(f"rebuilt the index, which held clippings {shown} twice")
+            return
+        report.problems.append(f"the index holds clippings {shown} twice (check --repair)")
     gap = index_gap(archive.catalog, archive.index, full=True)
     if not gap:
         return

@@ -24,6 +24,7 @@ The points, in the order an import meets them for each page:
 ``index.before``       documents are added to the index writer, not committed
 ``index.during``       the new segment is written, its table of contents not renamed
 ``index.after``        the index commit is done (the catalog not yet told)
+``create.before_mark`` a new archive's bundled pages are in, it is not marked created
 =====================  ===========================================================
 """
 

@@ -39,6 +39,7 @@ from .models import (
     SavedSearch,
     SavedSearchExists,
     UnknownSavedSearch,
+    now_iso,
 )
 from .write_errors import write_error
 
@@ -355,6 +356,48 @@ class Catalog:
             (clipping_id,),
         ).fetchall()
         return [row[0] for row in rows] or [clipping_id]
+
+    # -- the archive's creation and its bundled pages ------------------------------------------
+
+    def created(self) -> bool:
+        """Whether the archive's creation finished (its bundled pages imported)."""
+        return self._meta("created") is not None
+
+    def mark_created(self) -> None:
+        """The archive is created (inside the caller's transaction)."""
+        self.db.execute(
+            "INSERT OR IGNORE INTO meta(key, value) VALUES ('created', ?)", (now_iso(),)
+        )
+
+    def bundled_removed(self, sha256: str) -> bool:
+        """Whether the user deleted the bundled page of that hash (not to be restored)."""
+        return self._meta(f"removed_bundled:{sha256}") is not None
+
+    def record_bundled_removed(self, sha256: str) -> None:
+        """Remember that the user deleted a bundled page (inside the caller's transaction)."""
+        self.db.execute(
+            "INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)",
+            (f"removed_bundled:{sha256}", now_iso()),
+        )
+
+    def move_new(self, clipping_id: int, to: int) -> None:
+        """Give a clipping just imported (no tags, note or versions yet) the free id ``to``
+        (a restored sample page takes back clipping 1), inside the caller's transaction."""
+        signature = self.db.execute(
+            "SELECT minhash FROM signatures WHERE clipping_id = ?", (clipping_id,)
+        ).fetchone()
+        self.db.execute("DELETE FROM signatures WHERE clipping_id = ?", (clipping_id,))
+        self.db.execute("UPDATE clippings SET id = ? WHERE id = ?", (to, clipping_id))
+        if signature:
+            self.db.execute(
+                "INSERT INTO signatures(clipping_id, minhash) VALUES (?, ?)", (to, signature[0])
+            )
+        self.db.execute("DELETE FROM index_pending WHERE clipping_id = ?", (clipping_id,))
+        self.db.execute("INSERT OR IGNORE INTO index_pending VALUES (?), (?)", (clipping_id, to))
+
+    def _meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
 
     def id_for_hash(self, sha256: str) -> int | None:
         row = self.db.execute("SELECT id FROM clippings WHERE sha256 = ?", (sha256,)).fetchone()

@@ -291,6 +291,18 @@ class Index:
 
     def ids(self) -> set[int]:
         """The ids of the clippings this version's index holds."""
+        return set(self._all_ids())
+
+    def duplicates(self) -> set[int]:
+        """The ids held by more than one entry of this version's index (none, unless a
+        damaged index or a bug put them there)."""
+        seen: set[int] = set()
+        twice: set[int] = set()
+        for clipping_id in self._all_ids():
+            (twice if clipping_id in seen else seen).add(clipping_id)
+        return twice
+
+    def _all_ids(self) -> list[int]:
         if self._previous is None:
             return _ids(self.searcher().reader())
         with self._ix.searcher() as searcher:
@@ -629,8 +641,9 @@ class Index:
         shutil.rmtree(self.path, ignore_errors=True)
 
 
-def _ids(reader: object) -> set[int]:
-    return {int(fields["id"]) for _, fields in reader.iter_docs()}
+def _ids(reader: object) -> list[int]:
+    """The id of every live entry of ``reader``."""
+    return [int(fields["id"]) for _, fields in reader.iter_docs()]
 
 
 def _abandon(raw: object) -> None:
