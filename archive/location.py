@@ -1,8 +1,11 @@
-"""Where the archive lives: ``--archive DIR``, else ``$CLIPPINGS_ARCHIVE``, else user data dir."""
+"""Where the archive lives: ``--archive DIR``, else ``$CLIPPINGS_ARCHIVE``, else user data dir;
+and the user's settings (``config_dir``): ``config.toml`` names folders to watch.
+"""
 
 from __future__ import annotations
 
 import os
+import tomllib
 from pathlib import Path
 
 import platformdirs
@@ -40,3 +43,31 @@ def config_dir() -> Path:
     if from_env:
         return Path(from_env).expanduser()
     return Path(platformdirs.user_config_dir("clippings", appauthor=False))
+
+
+def config_file() -> Path:
+    """The settings file: ``config.toml`` in ``config_dir()``."""
+    return config_dir() / "config.toml"
+
+
+def watched_folders(path: Path | None = None) -> tuple[list[Path], str | None]:
+    """The folders the settings file names to watch (``~`` expanded), and a one-line problem
+    when it can't be read (no folders then). No file, or no ``[watch]`` table: none.
+
+        [watch]
+        folders = ["~/Downloads", "~/Saved pages"]
+    """
+    path = path or config_file()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return [], None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        return [], f"{path}: {error}"
+    section = data.get("watch", {})
+    folders = section.get("folders", []) if isinstance(section, dict) else None
+    if isinstance(folders, str):  # one folder, not in a list
+        folders = [folders]
+    if not isinstance(folders, list) or not all(isinstance(f, str) and f for f in folders):
+        return [], f"{path}: [watch] folders must be a list of folder names"
+    return [Path(folder).expanduser() for folder in folders], None

@@ -2,11 +2,17 @@
 
 The UI thread never touches the disk: opening, searching, reading, tagging, deleting and
 importing all run in thread workers that post their results back as messages.
+
+Clippings other processes add (``clippings import``, a folder watcher, the upload server) show
+up by themselves: every ``ARRIVALS_EVERY`` seconds a worker asks whether the catalog changed,
+and only then which clippings are new. The folders ``config.toml`` names are watched by
+``clippings watch`` in a child process for as long as the app runs (``archive.background``).
 """
 
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import replace
@@ -17,11 +23,11 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import var
 from textual.screen import Screen
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from ..api import Archive
-from ..background import BackgroundCatchUp, BackgroundImport
-from ..location import archive_dir
+from ..background import BackgroundCatchUp, BackgroundImport, BackgroundWatch
+from ..location import archive_dir, watched_folders
 from ..models import ClippingsError, ImportReport
 from ..render import safe
 from .bindings import actions
@@ -29,15 +35,26 @@ from .keymap import load_keymap
 from .messages import (
     ArchiveFailed,
     ArchiveOpened,
+    CatalogChanged,
     ClippingChanged,
     ImportProgressed,
     ImportState,
     IndexCaughtUp,
+    WatchedPageFailed,
+    WatchProblem,
+    WatchStarted,
 )
 from .screens.help import HelpScreen
 from .screens.import_dialog import ImportScreen
 from .screens.reader import ReaderScreen
 from .screens.search import SearchScreen
+
+# seconds between two looks for clippings other processes added: while nothing changed a look
+# reads one pragma, and a page saved elsewhere shows up about as soon as one switches windows
+ARRIVALS_EVERY = 2.0
+# seconds over which failed pages of the watched folders make one notification: the watcher
+# tells a whole folder's first import at once, and a line each would bury the screen
+FAILURES_WINDOW = 0.5
 
 
 class ClippingsApp(App[None]):
@@ -50,6 +67,7 @@ class ClippingsApp(App[None]):
     ]
 
     import_state: var[ImportState] = var(ImportState())
+    watching: var[tuple[str, ...]] = var(())  # the folders the watcher watches
 
     def __init__(self, archive_path: str | os.PathLike[str] | None = None) -> None:
         super().__init__()
@@ -58,6 +76,18 @@ class ClippingsApp(App[None]):
         self._import_job: BackgroundImport | None = None
         self._catch_up_job: BackgroundCatchUp | None = None
         self.sub_title = safe(self.archive_path)
+        # arrivals: the newest clipping id seen, the catalog's ``changes()`` when last looked
+        # at, the clippings this app's own imports added (their report tells of them)
+        self._newest: int | None = None
+        self._stamp: tuple[int, int] | None = None
+        self._own: set[int] = set()
+        self._looking: Worker[None] | None = None
+        # the folder watcher: its child, started and stopped under the lock (it must not
+        # start once the app is closing)
+        self._watch_job: BackgroundWatch | None = None
+        self._watch_lock = threading.Lock()
+        self._closing = False
+        self._failed_pages: list[tuple[str, str]] = []
 
     def get_default_screen(self) -> Screen[None]:
         return SearchScreen()
@@ -75,9 +105,12 @@ class ClippingsApp(App[None]):
         if problem:
             self.notify(safe(f"Key remapping ignored: {problem}"), severity="warning", markup=False)
         self._open_archive()
+        self.set_interval(ARRIVALS_EVERY, self._look_for_arrivals)
 
     def on_unmount(self) -> None:
-        for job in (self._import_job, self._catch_up_job):
+        with self._watch_lock:
+            self._closing = True
+        for job in (self._import_job, self._catch_up_job, self._watch_job):
             if job is not None:  # quitting mid-way: what is committed stays, the rest can rerun
                 job.stop()
         if self.archive is not None:
@@ -89,6 +122,11 @@ class ClippingsApp(App[None]):
     def _open_archive(self) -> None:
         try:
             archive = Archive.open(self.archive_path)
+            try:
+                newest = archive.newest_id()  # before the first search: what comes later is news
+            except BaseException:
+                archive.close()
+                raise
         except ClippingsError as error:
             self.post_message(ArchiveFailed(str(error)))
         except Exception as error:  # a broken folder, a full disk: one line, no traceback
@@ -97,12 +135,14 @@ class ClippingsApp(App[None]):
             # a tag or a delete while an import runs is refused at once, not left to freeze the
             # UI until the import ends (the import runs in a child process: archive.background)
             archive.wait_for_writers = False
-            self.post_message(ArchiveOpened(archive))
+            self.post_message(ArchiveOpened(archive, newest))
 
     def on_archive_opened(self, message: ArchiveOpened) -> None:
         self.archive = message.archive
+        self._newest = message.newest
         self.search_screen.archive_ready()
         self._catch_up(message.archive)
+        self._watch(message.archive.path)
 
     @work(thread=True, group="catch-up", exit_on_error=False)
     def _catch_up(self, archive: Archive) -> None:
@@ -144,6 +184,104 @@ class ClippingsApp(App[None]):
 
     def on_clipping_changed(self, message: ClippingChanged) -> None:
         self.search_screen.archive_changed()
+
+    # -- clippings other processes add -------------------------------------------------------
+
+    def _look_for_arrivals(self) -> None:
+        """Every ``ARRIVALS_EVERY`` seconds (not while this app imports: its end looks)."""
+        if self.archive is None or self._newest is None or self.import_state.running:
+            return
+        if self._looking is not None and self._looking.is_running:
+            return
+        self._looking = self._look(self.archive, self._stamp, self._newest)
+
+    @work(thread=True, group="arrivals", exit_on_error=False)
+    def _look(self, archive: Archive, stamp: tuple[int, int] | None, newest: int) -> None:
+        try:
+            now = archive.changes()
+            if now == stamp:
+                return  # nothing changed: nothing to read, no search to run
+            added = archive.added_since(newest)
+        except Exception:  # closed meanwhile, or a busy disk: the next look tries again
+            return
+        self.post_message(CatalogChanged(now, added, max(added, default=newest)))
+
+    def on_catalog_changed(self, message: CatalogChanged) -> None:
+        if self.import_state.running or self._newest is None:
+            return  # this app's import is writing: its end looks again
+        self._stamp = message.stamp
+        self._newest = max(self._newest, message.newest)
+        arrived = [i for i in message.added if i not in self._own]
+        self._own = {i for i in self._own if i > self._newest}
+        screen = self.search_screen
+        if arrived:
+            self.notify(f"{len(arrived):,} new clipping{'' if len(arrived) == 1 else 's'}")
+            screen.archive_changed()
+        elif screen.unindexed or screen.outdated:
+            screen.archive_changed()  # the index may have taken what it lacked
+
+    # -- the folder watcher ------------------------------------------------------------------
+
+    @work(thread=True, group="watch", exit_on_error=False)
+    def _watch(self, archive_path: Path) -> None:
+        """``clippings watch`` on the folders of ``config.toml`` (if any) until the app ends;
+        what it imports shows up as arrivals, what fails is told here."""
+        folders, problem = watched_folders()
+        if problem:
+            self.post_message(WatchProblem(f"Not watching folders: {problem}"))
+        for folder in folders:
+            if not folder.is_dir():
+                self.post_message(WatchProblem(f"Not watching {folder}: no such folder"))
+        folders = [folder for folder in folders if folder.is_dir()]
+        if not folders:
+            return
+        with self._watch_lock:
+            if self._closing:
+                return
+            try:
+                job = self._watch_job = BackgroundWatch(archive_path, folders)
+            except OSError as error:  # no process could be started
+                self.post_message(WatchProblem(f"Not watching folders: {error}"))
+                return
+        for news in job.events():
+            if news.watching:
+                self.post_message(WatchStarted(news.watching))
+            elif news.outcome == "failed":
+                self.post_message(WatchedPageFailed(news.path, news.reason))
+        problem = job.problem()
+        if not job.stopped:
+            why = f": {problem}" if problem else ""
+            self.post_message(WatchProblem(f"The folder watcher stopped{why}", stopped=True))
+
+    def on_watch_started(self, message: WatchStarted) -> None:
+        self.watching = message.folders
+        count = len(message.folders)
+        names = ", ".join(safe(folder) for folder in message.folders)
+        self.notify(
+            f"Watching {count} folder{'' if count == 1 else 's'} for saved pages: {names}",
+            markup=False,
+        )
+
+    def on_watched_page_failed(self, message: WatchedPageFailed) -> None:
+        if not self._failed_pages:
+            self.set_timer(FAILURES_WINDOW, self._tell_failed_pages)
+        self._failed_pages.append((message.path, message.reason))
+
+    def _tell_failed_pages(self) -> None:
+        failed, self._failed_pages = self._failed_pages, []
+        if not failed:
+            return
+        path, reason = failed[0]
+        if len(failed) == 1:
+            note = f"Not imported from a watched folder: {path}: {reason}"
+        else:
+            note = f"{len(failed):,} pages of the watched folders not imported; {path}: {reason}"
+        self.notify(safe(note), severity="warning", markup=False)
+
+    def on_watch_problem(self, message: WatchProblem) -> None:
+        if message.stopped:
+            self.watching = ()
+        self.notify(safe(message.note), severity="warning", markup=False)
 
     # -- actions -----------------------------------------------------------------------------
 
@@ -202,16 +340,22 @@ class ClippingsApp(App[None]):
                     self.post_message(ImportProgressed(replace(state, current=str(event.path))))
             report = job.report()
         except Exception as error:
-            self.post_message(ImportProgressed(ImportState(error=str(error))))
+            added = tuple(job.so_far.imported)
+            self.post_message(ImportProgressed(ImportState(error=str(error)), added))
             return
         finally:
             self._import_job = None
         done = _files(report)
-        self.post_message(ImportProgressed(_state(report, done, done, running=False)))
+        state = _state(report, done, done, running=False)
+        self.post_message(ImportProgressed(state, tuple(report.imported)))
 
     def on_import_progressed(self, message: ImportProgressed) -> None:
         self.import_state = message.state
         state = message.state
+        if not state.running:
+            # its clippings are no arrivals; what others added meanwhile is, at the next look
+            self._own.update(message.imported)
+            self._stamp = None
         if not state.running and state.report is not None:
             summary = f"Import done: {state.imported:,} imported"
             if state.failed:

@@ -15,9 +15,11 @@ from ..models import ImportReport, SavedSearch, SearchResult
 
 @dataclass
 class ArchiveOpened(Message):
-    """The archive is open (a new one is seeded with the bundled pages first)."""
+    """The archive is open (a new one is seeded with the bundled pages first); ``newest``:
+    its highest clipping id then (what came after is news, see ``CatalogChanged``)."""
 
     archive: Archive
+    newest: int = 0
 
 
 @dataclass
@@ -62,7 +64,11 @@ class ImportState:
 
 @dataclass
 class ImportProgressed(Message):
+    """Where the import is; once it ended, ``imported``: the ids of the clippings it added
+    (its own report tells of them: they are no arrivals from elsewhere)."""
+
     state: ImportState
+    imported: tuple[int, ...] = ()
 
 
 @dataclass
@@ -101,3 +107,37 @@ class SavedEdited(Message):
     taken: SavedSearch | None = None
     name: str = ""  # with ``taken``: the name and query asked for
     query: str = ""
+
+
+@dataclass
+class CatalogChanged(Message):
+    """The catalog changed since the last look (``stamp``: ``Archive.changes``): ``added``,
+    the current clippings added after the newest seen before; ``newest``, the newest now."""
+
+    stamp: tuple[int, int]
+    added: list[int]
+    newest: int
+
+
+@dataclass
+class WatchStarted(Message):
+    """The folder watcher runs (in a child process): the folders it watches."""
+
+    folders: tuple[str, ...]
+
+
+@dataclass
+class WatchedPageFailed(Message):
+    """A page saved into a watched folder could not be imported: where, and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass
+class WatchProblem(Message):
+    """A line to tell about the folder watcher: the settings file can't be read, a folder to
+    watch is missing, or the watcher stopped (``stopped``) and why."""
+
+    note: str
+    stopped: bool = False

@@ -80,6 +80,17 @@ async def settle(pilot: Pilot[None], timeout: float = 30.0) -> None:
     raise AssertionError("workers never settled")
 
 
+async def wait_until(
+    pilot: Pilot[None], condition: Callable[[], object], timeout: float = 30.0
+) -> None:
+    """Wait until ``condition()`` holds (something another process does, seen by a poll)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("waited in vain")
+        await pilot.pause(0.05)
+
+
 def plain(static: Static) -> str:
     """What a Static shows, as plain text (page text, markup and all, stays literal)."""
     content = static.content

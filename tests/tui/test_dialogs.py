@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from textual.widgets import Static
@@ -12,7 +14,7 @@ from archive.tui import create_app
 from archive.tui.screens.help import HelpScreen
 from archive.tui.screens.import_dialog import ImportScreen
 from archive.tui.screens.search import QueryInput, SearchScreen
-from archive.tui.widgets.path_input import PathInput, PathSuggester
+from archive.tui.widgets.path_input import PathInput, PathSuggester, typed_path
 from archive.tui.widgets.results import ResultList
 
 from ..conftest import PAGES
@@ -157,3 +159,73 @@ async def test_a_broken_keymap_file_is_reported_not_fatal(archive_path, tmp_path
         await settle(pilot)
         assert any("Key remapping ignored" in n.message for n in app._notifications)
         assert isinstance(app.screen, SearchScreen)
+
+
+def test_a_path_typed_after_the_prefilled_folder_stands_on_its_own(monkeypatch, tmp_path):
+    monkeypatch.setenv("HOME", str(tmp_path / "me"))
+    assert typed_path("/cwd//home/me/Saved", "/cwd/") == Path("/home/me/Saved")
+    assert typed_path("/cwd/~/Saved", "/cwd/") == tmp_path / "me" / "Saved"
+    assert typed_path("/cwd/~", "/cwd/") == tmp_path / "me"
+    assert typed_path("~/Saved") == tmp_path / "me" / "Saved"
+    assert typed_path("/cwd/Saved/", "/cwd/") == Path("/cwd/Saved")
+    assert typed_path("/cwd/~backup", "/cwd/") == Path("/cwd/~backup")  # a name, not a home
+    assert typed_path("/elsewhere//x", "/cwd/") == Path("/elsewhere/x")
+
+
+@asynccontextmanager
+async def import_typed(archive_path: Path, cwd: Path, typed: str, *, tab: bool = False):
+    """The import dialog opened in ``cwd``, ``typed`` typed after what it holds, Enter: the app
+    (its import done) and the dialog."""
+    cwd.mkdir(exist_ok=True)
+    os.chdir(cwd)
+    app = create_app(archive_path)
+    async with app.run_test(size=(110, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        screen = app.screen
+        box = screen.query_one(PathInput)
+        assert box.value == f"{cwd}/"
+        box.insert_text_at_cursor(typed[:-4])  # (as if pasted: Pilot types 20 keys a second)
+        await type_text(pilot, typed[-4:])
+        if tab:
+            await pilot.press("tab")
+        await pilot.press("enter")
+        await settle(pilot)
+        yield app, screen
+
+
+async def test_an_absolute_path_typed_into_the_import_dialog_replaces_the_folder(
+    archive_path, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "Saved"
+    folder.mkdir()
+    (folder / "note.txt").write_text("Quince jelly\n\nA note about quince jelly.\n")
+    async with import_typed(archive_path, tmp_path / "cwd", str(folder)) as (app, _):
+        assert (app.import_state.imported, app.import_state.failed) == (1, 0)
+
+
+async def test_a_home_path_typed_into_the_import_dialog_is_expanded_and_completed(
+    archive_path, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    home = tmp_path / "me"
+    (home / "Saved pages").mkdir(parents=True)
+    (home / "Saved pages" / "note.txt").write_text("Quince jelly\n\nA note about quince.\n")
+    monkeypatch.setenv("HOME", str(home))
+    cwd = tmp_path / "cwd"
+    async with import_typed(archive_path, cwd, "~/Sav", tab=True) as (app, screen):
+        assert screen.query_one(PathInput).value == f"{cwd}/~/Saved pages/"
+        assert (app.import_state.imported, app.import_state.failed) == (1, 0)
+
+
+async def test_a_missing_path_typed_into_the_import_dialog_is_named_as_typed(
+    archive_path, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    missing = tmp_path / "no" / "such" / "pages"
+    async with import_typed(archive_path, tmp_path / "cwd", str(missing)) as (app, screen):
+        [failure] = app.import_state.report.failed
+        assert failure.source == str(missing) and failure.reason == "no such file or folder"
+        failures = plain(screen.query_one("#import-failures", Static))
+        assert f"{missing}: no such file or folder" in failures

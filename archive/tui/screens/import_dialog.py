@@ -107,9 +107,9 @@ class ImportScreen(ModalScreen[None]):
     @on(Input.Submitted, "#import-path")
     @on(Button.Pressed, "#import-go")
     def _go(self) -> None:
-        value = self.query_one("#import-path", PathInput).value.strip()
-        if value:
-            self.app.start_import([Path(value).expanduser()])
+        path = self.query_one("#import-path", PathInput).path
+        if path is not None:
+            self.app.start_import([path])
 
     @on(Button.Pressed, "#import-close")
     def _close(self) -> None:

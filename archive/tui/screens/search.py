@@ -126,6 +126,7 @@ class SearchScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_box.focus()
         self.watch(self.app, "import_state", self._import_changed, init=False)
+        self.watch(self.app, "watching", self._update_status, init=False)
         if self.app.archive is not None:
             self.request_search()
 
@@ -277,6 +278,9 @@ class SearchScreen(Screen[None]):
             text.append("  · previous version's index (building this one's)", style="yellow")
         elif self.unindexed:
             text.append(f"  · {self.unindexed:,} not searchable yet (indexing)", style="yellow")
+        if self.app.watching:
+            count = len(self.app.watching)
+            text.append(f"  · watching {count} folder{'' if count == 1 else 's'}", style="dim")
         self.status_message = text
         self.query_one("#status", Static).update(text)
 
