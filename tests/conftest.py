@@ -53,11 +53,17 @@ def html_pages(tmp_path: Path) -> Path:
 
 
 def pool_processes() -> set[int]:
-    """The process pools' workers and helpers running now (Linux's /proc; elsewhere none)."""
+    """The process pools' workers and helpers that this test started, running now (Linux's
+    /proc; elsewhere none). This test's: their environment holds the test's name (pytest's
+    ``PYTEST_CURRENT_TEST``, which processes inherit), not those of whatever else runs on
+    the machine."""
+    mark = f"PYTEST_CURRENT_TEST={os.environ.get('PYTEST_CURRENT_TEST', '')}\0".encode()
     found = set()
     for entry in Path("/proc").glob("[0-9]*"):
         try:
-            if b"multiprocessing" in (entry / "cmdline").read_bytes():
+            if b"multiprocessing" in (entry / "cmdline").read_bytes() and mark in (
+                (entry / "environ").read_bytes() + b"\0"
+            ):
                 found.add(int(entry.name))
         except OSError:  # ended meanwhile
             continue
