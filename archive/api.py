@@ -312,6 +312,7 @@ class Archive:
         progress: ProgressCallback | None = None,
         jobs: int | None = None,
         waiting: Callable[[], None] | None = None,
+        stop: Callable[[], bool] | None = None,
     ) -> ImportReport:
         """Import files and folders (recursively); failures are reported, never raised.
 
@@ -319,6 +320,8 @@ class Archive:
         runs at a time per archive: another waits for it, calling ``waiting`` (else
         ``on_wait``) once. The failures are remembered for ``retry_failed``. Raises
         ``ArchiveWriteError`` when the archive can't be written (what was committed stays).
+        ``stop``, asked after each file, ends the import there when it says so (a watcher
+        told to stop), what it did kept.
         """
         with self.writing(waiting):
             self._recover(progress=progress)  # (the index catching up: its own events)
@@ -332,6 +335,7 @@ class Archive:
                 index=self.index,
                 progress=progress,
                 jobs=jobs,
+                stop=stop,
             )
             with self.catalog.transaction():
                 self.catalog.set_failures(report.failed)

@@ -1,11 +1,12 @@
 """Child processes (extraction workers, index sub-writers): how many, and that they end when
-their parent dies."""
+their parent dies, not of the signals meant for it."""
 
 from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.connection
 import os
+import signal
 import threading
 
 
@@ -23,6 +24,11 @@ def exit_with_parent() -> None:
     parent = multiprocessing.parent_process()
     if parent is None:
         return
+    # Ctrl+C (and a service manager's SIGTERM) reach every process of the group: the parent
+    # decides what they mean (stop after the page under way, or end, which ends this one);
+    # a child that died of them would be a broken pool and a page reported as crashed
+    for stop in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop, signal.SIG_IGN)
 
     def watch() -> None:
         multiprocessing.connection.wait([parent.sentinel])

@@ -17,7 +17,7 @@ import shlex
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -990,27 +990,22 @@ def watch_cmd(folders: tuple[str, ...], settle: float | None, as_json: bool) -> 
     known by their content and left alone), then each page once it is complete: a download
     in progress (.crdownload, .part) once it is renamed, a page being written once it stays
     unchanged, a "Webpage, complete" save together with its _files folder. Prints a line per
-    page: imported, new version, already in the archive, or failed with the reason. Never
-    deletes, moves or changes your files. With --json, one JSON object per line.
+    page: imported, new version, already in the archive, or failed with the reason. It takes
+    what `import` takes: web pages (.html, .mhtml), WARC captures, zips of pages and pages
+    saved as text (.txt). Never deletes, moves or changes your files. Ctrl+C stops it after
+    the page under way (what was imported is kept; the rest is taken at the next start).
+    With --json, one JSON object per line.
     """
     import signal
-    import threading
 
-    from .watch import SETTLE_SECONDS, Watcher, WatchEvent
+    from .watch import SETTLE_SECONDS, Stopped, Watcher, WatchEvent
 
     paths = [Path(f).expanduser().absolute() for f in folders]
     for path in paths:
-        if not path.is_dir():
+        if not path.exists():
             raise click.ClickException(f"{_safe(path)}: no such folder")
-    stop = threading.Event()
-
-    def stopping(signum: int, frame: object) -> None:
-        if stop.is_set():  # asked twice: stop now (whatever was committed stays)
-            raise SystemExit(130)
-        stop.set()
-
-    signal.signal(signal.SIGINT, stopping)
-    signal.signal(signal.SIGTERM, stopping)
+        if not path.is_dir():
+            raise click.ClickException(f"{_safe(path)}: not a folder (watch the folder it is in)")
     with open_archive() as archive:
         inside = [p for p in paths if p.resolve().is_relative_to(archive.path.resolve())]
         if inside or any(archive.path.resolve().is_relative_to(p.resolve()) for p in paths):
@@ -1027,18 +1022,35 @@ def watch_cmd(folders: tuple[str, ...], settle: float | None, as_json: bool) -> 
                 what = said.get(event.outcome, "already in the archive")
                 click.echo(f"{what} #{event.id} {title}  ({_safe(event.path)})")
 
-        def ready(present: int) -> None:
+        def started() -> None:
             if as_json:
-                _print_json({"watching": [str(p) for p in paths], "already_present": present})
+                _print_json({"watching": [str(p) for p in paths]})
             else:
                 where = ", ".join(_safe(p) for p in paths)
+                click.echo(f"watching {where}; Ctrl+C stops", err=True)
+
+        def caught_up(present: int) -> None:
+            if as_json:
+                _print_json({"caught_up": True, "already_present": present})
+            else:
                 click.echo(
-                    f"watching {where} ({present} pages already in the archive); Ctrl+C stops",
+                    f"caught up: {present} of the pages there were already in the archive",
                     err=True,
                 )
 
         watcher = Watcher(archive, paths, report, settle=settle or SETTLE_SECONDS)
-        watcher.run(stop, on_ready=ready)
+
+        def stopping(signum: int, frame: object) -> None:
+            if watcher.stop.is_set():  # asked twice: stop now (whatever was committed stays)
+                raise SystemExit(130)
+            watcher.stop.set()  # after the page under way
+            if watcher.waiting_for_lock:  # nothing written yet: now
+                raise Stopped
+
+        signal.signal(signal.SIGINT, stopping)
+        signal.signal(signal.SIGTERM, stopping)
+        with suppress(Stopped):
+            watcher.run(on_start=started, on_caught_up=caught_up)
     if not as_json:
         click.echo("stopped", err=True)
 

@@ -68,6 +68,7 @@ class ImportProgress:
     outcome: str  # imported | present | duplicate | failed | skipped
     reason: str = ""  # why it failed, or was skipped
     clipping_id: int | None = None  # the new clipping's id
+    version: bool = False  # imported as a new version of a page saved before (same URL)
 
 
 ProgressCallback = Callable[[ImportProgress], None]
@@ -100,8 +101,10 @@ def import_paths(
     index: Index,
     progress: ProgressCallback | None = None,
     jobs: int | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> ImportReport:
     """Import ``paths`` (files and folders) into the archive; failures are reported per file.
+    When ``stop`` says so (asked after each file), the import ends there, what it did kept.
 
     The caller holds the archive's write lock, with the index in step with the catalog (see
     ``Archive.import_paths``); raises ``ArchiveWriteError`` when the archive can't be written.
@@ -123,6 +126,7 @@ def import_paths(
         catalog.db.execute("BEGIN IMMEDIATE")
         try:
             for done, (candidate, prepared) in enumerate(results, 1):
+                versions = len(report.versions)
                 outcome, clipping_id = _record(prepared, catalog, report, seen, pending, retired)
                 if outcome == "imported" and prepared.signature:
                     near.check(prepared, clipping_id, report)
@@ -131,9 +135,17 @@ def import_paths(
                 if progress:
                     reason = prepared.reason if outcome in ("failed", "skipped") else ""
                     event = ImportProgress(
-                        done, len(todo), Path(candidate.source), outcome, reason, clipping_id
+                        done,
+                        len(todo),
+                        Path(candidate.source),
+                        outcome,
+                        reason,
+                        clipping_id,
+                        version=len(report.versions) > versions,
                     )
                     progress(event)
+                if stop is not None and stop():
+                    break
             _commit(catalog, feed, pending, retired, last=True)
         except ArchiveWriteError:
             # keep the clippings recorded so far (their originals are stored), if the catalog

@@ -184,8 +184,10 @@ class _Changes(FileSystemEventHandler):
             with self.lock:
                 if self.pages.get(page) is not state or state.last > now:
                     continue  # changed meanwhile
-                if stamp is None:
-                    del self.pages[page]  # gone
+                if stamp is None or stamp[0] == 0:
+                    # gone; or empty: a browser's placeholder for a download in progress
+                    # (Firefox's beside its .part), which the finished page replaces
+                    del self.pages[page]
                 elif stamp != state.stamp:
                     state.stamp, state.last = stamp, now  # look again a moment later
                 else:
@@ -198,9 +200,15 @@ def _path(raw: str | bytes) -> Path:
     return Path(os.fsdecode(raw))
 
 
+class Stopped(Exception):
+    """Raised (by the caller's signal handler) to stop a watcher that waits for the write
+    lock: nothing is being written then, so it can end at once."""
+
+
 class Watcher:
     """Watches ``folders`` and imports their pages into ``archive``, telling ``report`` what
-    became of each."""
+    became of each as it happens. ``stop`` ends it: after the page under way when importing
+    (what was imported is kept, the rest is imported at the next start)."""
 
     def __init__(
         self,
@@ -214,24 +222,38 @@ class Watcher:
         self.folders = [Path(f).expanduser().absolute() for f in folders]
         self.report = report
         self.settle = settle
+        self.stop = threading.Event()
+        self.waiting_for_lock = False  # another process writes: a stop can end it at once
         self.observer = Observer()
         # inotify says when a writer closes a file: a page still open is not complete
         self.changes = _Changes(
             self.folders, closes_reported=type(self.observer).__name__ == "InotifyObserver"
         )
         self.seen: dict[Path, tuple[int, int] | None] = {}  # pages imported, as they were then
+        self._quiet_present = False
 
-    def run(self, stop: threading.Event, *, on_ready: Callable[[int], None] | None = None) -> None:
-        """Import what arrived while not running, then what arrives, until ``stop`` is set;
-        ``on_ready`` hears how many pages the first import found already in the archive."""
+    def run(
+        self,
+        stop: threading.Event | None = None,
+        *,
+        on_start: Callable[[], None] | None = None,
+        on_caught_up: Callable[[int], None] | None = None,
+    ) -> None:
+        """Import what arrived while not running, then what arrives, until ``stop`` (or
+        ``self.stop``) is set. ``on_start`` hears when the folders are watched (before the
+        first import), ``on_caught_up`` how many pages that import found in the archive."""
+        if stop is not None:
+            self.stop = stop
         for folder in self.folders:
             self.observer.schedule(self.changes, str(folder), recursive=True)
         self.observer.start()  # before the first import: nothing saved meanwhile is missed
         try:
+            if on_start:
+                on_start()
             present = self.catch_up()
-            if on_ready:
-                on_ready(present)
-            while not stop.wait(TICK):
+            if on_caught_up and not self.stop.is_set():
+                on_caught_up(present)
+            while not self.stop.wait(TICK):
                 due = [p for p in self.changes.due(self.settle) if self.seen.get(p) != _stamp(p)]
                 if due:
                     self._import(due)
@@ -241,34 +263,50 @@ class Watcher:
 
     def catch_up(self) -> int:
         """Import the folders as they are; returns how many pages were already there."""
-        report = self._import(self.folders, quiet_present=True)
+        self._quiet_present = True  # (not a line each: they are most of a folder)
+        try:
+            report = self._import(self.folders)
+        finally:
+            self._quiet_present = False
         return len(report.already_present) if report else 0
 
-    def _import(self, paths: list[Path], *, quiet_present: bool = False) -> ImportReport | None:
-        events: list[ImportProgress] = []
+    def _import(self, paths: list[Path]) -> ImportReport | None:
         # a page with its files folder; a folder, or a container of pages (a zip, a WARC), opened
         todo = [page_candidate(p) if format_for(p) == "html" else p for p in paths]
         try:
-            report = self.archive.import_paths(todo, progress=events.append)
+            report = self.archive.import_paths(
+                todo, progress=self._event, waiting=self._waiting, stop=self.stop.is_set
+            )
         except ClippingsError as error:  # the archive can't be written: say so, go on watching
             for path in paths:
                 self.report(WatchEvent(shown(path), "failed", reason=str(error)))
             return None
-        versions = {os.path.realpath(v) for v in report.versions}
-        for event in events:
-            source = shown(event.path)
-            if event.outcome == "imported":
-                new_version = os.path.realpath(event.path) in versions
-                outcome = "version" if new_version else "imported"
-                self.report(WatchEvent(source, outcome, event.clipping_id))
-            elif event.outcome in ("present", "duplicate") and not quiet_present:
-                self.report(WatchEvent(source, "present", self._id_of(event.path)))
-            elif event.outcome == "failed":
-                self.report(WatchEvent(source, "failed", reason=event.reason))
+        finally:
+            self.waiting_for_lock = False
         for path in paths:
             if not path.is_dir():
                 self.seen[path] = _stamp(path)
         return report
+
+    def _waiting(self) -> None:
+        self.waiting_for_lock = True
+        if self.archive.on_wait:
+            self.archive.on_wait()
+
+    def _event(self, event: ImportProgress) -> None:
+        """One file of an import done: reported as it happens. (An import also tells of the
+        index catching up first: those events have no outcome.)"""
+        self.waiting_for_lock = False
+        if not hasattr(event, "outcome"):
+            return
+        source = shown(event.path)
+        if event.outcome == "imported":
+            outcome = "version" if event.version else "imported"
+            self.report(WatchEvent(source, outcome, event.clipping_id))
+        elif event.outcome in ("present", "duplicate") and not self._quiet_present:
+            self.report(WatchEvent(source, "present", self._id_of(event.path)))
+        elif event.outcome == "failed":
+            self.report(WatchEvent(source, "failed", reason=event.reason))
 
     def _id_of(self, path: Path) -> int | None:
         """The clipping of a page already in the archive (by its bytes)."""

@@ -22,10 +22,12 @@ from pathlib import Path
 import pytest
 
 from archive.api import Archive
+from archive.sources import real_path
 from archive.watch import Watcher, WatchEvent
 
 from .test_hostile import FAILURES, IMPORTED, make_folder
 
+ARCHIVE_COMMAND = [sys.executable, "-m", "archive", "--archive"]
 SETTLE = 0.5  # a quicker watcher than the default, for the tests
 WAIT = 30.0  # seconds a test waits for what it expects before failing
 
@@ -35,10 +37,12 @@ def page(title: str, words: str = "The harbour cranes returned to the old port")
     return f"<html><head><title>{title}</title></head><body><article>{body}</article></body></html>"
 
 
-def wait_for(condition: Callable[[], object], timeout: float = WAIT) -> None:
+def wait_for(
+    condition: Callable[[], object], timeout: float = WAIT, what: Callable[[], object] = str
+) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
-        assert time.monotonic() < deadline, "timed out"
+        assert time.monotonic() < deadline, f"timed out {what()}"
         time.sleep(0.05)
 
 
@@ -48,11 +52,11 @@ class Running:
     def __init__(self, archive: Archive, folders: list[Path], *, wait: bool = True) -> None:
         self.wait = wait  # for the first import of what was there
         self.events: list[WatchEvent] = []
-        self.present: int | None = None
+        self.present: int | None = None  # what the first import found in the archive
         self.stop = threading.Event()
         self.watcher = Watcher(archive, folders, self.events.append, settle=SETTLE)
         self.thread = threading.Thread(
-            target=self.watcher.run, args=(self.stop,), kwargs={"on_ready": self._ready}
+            target=self.watcher.run, args=(self.stop,), kwargs={"on_caught_up": self._ready}
         )
 
     def _ready(self, present: int) -> None:
@@ -231,8 +235,11 @@ def test_hostile_files_fail_as_in_an_import_and_it_goes_on_watching(
 ) -> None:
     with Running(archive, [saved]) as running:
         make_folder(saved / "hostile")  # written while it watches
-        # (as a path: a zip member named "/absolute/..." is reported with one slash)
-        expected = {str(Path(name)) for name in (*FAILURES, *IMPORTED)}
+        # (as a path: a zip member named "/absolute/..." is reported with one slash); an empty
+        # file is a download's placeholder while the watcher runs: no line (a start says it)
+        folder = saved / "hostile"
+        empty = {name for name in FAILURES if _size(real_path(f"{folder}/{name}")) == 0}
+        expected = {str(Path(name)) for name in (*FAILURES, *IMPORTED) if name not in empty}
         prefix = f"{saved / 'hostile'}/"
         by_name: dict[str, WatchEvent] = {}
 
@@ -240,14 +247,24 @@ def test_hostile_files_fail_as_in_an_import_and_it_goes_on_watching(
             by_name.update({e.path.removeprefix(prefix): e for e in running.events})
             return expected <= set(by_name)
 
-        wait_for(all_seen, timeout=120)
+        wait_for(all_seen, timeout=120, what=lambda: sorted(expected - set(by_name)))
         for name, reason in FAILURES.items():
+            if name in empty:
+                assert str(Path(name)) not in by_name
+                continue
             event = by_name[str(Path(name))]
             assert event.outcome == "failed" and event.reason.startswith(reason), event
         for name in IMPORTED:
             assert by_name[str(Path(name))].outcome == "imported", name
         (saved / "after.html").write_text(page("After the storm"))
         wait_for(lambda: running.outcomes("after.html") == ["imported"])
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
 
 
 def _watch_process(folder: Path, archive: Path, *extra: str) -> subprocess.Popen[str]:
@@ -269,9 +286,10 @@ def test_clippings_watch_prints_a_line_per_page_and_stops_cleanly(
     (saved / "first.html").write_text(page("First page"))
     process = _watch_process(saved, tmp_path / "archive", "--json")
     assert process.stdout is not None
-    lines = [json.loads(process.stdout.readline()) for _ in range(2)]
-    assert lines[0]["outcome"] == "imported" and lines[0]["path"].endswith("first.html")
-    assert lines[1] == {"watching": [str(saved)], "already_present": 0}
+    lines = [json.loads(process.stdout.readline()) for _ in range(3)]
+    assert lines[0] == {"watching": [str(saved)]}
+    assert lines[1]["outcome"] == "imported" and lines[1]["path"].endswith("first.html")
+    assert lines[2] == {"caught_up": True, "already_present": 0}
     (saved / "second.html").write_text(page("Second page", "Words about the night train"))
     second = json.loads(process.stdout.readline())
     assert second["outcome"] == "imported" and second["path"].endswith("second.html")
@@ -289,7 +307,8 @@ def test_clippings_watch_prints_a_line_per_page_and_stops_cleanly(
 def test_clippings_watch_in_words(saved: Path, tmp_path: Path) -> None:
     process = _watch_process(saved, tmp_path / "archive")
     assert process.stderr is not None and process.stdout is not None
-    assert process.stderr.readline().startswith(f"watching {saved} (0 pages already")
+    assert process.stderr.readline() == f"watching {saved}; Ctrl+C stops\n"
+    assert process.stderr.readline().startswith("caught up: 0 of the pages there")
     (saved / "words.html").write_text(page("A page in words"))
     line = process.stdout.readline()
     assert line.startswith("imported #2 A page in words") and "words.html" in line
@@ -308,3 +327,77 @@ def test_clippings_watch_refuses_a_missing_folder_or_the_archive(tmp_path: Path)
     assert result.exit_code == 1 and "no such folder" in result.stderr
     result = CliRunner().invoke(cli, ["--archive", str(archive), "watch", str(tmp_path)])
     assert result.exit_code == 1 and "can't hold the archive" in result.stderr
+
+
+def _many_pages(folder: Path, count: int) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(count):
+        (folder / f"page-{n:03}.html").write_text(page(f"Page {n}", f"Story number {n} of many"))
+
+
+@pytest.mark.parametrize("stop_with", [signal.SIGINT, signal.SIGTERM])
+def test_a_stop_during_an_import_ends_after_the_page_under_way(
+    saved: Path, tmp_path: Path, stop_with: int
+) -> None:
+    """Ctrl+C (the terminal signals every process of the group) or a service manager's
+    SIGTERM to the group: it stops soon, exit 0, no traceback, no page reported as crashed;
+    the next start imports the rest."""
+    _many_pages(saved / "many", 150)
+    process = subprocess.Popen(
+        [*ARCHIVE_COMMAND, str(tmp_path / "archive"), "watch", "--json", str(saved)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).parent.parent,
+        start_new_session=True,
+    )
+    assert process.stdout is not None
+    assert "watching" in json.loads(process.stdout.readline())
+    assert json.loads(process.stdout.readline())["outcome"] == "imported"
+    os.killpg(process.pid, stop_with)
+    out, err = process.communicate(timeout=WAIT)
+    assert process.returncode == 0, err
+    assert "Traceback" not in err and "crashed" not in out + err
+    assert '"failed"' not in out
+    with Archive.open(tmp_path / "archive") as archive:
+        done = len(archive) - 1
+    assert 1 <= done < 150  # stopped before the end
+    with Archive.open(tmp_path / "archive") as archive, Running(archive, [saved]) as again:
+        assert again.present == done
+        assert len(archive) == 1 + 150
+
+
+def test_a_stop_while_waiting_for_another_writer_ends_at_once(saved: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "archive"
+    released = threading.Event()
+    with Archive.open(folder) as other:
+
+        def hold() -> None:
+            with other.writing():
+                released.wait(WAIT)
+
+        holder = threading.Thread(target=hold)
+        holder.start()
+        try:
+            process = _watch_process(saved, folder)
+            assert process.stderr is not None
+            assert "watching" in process.stderr.readline()
+            assert "waiting for it" in process.stderr.readline()
+            process.send_signal(signal.SIGINT)
+            _, err = process.communicate(timeout=10)  # not waiting for the other writer
+            assert process.returncode == 0 and err.strip() == "stopped", err
+        finally:
+            released.set()
+            holder.join()
+
+
+def test_a_browsers_empty_placeholder_is_no_failure(archive: Archive, saved: Path) -> None:
+    """Firefox leaves an empty ``X.html`` beside ``X.html.part`` until the download ends."""
+    with Running(archive, [saved]) as running:
+        (saved / "story.html").write_bytes(b"")
+        (saved / "story.html.part").write_text(page("Downloading"))
+        time.sleep(SETTLE * 4)
+        (saved / "story.html.part").rename(saved / "story.html")
+        wait_for(lambda: running.events)
+        time.sleep(SETTLE * 3)
+    assert [e.outcome for e in running.events] == ["imported"]

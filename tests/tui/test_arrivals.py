@@ -140,12 +140,13 @@ async def test_pages_saved_into_a_watched_folder_show_up(archive_path, tmp_path,
         assert "watching 1 folder" in app.search_screen.status_message.plain
         assert any(n.startswith("Watching 1 folder for saved pages") for n in notes(app))
         (downloads / "quince.html").write_text(QUINCE_PAGE, encoding="utf-8")
-        (downloads / "empty\x1b]0;pwned\x07.html").write_bytes(b"")  # a failure, named hostile
+        # a failure, named hostile (an image saved as .html)
+        (downloads / "image\x1b]0;pwned\x07.html").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
         await wait_until(pilot, lambda: "Quince jelly, slowly" in listed(app))
         assert "1 new clipping" in notes(app)
         await wait_until(pilot, lambda: any("watched folder" in n for n in notes(app)))
         [failed] = [n for n in notes(app) if "watched folder" in n]
-        assert "empty" in failed and "empty file" in failed
+        assert "image" in failed and "PNG image" in failed
         assert "\x1b" not in failed and "\x07" not in failed
         job = app._watch_job
     assert job.process.poll() is not None, "the watcher outlived the app"
