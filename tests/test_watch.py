@@ -329,6 +329,9 @@ def test_clippings_watch_refuses_a_missing_folder_or_the_archive(tmp_path: Path)
     assert result.exit_code == 1 and "can't hold the archive" in result.stderr
 
 
+MANY = 60  # pages of a first import long enough to be stopped in the middle
+
+
 def _many_pages(folder: Path, count: int) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for n in range(count):
@@ -342,7 +345,7 @@ def test_a_stop_during_an_import_ends_after_the_page_under_way(
     """Ctrl+C (the terminal signals every process of the group) or a service manager's
     SIGTERM to the group: it stops soon, exit 0, no traceback, no page reported as crashed;
     the next start imports the rest."""
-    _many_pages(saved / "many", 150)
+    _many_pages(saved / "many", MANY)
     process = subprocess.Popen(
         [*ARCHIVE_COMMAND, str(tmp_path / "archive"), "watch", "--json", str(saved)],
         stdout=subprocess.PIPE,
@@ -361,10 +364,10 @@ def test_a_stop_during_an_import_ends_after_the_page_under_way(
     assert '"failed"' not in out
     with Archive.open(tmp_path / "archive") as archive:
         done = len(archive) - 1
-    assert 1 <= done < 150  # stopped before the end
+    assert 1 <= done < MANY  # stopped before the end
     with Archive.open(tmp_path / "archive") as archive, Running(archive, [saved]) as again:
         assert again.present == done
-        assert len(archive) == 1 + 150
+        assert len(archive) == 1 + MANY
 
 
 def test_a_stop_while_waiting_for_another_writer_ends_at_once(saved: Path, tmp_path: Path) -> None:
