@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -49,8 +50,7 @@ def wait_for(
 class Running:
     """A watcher running on its own thread, its events kept."""
 
-    def __init__(self, archive: Archive, folders: list[Path], *, wait: bool = True) -> None:
-        self.wait = wait  # for the first import of what was there
+    def __init__(self, archive: Archive, folders: list[Path]) -> None:
         self.events: list[WatchEvent] = []
         self.present: int | None = None  # what the first import found in the archive
         self.stop = threading.Event()
@@ -67,10 +67,7 @@ class Running:
 
     def __enter__(self) -> Running:
         self.thread.start()
-        if self.wait:
-            wait_for(lambda: self.present is not None)
-        else:
-            time.sleep(SETTLE)  # its folders watched
+        wait_for(lambda: self.present is not None)  # the first import of what was there
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -195,28 +192,33 @@ def test_a_page_saved_again_is_a_new_version_and_a_copy_is_already_there(
     assert running.events[2].id == running.events[0].id
 
 
-def test_it_waits_its_turn_for_the_write_lock(archive: Archive, saved: Path) -> None:
-    other = Archive.open(archive.path)
+@contextmanager
+def another_writer(folder: Path) -> Iterator[None]:
+    """Another process's write (an import) holding the archive's write lock meanwhile."""
     released = threading.Event()
+    with Archive.open(folder) as other:
 
-    def hold() -> None:
-        with other.writing():
-            released.wait(WAIT)
+        def hold() -> None:
+            with other.writing():
+                released.wait(WAIT)
 
-    holder = threading.Thread(target=hold)
-    holder.start()
-    try:
-        with Running(archive, [saved], wait=False) as running:  # (its first import waits too)
+        holder = threading.Thread(target=hold)
+        holder.start()
+        try:
+            yield
+        finally:
+            released.set()
+            holder.join()
+
+
+def test_it_waits_its_turn_for_the_write_lock(archive: Archive, saved: Path) -> None:
+    with Running(archive, [saved]) as running:
+        with another_writer(archive.path):
             (saved / "queued.html").write_text(page("Queued behind a writer"))
             time.sleep(SETTLE * 4)
             assert running.events == []  # waiting for the lock
-            released.set()
-            wait_for(lambda: running.events)
-            assert running.events[0].outcome == "imported"
-    finally:
-        released.set()
-        holder.join()
-        other.close()
+        wait_for(lambda: running.events)
+        assert running.events[0].outcome == "imported"
 
 
 def test_the_watched_files_are_never_touched(archive: Archive, saved: Path) -> None:
@@ -372,26 +374,16 @@ def test_a_stop_during_an_import_ends_after_the_page_under_way(
 
 def test_a_stop_while_waiting_for_another_writer_ends_at_once(saved: Path, tmp_path: Path) -> None:
     folder = tmp_path / "archive"
-    released = threading.Event()
-    with Archive.open(folder) as other:
-
-        def hold() -> None:
-            with other.writing():
-                released.wait(WAIT)
-
-        holder = threading.Thread(target=hold)
-        holder.start()
-        try:
-            process = _watch_process(saved, folder)
-            assert process.stderr is not None
-            assert "watching" in process.stderr.readline()
-            assert "waiting for it" in process.stderr.readline()
-            process.send_signal(signal.SIGINT)
-            _, err = process.communicate(timeout=10)  # not waiting for the other writer
-            assert process.returncode == 0 and err.strip() == "stopped", err
-        finally:
-            released.set()
-            holder.join()
+    with Archive.open(folder):
+        pass
+    with another_writer(folder):
+        process = _watch_process(saved, folder)
+        assert process.stderr is not None
+        assert "watching" in process.stderr.readline()
+        assert "waiting for it" in process.stderr.readline()
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=10)  # not waiting for the other writer
+        assert process.returncode == 0 and err.strip() == "stopped", err
 
 
 def test_a_browsers_empty_placeholder_is_no_failure(archive: Archive, saved: Path) -> None:
