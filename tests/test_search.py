@@ -297,3 +297,33 @@ def test_a_commit_during_a_search_does_not_close_its_searcher(tmp_path: Path) ->
     assert reader.search("river").total == 5 + next(added) - 100  # the next one sees them
     reader.close()
     other.close()
+
+
+def test_equal_scores_and_dates_keep_one_order_whatever_the_segments(
+    archive: Archive, tmp_path: Path
+) -> None:
+    """Whoosh breaks ties by document number, which an update (a tag) changes: the order of
+    equal hits is by id instead, the same before and after."""
+    folder = tmp_path / "same-day"
+    folder.mkdir()
+    for n in range(6):
+        page = saved_page(
+            f"Tide mill {n}", "Ann Lee", "2021-05-04", "Coast News", f"The tide mill {n}. {FILLER}"
+        )
+        (folder / f"{n}.html").write_text(page, encoding="utf-8")
+    ids = archive.import_paths([folder]).imported
+
+    def orders() -> list[list[int]]:
+        asked = [("", "newest", 3), ("", "oldest", 4), ("mill", "relevance", 6)]
+        return [
+            [hit.clipping.id for hit in archive.search(query, sort=sort, limit=limit).hits]
+            for query, sort, limit in asked
+        ]
+
+    before = orders()
+    for listed in before:  # the equal ones by id
+        same_day = [i for i in listed if i in ids]
+        assert same_day == sorted(same_day) and len(same_day) >= 2
+    for clipping_id in ids[:3]:
+        archive.set_tags(clipping_id, ["mills"])  # each update moves it to a newer segment
+    assert orders() == before

@@ -355,8 +355,8 @@ class Index:
             page = self._reranked(results, words, depth=max(end or 0, RERANK))
             page = page[offset:end]
         else:
-            results, total = self._run(q, limit=end, sortedby="date", reverse=sort == "newest")
-            page = list(results[offset:end])
+            page, total = self._by_date(q, end, newest=sort == "newest")
+            page = page[offset:end]
         reader = searcher.reader()
         languages = self._column("language", "")
         hits = [IndexHit(id=int(hit["id"]), score=hit.score or 0.0) for hit in page]
@@ -382,8 +382,36 @@ class Index:
         dates = self._column("date", 0, translate=False)
         for hit in hits:
             hit.score = boosted(hit.score or 0.0, near.get(hit.docnum, 0.0))
-        hits.sort(key=lambda hit: (-round(hit.score, 6), -(dates[hit.docnum] or 0)))
+        # equal scores and dates: the older clipping first, whatever the index's segments (a
+        # clipping updated moves to a newer segment, and Whoosh's own order with it)
+        hits.sort(
+            key=lambda hit: (-round(hit.score, 6), -(dates[hit.docnum] or 0), int(hit["id"]))
+        )
         return hits + rest
+
+    def _by_date(self, q: wq.Query, end: int | None, *, newest: bool) -> tuple[list, int]:
+        """The first ``end`` hits of ``q`` (all if None) by date, equal dates in the order of
+        their ids, and the total: the same order whatever the index's segments. Whoosh breaks
+        ties by document number, which a clipping's update changes, so the hits around the
+        ``end``-th are fetched until its whole group of equal dates is in hand."""
+        dates = self._column("date", 0, translate=False)
+        want = end
+        while True:
+            results, total = self._run(q, limit=want, sortedby="date", reverse=newest)
+            hits = list(results)
+            if want is None or len(hits) < want or not hits:
+                break
+            last = dates[hits[min(end or 0, len(hits)) - 1].docnum]
+            if dates[hits[-1].docnum] != last:
+                break  # the group of the last date shown ends among these
+            want *= 2
+
+        def key(hit: object) -> tuple[int, int]:
+            date = dates[hit.docnum] or 0
+            return (-date if newest else date, int(hit["id"]))
+
+        hits.sort(key=key)
+        return hits, total
 
     def _matching(self, q: wq.Query) -> set[int]:
         """The docnums of every match of ``q`` (no scores)."""
