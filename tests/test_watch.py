@@ -269,16 +269,33 @@ def _size(path: Path) -> int | None:
         return None
 
 
+_STARTED: list[subprocess.Popen[str]] = []  # watcher processes, ended after each test
+
+
+@pytest.fixture(autouse=True)
+def _no_watcher_left() -> Iterator[None]:
+    """A test that fails midway leaves no ``clippings watch`` running."""
+    yield
+    while _STARTED:
+        process = _STARTED.pop()
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+
+
 def _watch_process(folder: Path, archive: Path, *extra: str) -> subprocess.Popen[str]:
-    command = [sys.executable, "-m", "archive", "--archive", str(archive), "watch", str(folder)]
-    command += ["--settle", str(SETTLE), *extra]
-    return subprocess.Popen(
-        command,
+    """``clippings watch FOLDER`` in a process group of its own (as a terminal starts it)."""
+    command = [*ARCHIVE_COMMAND, str(archive), "watch", str(folder), "--settle", str(SETTLE)]
+    process = subprocess.Popen(
+        [*command, *extra],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         cwd=Path(__file__).parent.parent,
+        start_new_session=True,
     )
+    _STARTED.append(process)
+    return process
 
 
 @pytest.mark.parametrize("stop_with", [signal.SIGINT, signal.SIGTERM])
@@ -348,14 +365,7 @@ def test_a_stop_during_an_import_ends_after_the_page_under_way(
     SIGTERM to the group: it stops soon, exit 0, no traceback, no page reported as crashed;
     the next start imports the rest."""
     _many_pages(saved / "many", MANY)
-    process = subprocess.Popen(
-        [*ARCHIVE_COMMAND, str(tmp_path / "archive"), "watch", "--json", str(saved)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=Path(__file__).parent.parent,
-        start_new_session=True,
-    )
+    process = _watch_process(saved, tmp_path / "archive", "--json")
     assert process.stdout is not None
     assert "watching" in json.loads(process.stdout.readline())
     assert json.loads(process.stdout.readline())["outcome"] == "imported"
