@@ -390,10 +390,11 @@ class Index:
         return hits + rest
 
     def _by_date(self, q: wq.Query, end: int | None, *, newest: bool) -> tuple[list, int]:
-        """The first ``end`` hits of ``q`` (all if None) by date, equal dates in the order of
-        their ids, and the total: the same order whatever the index's segments. Whoosh breaks
-        ties by document number, which a clipping's update changes, so the hits around the
-        ``end``-th are fetched until its whole group of equal dates is in hand."""
+        """The first ``end`` hits of ``q`` (all if None) by date, equal dates by id (the
+        later first when newest first), and the total: the same order whatever the index's
+        segments. Whoosh breaks ties by document number, which a clipping's update changes,
+        so the hits around the ``end``-th are fetched until its whole group of equal dates
+        is in hand."""
         dates = self._column("date", 0, translate=False)
         want = end
         while True:
@@ -406,9 +407,9 @@ class Index:
                 break  # the group of the last date shown ends among these
             want *= 2
 
-        def key(hit: object) -> tuple[int, int]:
-            date = dates[hit.docnum] or 0
-            return (-date if newest else date, int(hit["id"]))
+        def key(hit: object) -> tuple[int, int]:  # newest first: the later of equal dates too
+            date, clipping_id = dates[hit.docnum] or 0, int(hit["id"])
+            return (-date, -clipping_id) if newest else (date, clipping_id)
 
         hits.sort(key=key)
         return hits, total
