@@ -384,9 +384,7 @@ class Index:
             hit.score = boosted(hit.score or 0.0, near.get(hit.docnum, 0.0))
         # equal scores and dates: the older clipping first, whatever the index's segments (a
         # clipping updated moves to a newer segment, and Whoosh's own order with it)
-        hits.sort(
-            key=lambda hit: (-round(hit.score, 6), -(dates[hit.docnum] or 0), int(hit["id"]))
-        )
+        hits.sort(key=lambda hit: (-round(hit.score, 6), -(dates[hit.docnum] or 0), int(hit["id"])))
         return hits + rest
 
     def _by_date(self, q: wq.Query, end: int | None, *, newest: bool) -> tuple[list, int]:
