@@ -28,9 +28,7 @@ each kill the archive must hold:
   none twice, the bundled sample still clipping 1;
 - the state before the command or the state after it: every current clipping (id, hash,
   title, tags, note), the saved searches and ``QUERIES`` (each its total and every hit id, in
-  order, but for hits of equal scores, whose order is no part of the answer: two uninterrupted
-  imports on several cores may list them differently) as before it or as after an
-  uninterrupted run (only an import may stop in between);
+  order) as before it or as after an uninterrupted run (only an import may stop in between);
 - for ``backup``, the file absent or a backup that ``restore`` turns into the archive; for
   ``restore``, the target absent or a complete archive;
 - for an import or an upload, the same run again (the import, the watcher started again, the
@@ -40,11 +38,11 @@ each kill the archive must hold:
 Prints, per command, the kills made (and how many came before the write was seen complete),
 the state each left (before, after, other: an import's pages partly in; absent: a restore's
 target), how many left something ``check`` noted, needed ``--repair``, left temporary files
-beside the archive, hits of equal scores in another order or more deleted index entries
-than that state (BM25 counts them: every score shifts a little), the kills survived (every
-check held), the faults found, each with its kill time and how to replay it (``--at``), and
-the time taken; then the total. Kills run one at a time: on a machine of few cores a second
-kill beside it would slow the commands it times.
+beside the archive or more deleted index entries than that state (BM25 counts them: every
+score shifts a little), the kills survived (every check held), the faults found, each with
+its kill time and how to replay it (``--at``), and the time taken; then the total. Kills run
+one at a time: on a machine of few cores a second kill beside it would slow the commands it
+times.
 
 Prints figures; asserts nothing (``tests/test_killsweep.py`` runs a short sweep and does).
 """
@@ -54,7 +52,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import math
 import os
 import random
 import re
@@ -98,8 +95,9 @@ QUERIES = (
     "is:tagged",
     "has:notes",
 )
-# scores this close are equal: what differs is the rounding of the same sum (a float's 1e-16)
-SAME_SCORE = 1e-12
+# scores equal to so many decimals are equal, as the ranking sorts them (archive/index: equal
+# scores by date, then by id); a reorder of those is told apart in a fault's description
+SCORE_DECIMALS = 6
 TAG = "killsweep"
 NOTE = "read again before the council meeting"
 SAVED = ("sweep", "ceo OR europa")
@@ -240,15 +238,15 @@ def free_port() -> int:
 class State:
     """What an archive holds, as compared before and after a command: every version's hash,
     every current clipping, the saved searches and the answers to ``QUERIES`` (each its total
-    and its hits in order, those of equal scores as a set: see ``_by_score``); with the hits
-    in their exact order (``orders``), what is wrong whatever the command (``flaws``) and the
-    originals no clipping uses (``strays``)."""
+    and every hit id, in order); with the hits grouped by equal scores (``ties``, to tell a
+    reorder of those), what is wrong whatever the command (``flaws``), the originals no
+    clipping uses (``strays``) and the deleted entries of the index (``deleted``)."""
 
     hashes: tuple[str, ...]
     clippings: tuple[tuple[int, str, str, tuple[str, ...], str], ...]
     saved: tuple[tuple[str, str], ...]
-    searches: tuple[tuple[str, int, tuple[tuple[int, ...], ...]], ...]
-    orders: tuple[tuple[int, ...], ...] = field(default=(), compare=False)
+    searches: tuple[tuple[str, int, tuple[int, ...]], ...]
+    ties: tuple[tuple[tuple[int, ...], ...], ...] = field(default=(), compare=False)
     flaws: tuple[str, ...] = field(default=(), compare=False)
     strays: int = field(default=0, compare=False)
     # entries of the index deleted (replaced) and not merged away: BM25 counts them, so the
@@ -279,25 +277,24 @@ class State:
             said.append(f"saved searches {self.saved} in place of {other.saved}")
         for n, (mine, theirs) in enumerate(zip(self.searches, other.searches, strict=True)):
             if mine != theirs:
+                ties = self.ties[n] == other.ties[n]
+                how = " (the same hits: only those of equal scores in another order)" * ties
                 said.append(
-                    f"search {mine[0]!r}: {mine[1]} hits {self.orders[n][:20]} in place of "
-                    f"{theirs[1]} hits {other.orders[n][:20]}"
+                    f"search {mine[0]!r}: {mine[1]} hits {mine[2][:20]} in place of "
+                    f"{theirs[1]} hits {theirs[2][:20]}{how}"
                 )
         return said
 
 
 def _by_score(hits: list[tuple[int, float]]) -> tuple[tuple[int, ...], ...]:
-    """The hit ids grouped by equal score (to a rounding error: the same sums added in
-    another order), best first, each group in id order. Hits of equal scores come in the
-    order of the index's segments, which an import on several cores writes in the order its
-    index processes finish: two uninterrupted imports of the same pages may list them in
-    another order, so that order is no part of the answer."""
+    """The hit ids grouped by equal score (as the ranking rounds them), best first, each
+    group in id order."""
     groups: list[list[int]] = []
-    last = math.nan
+    last = None
     for clipping_id, score in hits:
-        if not math.isclose(score, last, rel_tol=SAME_SCORE):
+        if round(score, SCORE_DECIMALS) != last:
             groups.append([])
-            last = score
+            last = round(score, SCORE_DECIMALS)
         groups[-1].append(clipping_id)
     return tuple(tuple(sorted(group)) for group in groups)
 
@@ -331,12 +328,12 @@ def read_state(folder: Path) -> State:
         sample = catalog.id_for_hash(next(iter(bundled.hashes())))
         if sample != bundled.SAMPLE_ID:
             flaws.append(f"the sample is clipping {sample}, not {bundled.SAMPLE_ID}")
-        searches, orders = [], []
+        searches, ties = [], []
         for query in QUERIES:
-            result = archive.search(query, limit=None)  # (all: no group of ties cut short)
+            result = archive.search(query, limit=None)  # every hit, not the first 20
             hits = [(h.clipping.id, h.score) for h in result.hits]
-            searches.append((query, result.total, _by_score(hits)))
-            orders.append(tuple(clipping_id for clipping_id, _ in hits))
+            searches.append((query, result.total, tuple(clipping_id for clipping_id, _ in hits)))
+            ties.append(_by_score(hits))
         if searches[0][1] != len(current):
             flaws.append(f"search finds {searches[0][1]} of {len(current)} clippings")
         stored, _ = archive.originals.scan()
@@ -354,7 +351,7 @@ def read_state(folder: Path) -> State:
             clippings=tuple((c.id, c.sha256, c.title, tuple(c.tags), c.note) for c in current),
             saved=tuple((s.name, s.query) for s in archive.saved_searches()),
             searches=tuple(searches),
-            orders=tuple(orders),
+            ties=tuple(ties),
             deleted=archive.index.searcher().doc_count_all() - len(indexed),
             flaws=tuple(flaws),
             strays=len(set(stored) - used),
@@ -928,7 +925,6 @@ class Kill:
     outcome: str = ""  # the archive as before the command, after it, other (an import's
     # pages partly in), absent (a restore's target)
     noted: bool = False  # check noted what the kill left (for the next open to finish)
-    reordered: bool = False  # hits of equal scores in another order than in that state
     stale: bool = False  # more deleted index entries than that state (scores shifted)
     # temporary files and folders the kill left beside the archive (a backup's, a restore's)
     litter: list[str] = field(default_factory=list)
@@ -946,7 +942,6 @@ class Result:
     during: int = 0  # kills that came before the write was seen complete
     outcomes: dict[str, int] = field(default_factory=dict)  # kills by the state they left
     noted: int = 0  # kills after which check noted what they left
-    reordered: int = 0  # kills after which hits of equal scores came in another order
     stale: int = 0  # kills after which the index held more deleted entries (scores shifted)
     litter: int = 0  # kills that left temporary files beside the archive (no fault)
     repaired: int = 0  # kills after which check found a problem that --repair fixed
@@ -1029,7 +1024,6 @@ class Sweeper:
             state = read_state(folder)
             kill.outcome = self.outcome(state, before, after)
             matched = {"after": after, "before": before}.get(kill.outcome)
-            kill.reordered = matched is not None and state.orders != matched.orders
             kill.stale = matched is not None and state.deleted > matched.deleted
             faults.extend(self.judge(state, before, after, done))
         command.beside(work, done, faults)
@@ -1042,7 +1036,6 @@ class Sweeper:
                 faults.extend(f"run again: {flaw}" for flaw in state.flaws)
                 if state != after:
                     faults.append(f"run again: not the state after: {state.differences(after)}")
-                kill.reordered |= state == after and state.orders != after.orders
                 if state.strays:
                     faults.append(f"run again: {state.strays} originals no clipping uses")
 
@@ -1111,7 +1104,6 @@ def sweep(
             result.during += not kill.done
             result.outcomes[kill.outcome] = result.outcomes.get(kill.outcome, 0) + 1
             result.noted += kill.noted
-            result.reordered += kill.reordered
             result.stale += kill.stale
             result.litter += bool(kill.litter)
             result.repaired += kill.repaired
@@ -1132,8 +1124,6 @@ def summary(result: Result) -> str:
     repaired = f", {result.repaired} needed check --repair" if result.repaired else ""
     if result.litter:
         repaired += f", {result.litter} left temporary files beside it"
-    if result.reordered:
-        repaired += f", {result.reordered} left hits of equal scores in another order"
     if result.stale:
         repaired += f", {result.stale} left more deleted index entries (scores shifted)"
     return (
