@@ -14,7 +14,9 @@ Whoosh's ``StemmingAnalyzer``); then, for each page:
 Per set, per half of each set (by a hash of the page's name, as in ``extract_quality.py``) and
 for all pages in one archive. A page's title is its expected one where the set has it
 (Readability's), else trafilatura's. Ranks come from the library (``Archive.search``: what
-``clippings search`` prints) and from the plain build's function; ``--processes N`` queries
+``clippings search`` prints) and from the plain build's function; two saves of one page (the
+same URL) are versions of one clipping, whose newest Clippings shows, so a hit on either
+counts for both, in both systems; ``--processes N`` queries
 (default 30) are also timed as a new ``search`` process of each, whose median is printed.
 Asserts nothing.
 """
@@ -79,11 +81,24 @@ def score(kind: str, rank: int | None) -> float:
     return 1 / rank if rank else 0.0
 
 
-def rank_of(sources: list[str], key: str) -> int | None:
+def rank_of(sources: list[str], key: str, same: dict[str, set[str]]) -> int | None:
+    """The rank of the page ``key`` among the hits' ``sources``: a hit on another saved version
+    of the same page (same URL: Clippings shows the newest) is a hit on it, for both systems."""
     for n, source in enumerate(sources, 1):
-        if Path(source).name.startswith(key):
+        name = Path(source).stem
+        if name == key or key in same.get(name, ()):
             return n
     return None
+
+
+def saved_versions(archive: Archive) -> dict[str, set[str]]:
+    """Each imported page's name → the names of the other saved versions of its page."""
+    same: dict[str, set[str]] = {}
+    for clipping in archive.clippings():
+        names = {Path(v.source).stem for v in archive.versions(clipping.id)}
+        for name in names:
+            same.setdefault(name, set()).update(names - {name})
+    return same
 
 
 def main() -> None:
@@ -115,17 +130,18 @@ def main() -> None:
     scores: dict[tuple[str, str, str], list[float]] = {}
     timed: list[str] = []
     with Archive.open(ours_dir) as archive:
+        same = saved_versions(archive)
         for name, key, _page, title, body in pages:
             for kind, query in queries(title, body):
                 timed.append(query)
                 ours = [h.clipping.source for h in archive.search(query, limit=10).hits]
                 theirs = [h["source"] for h in plain.search(plain_dir, query, 10)]
                 for system, sources in (("clippings", ours), ("plain", theirs)):
-                    rank = rank_of(sources, key)
+                    rank = rank_of(sources, key, same)
                     for group in (name, f"{name} {half_of(key)}", "all"):
                         scores.setdefault((system, group, kind), []).append(score(kind, rank))
                     if args.misses and system == "clippings" and rank != 1:
-                        mark = "+" if rank_of(theirs, key) == 1 else " "
+                        mark = "+" if rank_of(theirs, key, same) == 1 else " "
                         print(f"{mark} miss {kind:6} rank {rank}  {name}/{key[:20]}  {query[:80]}")
 
     step = max(1, len(timed) // max(1, args.processes))
