@@ -177,25 +177,20 @@ class Archive:
         """A value that changes whenever the catalog does, by a commit of this process or of
         another: a poll compares it with the last it saw before it reads anything (SQLite's
         ``data_version`` and this connection's ``total_changes``: no table is read)."""
-        db = self.catalog.db
-        return db.execute("PRAGMA data_version").fetchone()[0], db.total_changes
+        return self.catalog.changes()
 
     @_serialized
     def newest_id(self) -> int:
         """The highest clipping id yet (0: none). Ids only grow, whichever process adds a
         clipping: what came after it is ``added_since(newest_id)``."""
-        return self.catalog.db.execute("SELECT max(id) FROM clippings").fetchone()[0] or 0
+        return self.catalog.newest_id()
 
     @_serialized
     def added_since(self, clipping_id: int) -> list[int]:
         """The current clippings added after clipping ``clipping_id`` (by this process or
         another), oldest first: a range of the primary key, so asking costs nothing when none
         came."""
-        rows = self.catalog.db.execute(
-            "SELECT id FROM clippings WHERE id > ? AND superseded_by IS NULL ORDER BY id",
-            (clipping_id,),
-        )
-        return [row[0] for row in rows]
+        return self.catalog.current_after(clipping_id)
 
     def clippings(self) -> Iterator[Clipping]:
         """Every clipping, oldest first, without the body (for listings)."""
@@ -246,7 +241,7 @@ class Archive:
             limit=limit,
             offset=offset,
             sort=sort,
-            texts=self._bodies,
+            texts=self.catalog.texts,
             as_you_type=as_you_type,
         )
         ids = [h.id for h in found.hits]
@@ -296,11 +291,6 @@ class Archive:
         if not query.strip():
             return set()
         return self.index.words_matching(query, text, language=language, as_you_type=as_you_type)
-
-    def _bodies(self, ids: list[int]) -> dict[int, str]:
-        marks = ",".join("?" * len(ids))
-        rows = self.catalog.db.execute(f"SELECT id, text FROM clippings WHERE id IN ({marks})", ids)
-        return dict(rows.fetchall())
 
     # -- writing -----------------------------------------------------------------------------
 

@@ -328,11 +328,17 @@ class Catalog:
     # Older versions of a page (``superseded_by`` set) are kept, and reachable by id and by
     # ``versions``; counts, listings and the index hold the current version only.
 
+    def changes(self) -> tuple[int, int]:
+        """A value that changes whenever the catalog does, by a commit of this connection or
+        of another: SQLite's ``data_version`` and this connection's ``total_changes`` (no
+        table is read)."""
+        return self.db.execute("PRAGMA data_version").fetchone()[0], self.db.total_changes
+
     def count(self) -> int:
         """How many current clippings: counted again only when the catalog changed (by this
         connection, or a commit of another), as counting reads the whole table (6 ms at
         10,000 clippings) and each search asks (see ``recovery.unindexed``)."""
-        version = (self.db.execute("PRAGMA data_version").fetchone()[0], self.db.total_changes)
+        version = self.changes()
         if version != self._counted[0]:
             found = self.db.execute(f"SELECT count(*) FROM clippings WHERE {_CURRENT}")
             self._counted = (version, found.fetchone()[0])
@@ -341,6 +347,24 @@ class Catalog:
     def ids(self, *, every_version: bool = False) -> list[int]:
         where = "" if every_version else f"WHERE {_CURRENT}"
         return [row[0] for row in self.db.execute(f"SELECT id FROM clippings {where} ORDER BY id")]
+
+    def newest_id(self) -> int:
+        """The highest clipping id yet, of any version (0: none)."""
+        return self.db.execute("SELECT max(id) FROM clippings").fetchone()[0] or 0
+
+    def current_after(self, clipping_id: int) -> list[int]:
+        """The current clippings of ids above ``clipping_id``, in order: a range of the
+        primary key, so it costs nothing when there are none."""
+        rows = self.db.execute(
+            f"SELECT id FROM clippings WHERE id > ? AND {_CURRENT} ORDER BY id", (clipping_id,)
+        )
+        return [row[0] for row in rows]
+
+    def texts(self, ids: list[int]) -> dict[int, str]:
+        """The body text of each of ``ids`` (for snippets), by id."""
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(f"SELECT id, text FROM clippings WHERE id IN ({marks})", ids)
+        return dict(rows.fetchall())
 
     def current_for_url(self, url: str, *, other_than: int) -> int | None:
         row = self.db.execute(
