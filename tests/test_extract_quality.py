@@ -73,6 +73,35 @@ def test_dump_rules_on_a_small_page() -> None:
     assert [p.text for p in article] == [prose.strip(), more.strip()]
 
 
+@pytest.mark.parametrize(
+    "heading", ["There are 13 comments", "12 thoughts on \u201cFlood closes the bridge\u201d"]
+)
+def test_dump_a_counted_comments_heading_ends_the_article_before_what_came_between(
+    heading: str,
+) -> None:
+    # a blog's dump: the article, its share buttons and related posts, then the comments
+    # under a heading worded with their count, as blog templates word it
+    body = [
+        f"The river rose {n} metres overnight and the old bridge was closed to traffic for "
+        f"the {n}th time since it was built, the council said on Tuesday, and engineers will "
+        "inspect the piers when the water falls, which could take a week or more."
+        for n in range(2, 8)
+    ]
+    share = [f"  \u2022 Click to share on {site} (Opens in new window)" for site in "ABCDEF"]
+    related = (
+        "Town votes on a new bridge\n\nTown votes on a new bridge\n\nThe council asked the "
+        "town whether it wanted a new bridge, and most of those who voted said that it did."
+    )
+    comments = [
+        f"Reader {n} says: I cross that bridge every day to get to work, and the ferry will add "
+        f"{n} hours to my journey each way, which nobody at the council has thought about."
+        for n in range(2, 8)
+    ]
+    text = "\n\n".join([*body, *share, "Like this:", related, heading, *comments])
+    article = find_article(text.split("\n"), is_noise, is_furniture)
+    assert [p.text for p in article] == body
+
+
 def test_a_text_copy_of_an_article_still_reads_its_header() -> None:
     # the sample: its first line is the title, no run of menus above the body
     article = extract_file(HERE.parent / "clippings" / "000_409f49da4b6764bf.txt")

@@ -53,9 +53,13 @@ _SITE_WORDS = r"\b(?:websites?|site|browser|consent|privacy|experience)\b"
 _COOKIES = re.compile(rf"\bcookies?\b.*{_SITE_WORDS}|{_SITE_WORDS}.*\bcookies?\b", re.I)
 _FOOTER = re.compile(r"^(?:\u00a9|copyright\b|\(c\)\s)", re.I)
 _TEASER = re.compile(r"(?:\.\.\.|\u2026)\s*(?:\(?\d+\s+\w+\)?)?\s*$")
+# (and with a count, as blog templates word it: "There are 13 comments", "12 thoughts on
+# “Title”", "One response to “Title”")
 _COMMENTS = re.compile(
-    r"^(?:\d+\s+|top rated |top |reader |user |all |view |show |read |add |post |leave )?"
-    r"(?:comments?|replies|reply|responses|discussion)\b",
+    r"^(?:there (?:are|is) )?"
+    r"(?:\d+\s+|no |top rated |top |reader |user |all |view |show |read |add |post |leave )?"
+    r"(?:comments?|replies|reply|responses|discussion)\b"
+    r"|^(?:\d+|one|no)\s+(?:responses?|thoughts?)\s+(?:to|on)\b",
     re.I,
 )
 
@@ -207,7 +211,23 @@ def find_article(lines: list[str], is_noise: Test, is_furniture: Test) -> list[P
     words = 0.0
     for para in scored[first:last]:
         if words >= _COMMENTS_AFTER and len(para.text) < _WRAP and _COMMENTS.match(para.text):
-            break
+            # the comments end it: the run up to them is cut where its own sum is highest
+            # (the share buttons and related stories between are left out)
+            return _best_prefix(article)
         article.append(para)
         words += max(0.0, para.score)
     return article
+
+
+def _best_prefix(run: list[Paragraph]) -> list[Paragraph]:
+    """``run`` up to the paragraph where its running sum of scores is highest, and the
+    paragraphs of no score right after it."""
+    best = total = 0.0
+    end = len(run)
+    for i, para in enumerate(run):
+        total += para.score
+        if total > best:
+            best, end = total, i + 1
+    while end < len(run) and run[end].score == 0:
+        end += 1
+    return run[:end]
