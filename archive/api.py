@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from . import bundled, recovery, uploads
+from . import aside, bundled, recovery, uploads
 from .check import CheckReport, check_archive
 from .children import cores
 from .crashpoints import crash_point
@@ -101,6 +101,7 @@ class Archive:
         self.wait_for_writers = True
         self.on_wait: Callable[[], None] | None = None
         with translated(path):
+            aside.put_back(path)  # an archive a killed restore moved aside, not replaced
             path.mkdir(parents=True, exist_ok=True)
             self.read_only = not os.access(path, os.W_OK)
             self.originals = Originals(path / "originals")

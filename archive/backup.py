@@ -35,6 +35,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
+from . import aside
+from .crashpoints import crash_point
 from .export import file_in_the_way, new_folder
 from .models import ClippingsError, now_iso
 from .store import SCHEMA_VERSION, exclusive_lock
@@ -43,6 +45,7 @@ MANIFEST = "clippings-backup.json"
 CATALOG = "catalog.sqlite3"
 BACKUP_KIND = "clippings-backup"
 BACKUP_VERSION = 1
+DATED_PREFIX = "clippings-backup-"  # a backup into a folder: clippings-backup-<time>.zip
 ATTEMPTS = 3  # snapshots taken when originals vanish meanwhile (a clipping deleted)
 
 _ORIGINAL = re.compile(r"originals/([0-9a-f]{2})/([0-9a-f]{62})")
@@ -122,6 +125,7 @@ def create_backup(folder: str | os.PathLike[str], file: str | os.PathLike[str]) 
     if not catalog.is_file():
         raise BackupError(f"no archive in {folder} (no {CATALOG})")
     target = _backup_target(Path(file).expanduser().absolute())
+    _sweep_backup_leftovers(target)
     for attempt in range(1, ATTEMPTS + 1):
         try:
             fd, name = tempfile.mkstemp(
@@ -150,11 +154,19 @@ def create_backup(folder: str | os.PathLike[str], file: str | os.PathLike[str]) 
     raise AssertionError("unreachable")  # the last attempt writes whatever it finds
 
 
+def _sweep_backup_leftovers(target: Path) -> None:
+    """The temporary files of killed backups beside ``target`` (to the same name, or dated
+    ones into the same folder), deleted once they are a day old."""
+    for name in {target.name, f"{DATED_PREFIX}*.zip"}:
+        for kind in ("partial", "scratch"):
+            aside.sweep(target.parent, f".{name}.*.{kind}")
+
+
 def _backup_target(path: Path) -> Path:
     """Where the backup goes; raises for an existing file that is not a backup."""
     if path.is_dir():
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        return path / f"clippings-backup-{stamp}.zip"
+        return path / f"{DATED_PREFIX}{stamp}.zip"
     if path.exists() and not is_backup(path):
         raise BackupError(f"{path} exists and is not a Clippings backup: not overwriting it")
     if not path.parent.is_dir():
@@ -176,7 +188,9 @@ def _write_backup(folder: Path, out: IO[bytes], target: Path, *, last: bool) -> 
     """Write the zip to ``out``; None if originals the catalog needs vanished meanwhile (a
     clipping deleted after the catalog was copied) and this is not the ``last`` attempt."""
     report = BackupReport(target)
-    with tempfile.TemporaryDirectory(prefix=f".{target.name}.", dir=target.parent) as scratch:
+    with tempfile.TemporaryDirectory(
+        prefix=f".{target.name}.", suffix=".scratch", dir=target.parent
+    ) as scratch:
         snapshot = Path(scratch) / CATALOG
         _copy_catalog(folder / CATALOG, snapshot)
         with contextlib.closing(sqlite3.connect(snapshot)) as db:
@@ -273,12 +287,14 @@ def restore_backup(
     with archive:
         manifest = _manifest(archive, file)
         _check_names(archive, file)
+        aside.put_back(folder)  # an archive a killed restore moved aside: back first
+        aside.sweep(folder.parent, f"{aside.restoring_prefix(folder)}*")
         replaced = _check_restore_target(folder, force=force)
         report = RestoreReport(folder, replaced=replaced)
         report.created = str(manifest.get("created", ""))
         try:
             folder.parent.mkdir(parents=True, exist_ok=True)
-            work = new_folder(folder.parent, f".{folder.name}.restoring-")
+            work = new_folder(folder.parent, aside.restoring_prefix(folder))
         except OSError as error:
             raise BackupError(f"can't restore into {folder}: {_reason(error)}") from None
         try:
@@ -475,10 +491,11 @@ def _move_into_place(work: Path, folder: Path) -> None:
     def busy() -> None:
         raise BackupError(f"an import is running in {folder}: restore when it is done")
 
-    old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.replaced-", dir=folder.parent))
+    old = Path(tempfile.mkdtemp(prefix=aside.aside_prefix(folder), dir=folder.parent))
     try:
         with exclusive_lock(folder / "import.lock", busy):
             os.rename(folder, old / folder.name)
+        crash_point("restore.aside")
         try:
             os.rename(work, folder)
         except OSError:

@@ -25,6 +25,7 @@ The points, in the order an import meets them for each page:
 ``index.during``       the new segment is written, its table of contents not renamed
 ``index.after``        the index commit is done (the catalog not yet told)
 ``create.before_mark`` a new archive's bundled pages are in, it is not marked created
+``restore.aside``      a restore moved the archive it replaces aside, the new one not in place
 =====================  ===========================================================
 """
 

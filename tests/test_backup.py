@@ -6,8 +6,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -18,9 +23,10 @@ from archive import backup as backup_module
 from archive.api import Archive
 from archive.backup import MANIFEST, create_backup, restore_backup
 from archive.cli import cli
+from archive.crashpoints import ENV as CRASH_ENV
 from archive.models import ClippingsError
 
-from .conftest import FIXTURES, PAGES
+from .conftest import FIXTURES, PAGES, ROOT
 from .test_versions import save as _save_version  # two versions of one page
 
 QUERIES = [
@@ -335,6 +341,64 @@ def test_restore_refuses_an_existing_archive_unless_forced(
         assert len(archive) == len(original)
         assert results(archive, "korea") == results(original, "korea")
     assert leftovers(tmp_path) == []
+
+
+def test_a_restore_killed_between_its_renames_loses_no_archive(
+    archive_copy: Path, tmp_path: Path
+) -> None:
+    # killed after it moved the archive it replaces aside, before the restored one took its
+    # place: the next command finds the archive where it was, not a new empty one
+    file = tmp_path / "b.zip"
+    create_backup(archive_copy, file)
+    other = tmp_path / "other"
+    with Archive.open(other) as archive:
+        [mine] = [c.id for c in archive.clippings()]
+        archive.set_note(mine, "my only clipping")
+    env = {k: v for k, v in os.environ.items() if k != CRASH_ENV}
+    env[CRASH_ENV] = "restore.aside"
+    command = [sys.executable, "-m", "archive", "--archive", str(other), "restore", "--force"]
+    killed = subprocess.run(
+        [*command, str(file)], capture_output=True, text=True, cwd=ROOT, env=env, timeout=300
+    )
+    assert killed.returncode == -signal.SIGKILL
+    assert not other.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".other.replaced-")]
+
+    with Archive.open(other) as archive:
+        assert archive.get(mine).note == "my only clipping"
+        assert len(archive) == 1
+    assert leftovers(tmp_path) == []
+
+    forced = run("--archive", other, "restore", "--force", "--json", file)  # and again, whole
+    assert forced.exit_code == 0, forced.output
+    with Archive.open(other) as archive, Archive.open(archive_copy) as original:
+        assert len(archive) == len(original)
+    assert leftovers(tmp_path) == []
+
+
+def test_a_killed_backup_s_temporary_files_are_swept_once_a_day_old(
+    archive_copy: Path, tmp_path: Path
+) -> None:
+    into = tmp_path / "backups"
+    into.mkdir()
+    old = [
+        into / ".clippings-backup-20260101-000000.zip.abcd1234.partial",
+        into / ".mine.zip.ef567890.partial",
+        into / ".mine.zip.1234abcd.scratch",
+    ]
+    for path in old:
+        path.mkdir() if path.suffix == ".scratch" else path.write_bytes(b"half a zip")
+    fresh = into / ".mine.zip.99999999.partial"  # a backup under way, maybe
+    fresh.write_bytes(b"half a zip")
+    yours = into / ".notes.zip.partial.txt"  # not ours
+    yours.write_text("keep me")
+    day_old = time.time() - 2 * 24 * 3600
+    for path in [*old, yours]:
+        os.utime(path, (day_old, day_old))
+
+    create_backup(archive_copy, into)
+    create_backup(archive_copy, into / "mine.zip")
+    assert sorted(leftovers(into)) == sorted([fresh.name, yours.name])
 
 
 def test_restore_never_replaces_a_folder_that_is_not_an_archive(
