@@ -357,6 +357,21 @@ class Archive:
         """The files the last import could not take, with the reasons."""
         return self.catalog.failures()
 
+    @_serialized
+    def watch_failures(self) -> dict[str, str]:
+        """The files a folder watcher could not import → their size and time then (see
+        ``archive.watch``: it tells of each once, until it changes)."""
+        return self.catalog.watch_failures()
+
+    @_writes
+    def remember_watch_failures(
+        self, failed: dict[str, str], forget: Iterable[str] = (), *, only: bool = False
+    ) -> None:
+        """Keep the files a folder watcher could not import (file → its size and time);
+        ``forget`` those imported since; ``only``: these alone, the others forgotten."""
+        with self.catalog.transaction():
+            self.catalog.remember_watch_failures(failed, forget, only=only)
+
     @_writes
     def set_note(self, clipping_id: int, note: str) -> Clipping:
         """Replace a clipping's note (kept in the catalog without control characters or

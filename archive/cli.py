@@ -998,7 +998,7 @@ def watch_cmd(folders: tuple[str, ...], settle: float | None, as_json: bool) -> 
     """
     import signal
 
-    from .watch import SETTLE_SECONDS, Stopped, Watcher, WatchEvent
+    from .watch import SETTLE_SECONDS, CaughtUp, Stopped, Watcher, WatchEvent
 
     paths = [Path(f).expanduser().absolute() for f in folders]
     for path in paths:
@@ -1029,12 +1029,24 @@ def watch_cmd(folders: tuple[str, ...], settle: float | None, as_json: bool) -> 
                 where = ", ".join(_safe(p) for p in paths)
                 click.echo(f"watching {where}; Ctrl+C stops", err=True)
 
-        def caught_up(present: int) -> None:
+        def caught_up(found: CaughtUp) -> None:
             if as_json:
-                _print_json({"caught_up": True, "already_present": present})
-            else:
+                _print_json(
+                    {
+                        "caught_up": True,
+                        "already_present": found.present,
+                        "failed_before": found.failed_before,
+                    }
+                )
+                return
+            click.echo(
+                f"caught up: {found.present} of the pages there were already in the archive",
+                err=True,
+            )
+            if found.failed_before:
                 click.echo(
-                    f"caught up: {present} of the pages there were already in the archive",
+                    f"{found.failed_before} files that failed before are unchanged and were not "
+                    "tried again (`clippings import FILE` says why)",
                     err=True,
                 )
 

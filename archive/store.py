@@ -89,6 +89,10 @@ CREATE TABLE IF NOT EXISTS import_failures (  -- the last import's, for --retry-
     source TEXT PRIMARY KEY,
     reason TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS watch_failures (  -- files a folder watcher could not import
+    source TEXT PRIMARY KEY,
+    stamp  TEXT NOT NULL                        -- their size and time then
+);
 CREATE TABLE IF NOT EXISTS saved_searches (  -- queries kept under a name
     id      INTEGER PRIMARY KEY,
     name    TEXT NOT NULL UNIQUE COLLATE NOCASE,  -- "Korea" and "korea" are one name
@@ -108,6 +112,7 @@ _TABLES = {
     "tags",
     "signatures",
     "import_failures",
+    "watch_failures",
     "saved_searches",
     "index_pending",
     "removed_originals",
@@ -675,6 +680,27 @@ class Catalog:
     def failures(self) -> list[ImportFailure]:
         rows = self.db.execute("SELECT source, reason FROM import_failures ORDER BY source")
         return [ImportFailure(source, reason) for source, reason in rows]
+
+    def watch_failures(self) -> dict[str, str]:
+        """The files a folder watcher could not import → their size and time then."""
+        if "watch_failures" not in self.tables:  # an older archive, opened read-only
+            return {}
+        return dict(self.db.execute("SELECT source, stamp FROM watch_failures").fetchall())
+
+    def remember_watch_failures(
+        self, failed: dict[str, str], forget: Iterable[str] = (), *, only: bool = False
+    ) -> None:
+        """Keep ``failed`` (file → its size and time), ``forget`` files imported since;
+        ``only``: these failures alone, the others forgotten."""
+        if only:
+            self.db.execute("DELETE FROM watch_failures")
+        self.db.executemany(
+            "DELETE FROM watch_failures WHERE source = ?", [(_path_text(f),) for f in forget]
+        )
+        self.db.executemany(
+            "INSERT OR REPLACE INTO watch_failures (source, stamp) VALUES (?, ?)",
+            [(_path_text(source), stamp) for source, stamp in failed.items()],
+        )
 
     def set_note(self, clipping_id: int, note: str) -> None:
         self._changed(clipping_id)

@@ -11,7 +11,8 @@ The watcher never deletes, moves or changes the files it watches. When it starts
 what arrived while it was not running: an import of the whole folders, through the same
 pipeline as ``clippings import``. It knows what it has seen by content: the catalog holds the
 SHA-256 of every page imported, so a page seen before is "already in the archive", whatever
-its name or time.
+its name or time. A file it could not import is told of once: the catalog keeps its size and
+time (``watch_failures``), and it is tried again only once it changes.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from watchdog.events import (
 from watchdog.observers import Observer
 
 from .models import ClippingsError
-from .sources import format_for, page_candidate, page_of_asset, shown
+from .sources import Candidate, candidates, format_for, page_candidate, page_of_asset, shown
 
 if TYPE_CHECKING:
     from .api import Archive
@@ -65,6 +66,15 @@ class WatchEvent:
 
     def to_dict(self) -> dict[str, object]:
         return {"path": self.path, "outcome": self.outcome, "id": self.id, "reason": self.reason}
+
+
+@dataclass
+class CaughtUp:
+    """What the import at start found: pages already in the archive, and files that failed
+    before and are unchanged (not tried again)."""
+
+    present: int = 0
+    failed_before: int = 0
 
 
 @dataclass
@@ -98,6 +108,11 @@ def _stamp(page: Path) -> tuple[int, int] | None:
                     continue
                 size, latest = size + inner.st_size, max(latest, inner.st_mtime_ns)
     return size, latest
+
+
+def _stamp_text(path: Path) -> str | None:
+    stamp = _stamp(path)
+    return None if stamp is None else f"{stamp[0]}:{stamp[1]}"
 
 
 def _is_page(path: Path) -> bool:
@@ -230,6 +245,9 @@ class Watcher:
             self.folders, closes_reported=type(self.observer).__name__ == "InotifyObserver"
         )
         self.seen: dict[Path, tuple[int, int] | None] = {}  # pages imported, as they were then
+        self.failed: dict[str, str] = {}  # files that failed, as they were then (the catalog's)
+        self._failed_now: dict[str, str] = {}  # ... in the import under way
+        self._imported_now: list[str] = []
         self._quiet_present = False
 
     def run(
@@ -237,11 +255,11 @@ class Watcher:
         stop: threading.Event | None = None,
         *,
         on_start: Callable[[], None] | None = None,
-        on_caught_up: Callable[[int], None] | None = None,
+        on_caught_up: Callable[[CaughtUp], None] | None = None,
     ) -> None:
         """Import what arrived while not running, then what arrives, until ``stop`` (or
         ``self.stop``) is set. ``on_start`` hears when the folders are watched (before the
-        first import), ``on_caught_up`` how many pages that import found in the archive."""
+        first import), ``on_caught_up`` what that import found."""
         if stop is not None:
             self.stop = stop
         for folder in self.folders:
@@ -250,43 +268,85 @@ class Watcher:
         try:
             if on_start:
                 on_start()
-            present = self.catch_up()
+            caught_up = self.catch_up()
             if on_caught_up and not self.stop.is_set():
-                on_caught_up(present)
+                on_caught_up(caught_up)
             while not self.stop.wait(TICK):
                 due = [p for p in self.changes.due(self.settle) if self.seen.get(p) != _stamp(p)]
                 if due:
-                    self._import(due)
+                    self._import_due(due)
         finally:
             self.observer.stop()
             self.observer.join()
 
-    def catch_up(self) -> int:
-        """Import the folders as they are; returns how many pages were already there."""
+    def catch_up(self) -> CaughtUp:
+        """Import the folders as they are, but the files that failed before and have not
+        changed since; returns what it found."""
+        self.failed = self.archive.watch_failures()
+        todo: list[Candidate] = []
+        unchanged: dict[str, str] = {}
+        for candidate in candidates(self.folders):
+            stamp = self.failed.get(candidate.source)
+            if stamp is not None and stamp == _stamp_text(Path(candidate.source)):
+                unchanged[candidate.source] = stamp
+            else:
+                todo.append(candidate)
         self._quiet_present = True  # (not a line each: they are most of a folder)
         try:
-            report = self._import(self.folders)
+            report = self._import(todo, paths=self.folders)
         finally:
             self._quiet_present = False
-        return len(report.already_present) if report else 0
+        if report is not None and not self.stop.is_set():
+            # what failed now, and what failed before and is still there as it was
+            self._remember({**unchanged, **self._failed_now}, only=True)
+        present = len(report.already_present) if report else 0
+        return CaughtUp(present, len(unchanged))
 
-    def _import(self, paths: list[Path]) -> ImportReport | None:
+    def _import(
+        self, todo: list[Path] | list[Candidate], paths: list[Path] | None = None
+    ) -> ImportReport | None:
         # a page with its files folder; a folder, or a container of pages (a zip, a WARC), opened
-        todo = [page_candidate(p) if format_for(p) == "html" else p for p in paths]
+        given = [
+            page_candidate(p) if isinstance(p, Path) and format_for(p) == "html" else p
+            for p in todo
+        ]
+        self._failed_now, self._imported_now = {}, []
         try:
             report = self.archive.import_paths(
-                todo, progress=self._event, waiting=self._waiting, stop=self.stop.is_set
+                given, progress=self._event, waiting=self._waiting, stop=self.stop.is_set
             )
         except ClippingsError as error:  # the archive can't be written: say so, go on watching
-            for path in paths:
-                self.report(WatchEvent(shown(path), "failed", reason=str(error)))
+            for path in paths or todo:
+                source = path.source if isinstance(path, Candidate) else path
+                self.report(WatchEvent(shown(source), "failed", reason=str(error)))
             return None
         finally:
             self.waiting_for_lock = False
-        for path in paths:
-            if not path.is_dir():
+        for path in todo:
+            if isinstance(path, Path) and not path.is_dir():
                 self.seen[path] = _stamp(path)
         return report
+
+    def _import_due(self, due: list[Path]) -> None:
+        """Import pages that arrived or changed, and keep what failed."""
+        if self._import(due) is None:  # (stopped meanwhile: what it did is still true)
+            return
+        forget = [source for source in self._imported_now if source in self.failed]
+        if self._failed_now or forget:
+            self._remember(self._failed_now, forget)
+
+    def _remember(
+        self, failed: dict[str, str], forget: list[str] | None = None, *, only: bool = False
+    ) -> None:
+        try:
+            self.archive.remember_watch_failures(failed, forget or [], only=only)
+        except ClippingsError:  # the archive can't be written: they are told again next time
+            return
+        if only:
+            self.failed = {}
+        for source in forget or []:
+            self.failed.pop(source, None)
+        self.failed.update(failed)
 
     def _waiting(self) -> None:
         self.waiting_for_lock = True
@@ -300,6 +360,12 @@ class Watcher:
         if not hasattr(event, "outcome"):
             return
         source = shown(event.path)
+        if event.outcome == "failed":
+            stamp = _stamp_text(event.path)
+            if stamp is not None:
+                self._failed_now[str(event.path)] = stamp
+        elif event.outcome in ("imported", "present", "duplicate"):
+            self._imported_now.append(str(event.path))
         if event.outcome == "imported":
             outcome = "version" if event.version else "imported"
             self.report(WatchEvent(source, outcome, event.clipping_id))

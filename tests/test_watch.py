@@ -24,7 +24,7 @@ import pytest
 
 from archive.api import Archive
 from archive.sources import real_path
-from archive.watch import Watcher, WatchEvent
+from archive.watch import CaughtUp, Watcher, WatchEvent
 
 from .test_hostile import FAILURES, IMPORTED, make_folder
 
@@ -53,14 +53,16 @@ class Running:
     def __init__(self, archive: Archive, folders: list[Path]) -> None:
         self.events: list[WatchEvent] = []
         self.present: int | None = None  # what the first import found in the archive
+        self.failed_before = 0  # ... and the files that failed before, unchanged
         self.stop = threading.Event()
         self.watcher = Watcher(archive, folders, self.events.append, settle=SETTLE)
         self.thread = threading.Thread(
             target=self.watcher.run, args=(self.stop,), kwargs={"on_caught_up": self._ready}
         )
 
-    def _ready(self, present: int) -> None:
-        self.present = present
+    def _ready(self, found: CaughtUp) -> None:
+        self.failed_before = found.failed_before
+        self.present = found.present
 
     def outcomes(self, name: str) -> list[str]:
         return [e.outcome for e in self.events if Path(e.path).name == name]
@@ -169,6 +171,30 @@ def test_what_arrived_meanwhile_is_imported_at_start_and_what_was_seen_is_known(
         assert [e.outcome for e in again.events] == ["imported"]
         assert again.outcomes("later.html") == ["imported"]
     assert len(archive) == 3
+
+
+def test_a_file_that_failed_is_told_of_once_until_it_changes(archive: Archive, saved: Path) -> None:
+    broken = saved / "broken.html"
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(300))
+    with Running(archive, [saved]) as first:
+        assert first.outcomes("broken.html") == ["failed"]
+        (saved / "bad.html").write_bytes(b"\x00\x01" * 400)  # one that fails while it watches
+        wait_for(lambda: first.outcomes("bad.html"))
+        assert first.outcomes("bad.html") == ["failed"]
+    with Running(archive, [saved]) as second:  # as they were: not tried again
+        assert second.events == []
+        assert second.failed_before == 2
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(400))  # changed: tried again
+    (saved / "bad.html").unlink()  # gone: forgotten
+    with Running(archive, [saved]) as third:
+        assert third.outcomes("broken.html") == ["failed"]
+        assert third.failed_before == 0
+        broken.write_text(page("Mended at last"))  # now a page: imported
+        wait_for(lambda: len(third.outcomes("broken.html")) == 2)
+        assert third.outcomes("broken.html") == ["failed", "imported"]
+    assert archive.watch_failures() == {}
+    with Running(archive, [saved]) as fourth:
+        assert fourth.events == [] and fourth.present == 1 and fourth.failed_before == 0
 
 
 def test_a_page_saved_again_is_a_new_version_and_a_copy_is_already_there(
@@ -308,7 +334,7 @@ def test_clippings_watch_prints_a_line_per_page_and_stops_cleanly(
     lines = [json.loads(process.stdout.readline()) for _ in range(3)]
     assert lines[0] == {"watching": [str(saved)]}
     assert lines[1]["outcome"] == "imported" and lines[1]["path"].endswith("first.html")
-    assert lines[2] == {"caught_up": True, "already_present": 0}
+    assert lines[2] == {"caught_up": True, "already_present": 0, "failed_before": 0}
     (saved / "second.html").write_text(page("Second page", "Words about the night train"))
     second = json.loads(process.stdout.readline())
     assert second["outcome"] == "imported" and second["path"].endswith("second.html")
