@@ -155,6 +155,29 @@ async def test_o_opens_a_copy_of_the_saved_page_in_the_browser(app, tmp_path, mo
         assert screen.clipping.id == 2
 
 
+async def test_o_never_runs_a_text_browser_over_the_app(app, tmp_path, monkeypatch):
+    # no desktop: Python's webbrowser picks w3m, which needs the terminal. The app hands the
+    # terminal over to it (suspended); where it can't (here, headless), it names the file
+    ran = tmp_path / "ran.txt"
+    browser = tmp_path / "w3m"
+    browser.write_text(f'#!/bin/sh\necho "$1" > {ran}\n')
+    browser.chmod(browser.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("BROWSER", str(browser))
+    import webbrowser
+
+    monkeypatch.setattr(webbrowser, "_tryorder", None)  # re-read $BROWSER
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_clipping(app, pilot, 2)
+        await pilot.press("o")
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if app._notifications:
+                break
+        [note] = list(app._notifications)
+        assert note.message.startswith("The saved page: ") and note.message.endswith(".html")
+        assert not ran.exists()
+
+
 async def test_y_copies_the_url(app):
     async with app.run_test(size=(100, 40)) as pilot:
         screen = await open_clipping(app, pilot, 2)

@@ -3,16 +3,23 @@
 ``n``/``N`` step through the highlights, ``/`` finds text, ``o`` opens the saved page in the
 browser, ``y`` copies the URL, ``t`` edits tags, ``m`` lists more like it, ``d`` deletes (after
 asking).
+
+Without a desktop (over SSH), Python's ``webbrowser`` picks a text browser (w3m, lynx), which
+needs the terminal: the app is suspended while it runs, and comes back when it is quit.
 """
 
 from __future__ import annotations
 
+import shlex
+import subprocess
 import webbrowser
 from dataclasses import dataclass
+from pathlib import Path
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.app import SuspendNotSupported
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
@@ -205,14 +212,36 @@ class ReaderScreen(Screen[None]):
     def _open_original(self, clipping_id: int) -> None:
         try:
             path = self.app.archive.viewable_original(clipping_id)
-            opened = webbrowser.open(path.as_uri())
-        except (ClippingsError, OSError, webbrowser.Error) as error:
+            browser = webbrowser.get()
+        except webbrowser.Error:
+            self.app.call_from_thread(self._tell, f"No browser found. The saved page: {path}")
+            return
+        except (ClippingsError, OSError) as error:
+            self.app.call_from_thread(self._tell, f"Can't open the original: {error}", "error")
+            return
+        command = _in_terminal(browser, path.as_uri())
+        if command:
+            self.app.call_from_thread(self._open_in_terminal, command, path)
+            return
+        try:
+            opened = browser.open(path.as_uri())
+        except (OSError, webbrowser.Error) as error:
             self.app.call_from_thread(self._tell, f"Can't open the original: {error}", "error")
             return
         if opened:
             self.app.call_from_thread(self._tell, "Opened the saved page in your browser")
         else:
             self.app.call_from_thread(self._tell, f"No browser found. The saved page: {path}")
+
+    def _open_in_terminal(self, command: list[str], path: Path) -> None:
+        """Run a text browser in this terminal, the app suspended until it is quit."""
+        try:
+            with self.app.suspend():
+                subprocess.run(command, check=False)
+        except SuspendNotSupported:  # (a terminal the app can't hand over)
+            self._tell(f"The saved page: {path}")
+        except OSError as error:
+            self._tell(f"Can't open the original: {error}", "error")
 
     def _tell(self, message: str, severity: str = "information") -> None:
         self.notify(safe(message), severity=severity, markup=False)
@@ -284,3 +313,19 @@ class ReaderScreen(Screen[None]):
         self.app.post_message(ClippingChanged(clipping_id, removed=True))
         self._tell(f"Deleted clipping #{clipping_id}")
         self.dismiss()
+
+
+# the text browsers Python's ``webbrowser`` may pick (it runs them as it would a desktop one,
+# in the background: they would draw over the app and fight it for the keys)
+TEXT_BROWSERS = frozenset({"www-browser", "w3m", "lynx", "links", "links2", "elinks", "browsh"})
+
+
+def _in_terminal(browser: webbrowser.BaseBrowser, uri: str) -> list[str] | None:
+    """The command that opens ``uri`` in ``browser`` when it is a text browser, else None."""
+    if type(browser) is not webbrowser.GenericBrowser:
+        return None
+    program = shlex.split(browser.name)[:1] if browser.name else []
+    if not program or Path(program[0]).name not in TEXT_BROWSERS:
+        return None
+    args = getattr(browser, "args", ["%s"])
+    return [*shlex.split(browser.name)[:1], *(arg.replace("%s", uri) for arg in args)]
