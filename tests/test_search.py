@@ -116,6 +116,28 @@ def test_fields(corpus: Archive) -> None:
     assert [h.clipping.id for h in corpus.search("section:asia").hits] == [1]
 
 
+def test_a_part_of_a_domain_finds_its_site_and_url(corpus: Archive, tmp_path: Path) -> None:
+    # dots part words in names and URLs as in prose: nytimes.com = nytimes com
+    page = saved_page("Debt Costs Rise", "Jo Park", "2018-09-25", "nytimes.com", FILLER)
+    page = page.replace(
+        "</head>",
+        '<link rel="canonical" href="https://www.nytimes.com/2018/09/25/debt.html"></head>',
+    )
+    (tmp_path / "debt.html").write_text(page, encoding="utf-8")
+    corpus.import_paths([tmp_path / "debt.html"])
+    for query in (
+        "site:nytimes",
+        "site:nytimes.com",
+        "url:nytimes",
+        "url:nytimes.com",
+        "url:www.nytimes.com",
+        "url:https://www.nytimes.com/2018/09/25/debt.html",
+        "nytimes",
+    ):
+        assert titles(corpus, query) == ["Debt Costs Rise"], query
+    assert titles(corpus, "url:nytimes.org") == []
+
+
 def test_title_match_ranks_above_body_mentions(corpus: Archive) -> None:
     # "harbour" is in one title and in another page's body
     assert titles(corpus, "harbour")[0] == "Harbour Cranes Return to the Old Port"

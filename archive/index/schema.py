@@ -13,13 +13,14 @@ from ..models import Clipping
 from .analysis import ProseAnalyzer, common_terms, fold, language_of, mark, words
 
 # Bump when the schema or an analyzer changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # Prose: words (CJK runs as character pairs), accents folded (élysée = elysee), then the stems
 # of the clipping's own language; every word kept, common ones too (see ``analysis``).
 prose = ProseAnalyzer()
-# Names, places, URLs: words, lower-cased, accents folded; no stems, no stop words.
-names = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
+# Names, places, URLs: words, lower-cased, accents folded; no stems, no stop words. Dots part
+# words, as in prose: ``site:nytimes`` and ``url:nytimes.com`` find www.nytimes.com.
+names = RegexTokenizer(r"\w+") | LowercaseFilter() | CharsetFilter(accent_map)
 
 
 class ProseField(fields.TEXT):
