@@ -154,6 +154,8 @@ async def test_facets_count_the_matches_and_selecting_one_narrows(app):
         assert app.screen.query_one(QueryInput).value == "site:VentureBeat"
         assert len(result_ids(app)) == 1
         assert isinstance(app.focused, QueryInput)
+        await pilot.press("space", "w", "e")  # typing goes on after the filter
+        assert app.screen.query_one(QueryInput).value == "site:VentureBeat we"
 
 
 async def test_the_sort_key_cycles_relevance_newest_oldest(app):

@@ -104,7 +104,13 @@ class SearchScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield QueryInput(placeholder="Search your clippings…  (F1 or ? for help)", id="query")
+        # (focused again after a filter, a saved search or the reader, the query stays as it is,
+        # the cursor at its end: not selected, which the next key would replace)
+        yield QueryInput(
+            placeholder="Search your clippings…  (F1 or ? for help)",
+            id="query",
+            select_on_focus=False,
+        )
         yield Static(self.status_message, id="status")
         with Horizontal(id="panes"):
             yield FacetPanel(id="facets")
