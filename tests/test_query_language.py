@@ -160,6 +160,18 @@ def test_when_no_clipping_has_every_word_those_with_some_come_back(corpus: Archi
     assert "no clipping has every word" in cli_run.output
 
 
+def test_a_short_word_still_being_typed_is_no_sign_that_none_has_every_word(
+    corpus: Archive,  # noqa: F811
+) -> None:
+    # "re" is too short to be looked for as a prefix: the page with the other words comes
+    # first, and the app does not say that no clipping has every word
+    typing = corpus.search("harbour cranes re", as_you_type=True)
+    assert typing.hits[0].clipping.title == "Harbour Cranes Return to the Old Port"
+    assert not typing.partial
+    assert corpus.search("harbour cranes re").partial  # typed in full: it has not
+    assert corpus.search("harbour cranes ret", as_you_type=True).total == 1  # a prefix
+
+
 def test_date_ranges_as_filters_agree_with_the_query(corpus: Archive) -> None:  # noqa: F811
     assert corpus.search("date:2030..").total == 0  # nothing in range: no hits, not every hit
     assert corpus.search("committee date:2030..").total == 0

@@ -348,7 +348,8 @@ class Index:
             depth = None if end is None else max(end, RERANK, feedback * ranking.FEEDBACK_DEPTH)
             results, total = self._run(q, limit=depth)
             if results.is_empty() and p.loose is not None:
-                q, partial = self._title_first(p, self._expanded(p, p.loose)), True
+                # (a word still being typed is no sign that no clipping has every word)
+                q, partial = self._title_first(p, self._expanded(p, p.loose)), not p.unfinished
                 results, total = self._run(q, limit=depth)
             if feedback and (rescored := ranking.rerank(searcher, results.top_n, texts, asks)):
                 results.top_n = rescored  # Whoosh's Results make their hits from this list

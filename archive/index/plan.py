@@ -38,7 +38,9 @@ class Plan:
     query is only words and phrases (no fields, no operators): a title equal to it comes first.
     ``loose``: the query with its free words OR-ed, for when no clipping has them all; None
     when it has not two such words or says how they combine. ``ranges``: the date ranges it
-    requires (``archive.index.dates``).
+    requires (``archive.index.dates``). ``unfinished``: typed as you type, it ends with a word
+    too short to be looked for as a prefix ("deck of ca"): a clipping lacking that word is no
+    sign that none has every word.
     """
 
     text: str
@@ -49,6 +51,7 @@ class Plan:
     title: str = ""
     loose: wq.Query | None = None
     ranges: tuple[Range, ...] = field(default=())
+    unfinished: bool = False
 
     @property
     def empty(self) -> bool:
@@ -76,7 +79,12 @@ def plan(text: str, *, as_you_type: bool = False, today: datetime | None = None)
         title=exact_title(text.replace('"', " ")) if free else "",
         loose=None if _EXPLICIT.search(text) else any_word(parsed),
         ranges=tuple(ranges),
+        unfinished=as_you_type and typed is None and bool(_SHORT_LAST_WORD.search(text)),
     )
+
+
+# a word of one or two letters at the very end (no space after it: still being typed)
+_SHORT_LAST_WORD = re.compile(r"(?:^|(?<=\s))[^\W\d_]{1,2}\Z")
 
 
 def prose_words(q: wq.Query) -> list[str]:
