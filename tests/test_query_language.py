@@ -160,6 +160,17 @@ def test_when_no_clipping_has_every_word_those_with_some_come_back(corpus: Archi
     assert "no clipping has every word" in cli_run.output
 
 
+@pytest.mark.parametrize("end", [".", ",", "!", "...", ";"])
+def test_a_pasted_sentence_with_a_quote_before_its_stop_finds_its_page(
+    corpus: Archive,  # noqa: F811
+    end: str,
+) -> None:
+    # the stop after the closing quote is punctuation, not a word every clipping lacks
+    found = corpus.search(f'Volunteers planted "tomatoes and beans"{end}')
+    assert [h.clipping.title for h in found.hits] == ["A Quiet Season for Community Gardens"]
+    assert not found.partial
+
+
 def test_a_short_word_still_being_typed_is_no_sign_that_none_has_every_word(
     corpus: Archive,  # noqa: F811
 ) -> None:

@@ -54,8 +54,9 @@ _KNOWN_FIELDS = (set(SCHEMA.names()) - _HIDDEN_FIELDS) | {
     alias for names in ALIASES.values() for alias in names
 }
 _FIELD_PREFIX = re.compile(r"(?:(?<=^)|(?<=[\s(+-]))(\w+):(?!//)(?=\S)")
-# a "word" of punctuation only ("…", "&", a dash, pasted from a title) finds nothing: left out
-_PUNCTUATION = re.compile(r'(?<!\S)[^\w\s"()]+(?!\S)')
+# a "word" of punctuation only ("…", "&", a dash, pasted from a title) finds nothing: left out,
+# as is the punctuation after a closing quote (a pasted sentence: `he said "no".`)
+_PUNCTUATION = re.compile(r'(?:(?<!\S)|(?<="))[^\w\s"()]+(?!\S)')
 # a colon that ends a word ("Brexit: the deal", pasted from a title) is punctuation, not a field
 _LOOSE_COLON = re.compile(r"(?<=\w):(?=\s|$)")
 # and so is a question mark that ends a word ("Is it over?"): not the one-letter wildcard
