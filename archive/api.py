@@ -76,6 +76,49 @@ def _writes(method: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+# what an archive folder holds (a new one, or one whose creation a kill cut short, may hold
+# only some of them); a folder holding anything else is not made an archive
+ARCHIVE_ENTRIES = frozenset(
+    {
+        "catalog.sqlite3",
+        "catalog.sqlite3-wal",
+        "catalog.sqlite3-shm",
+        "catalog.sqlite3-journal",
+        "originals",
+        "index",
+        "incoming",
+        "import.lock",
+        "upload-token",
+        "config.toml",
+    }
+)
+
+
+def _check_folder(path: Path) -> None:
+    """Raise unless ``path`` is an archive, an empty or missing folder, or a folder a new
+    archive's creation left: ``--archive`` given a folder of your files, or a file, by
+    mistake would otherwise be filled with an archive's files."""
+    if path.exists() and not path.is_dir():
+        raise ClippingsError(f"{path} is a file, not an archive folder")
+    if not path.is_dir() or (path / "catalog.sqlite3").exists():
+        return
+    try:
+        foreign = [
+            entry.name
+            for entry in path.iterdir()
+            if entry.name not in ARCHIVE_ENTRIES and not entry.name.startswith(".")
+        ]
+    except OSError:  # one it can't list: opening it says why
+        return
+    if foreign:
+        first = min(foreign)
+        more = f" and {len(foreign) - 1} more" if len(foreign) > 1 else ""
+        raise ClippingsError(
+            f"{path} holds other files ({first}{more}), not an archive: give a new or empty "
+            "folder for a new archive"
+        )
+
+
 class Archive:
     """An archive folder: originals, catalog and index, opened together.
 
@@ -102,6 +145,7 @@ class Archive:
         self.on_wait: Callable[[], None] | None = None
         with translated(path):
             aside.put_back(path)  # an archive a killed restore moved aside, not replaced
+            _check_folder(path)
             path.mkdir(parents=True, exist_ok=True)
             self.read_only = not os.access(path, os.W_OK)
             self.originals = Originals(path / "originals")
@@ -376,7 +420,7 @@ class Archive:
     def set_note(self, clipping_id: int, note: str) -> Clipping:
         """Replace a clipping's note (kept in the catalog without control characters or
         escapes; the index follows: ``has:notes``, and the note's words are searched)."""
-        self.get(clipping_id)  # NotFound before anything is written
+        self._editable(clipping_id)  # before anything is written
         with self.catalog.transaction():
             self.catalog.set_note(clipping_id, clean_block(note).strip())
         clipping = self.get(clipping_id)
@@ -390,7 +434,7 @@ class Archive:
         """Replace a clipping's tags (one line each, lower case, without control characters or
         escapes, kept in the catalog; the index follows)."""
         clean = sorted({tag.lower() for tag in map(clean_line, tags) if tag})
-        self.get(clipping_id)  # NotFound before anything is written
+        self._editable(clipping_id)  # before anything is written
         with self.catalog.transaction():
             self.catalog.set_tags(clipping_id, clean)
         clipping = self.get(clipping_id)
@@ -398,6 +442,18 @@ class Archive:
             writer.add(clipping)
         self._indexed([clipping_id])
         return clipping
+
+    def _editable(self, clipping_id: int) -> None:
+        """Raise ``NotFound``, or ``ClippingsError`` for an older version of a page: its tags
+        and note would be searched nowhere (search shows the current version, which took them
+        when the page was saved again)."""
+        self.get(clipping_id)
+        if not self.catalog.is_current(clipping_id):
+            current = self.catalog.current_version(clipping_id)
+            raise ClippingsError(
+                f"clipping {clipping_id} is an older version of #{current} (the same page "
+                f"saved again): tags and notes go on #{current}"
+            )
 
     def _indexed(self, ids: list[int]) -> None:
         """The index has committed these clippings' changes: out of the catalog's journal."""
