@@ -223,10 +223,20 @@ def import_cmd(
         for source, clipping_id, like in report.near_duplicates:
             others = ", ".join(f"#{i}" for i in like)
             click.echo(f"near-duplicate: {_safe(source)} (#{clipping_id}) reads like {others}")
+        for source, clipping_id, current in report.versions:
+            if current == clipping_id:
+                said = "the earlier save stays, as an older version"
+            else:
+                said = f"saved before #{current}, kept as its older version"
+            click.echo(
+                f"new version: {_safe(source)} (#{clipping_id}; {said}: "
+                f"clippings versions {current})"
+            )
+        again = f" ({len(report.versions)} of them a page saved before)" if report.versions else ""
         click.echo(
-            f"imported {len(report.imported)}, already present {len(report.already_present)}, "
-            f"duplicates {len(report.duplicates)}, skipped {len(report.skipped)}, "
-            f"failed {len(report.failed)}"
+            f"imported {len(report.imported)}{again}, already present "
+            f"{len(report.already_present)}, duplicates {len(report.duplicates)}, skipped "
+            f"{len(report.skipped)}, failed {len(report.failed)}"
         )
         if report.failed:
             click.echo("clippings import --retry-failed tries those again", err=True)

@@ -217,11 +217,12 @@ def _record(
     if older is not None:
         # the same page saved again: one clipping, the newest save current, the other kept
         # as an older version (reachable by its id and from ``versions``)
-        report.versions.append(source)
         if (prepared.page_saved or now_iso()) >= catalog.saved_at(older):
+            report.versions.append((source, clipping_id, clipping_id))
             catalog.supersede(older, clipping_id)
             retired.append(older)
         else:
+            report.versions.append((source, clipping_id, older))
             catalog.supersede(clipping_id, older)
             return "imported", clipping_id
     pending.append(clipping_id)

@@ -163,7 +163,9 @@ class ImportReport:
     already_present: list[str] = field(default_factory=list)  # in the archive before
     duplicates: list[str] = field(default_factory=list)  # the same bytes twice in this import
     unknown: list[str] = field(default_factory=list)  # skipped files of a type not known
-    versions: list[str] = field(default_factory=list)  # imported as a new version of a page
+    # imported as a version of a page saved before (same URL): (source, its id, the id of
+    # the page's current version, which search shows: its own unless it was saved earlier)
+    versions: list[tuple[str, int, int]] = field(default_factory=list)
     # new clippings whose text is nearly the same as others': (source, its id, their ids)
     near_duplicates: list[tuple[str, int, list[int]]] = field(default_factory=list)
     failed: list[ImportFailure] = field(default_factory=list)

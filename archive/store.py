@@ -627,6 +627,18 @@ class Catalog:
         )
         return row.fetchone() is not None
 
+    def current_version(self, clipping_id: int) -> int:
+        """The current version of a clipping's page (itself when it is current)."""
+        seen = {clipping_id}
+        while True:
+            row = self.db.execute(
+                "SELECT superseded_by FROM clippings WHERE id = ?", (clipping_id,)
+            ).fetchone()
+            if row is None or row[0] is None or row[0] in seen:  # (a loop: never written)
+                return clipping_id
+            clipping_id = row[0]
+            seen.add(clipping_id)
+
     def saved_at(self, clipping_id: int) -> str:
         row = self.db.execute("SELECT saved FROM clippings WHERE id = ?", (clipping_id,))
         return row.fetchone()[0]

@@ -34,7 +34,7 @@ def test_a_newer_save_becomes_current_and_the_older_stays_reachable(archive: Arc
     archive.set_tags(old_id, ["ports"])
     report = archive.import_paths([later])
     [new_id] = report.imported
-    assert report.versions == [str(later.resolve())]
+    assert report.versions == [(str(later.resolve()), new_id, new_id)]
     assert len(archive) == 2  # the sample and the harbour page, once
     [hit] = archive.search("cranes").hits
     assert hit.clipping.id == new_id and hit.clipping.tags == ["ports"]  # tags follow
@@ -47,9 +47,24 @@ def test_an_older_save_imported_later_stays_an_older_version(archive: Archive, t
     later = save(tmp_path, "b.html", "Thu Aug 01 2019 10:00:00 GMT+0000", "Evening update.")
     first = save(tmp_path, "a.html", "Wed Jul 31 2019 10:00:00 GMT+0000", "Morning edition.")
     [new_id] = archive.import_paths([later]).imported
-    [old_id] = archive.import_paths([first]).imported
+    report = archive.import_paths([first])
+    [old_id] = report.imported
+    assert report.versions == [(str(first.resolve()), old_id, new_id)]
     assert [h.clipping.id for h in archive.search("cranes").hits] == [new_id]
     assert [c.id for c in archive.versions(old_id)] == [new_id, old_id]
+
+
+def test_the_import_summary_says_which_pages_were_saved_before(archive: Archive, tmp_path):
+    first = save(tmp_path, "a.html", "Wed Jul 31 2019 10:00:00 GMT+0000", "Morning edition.")
+    later = save(tmp_path, "b.html", "Thu Aug 01 2019 10:00:00 GMT+0000", "Evening update.")
+    [old_id] = archive.import_paths([first]).imported
+    runner = CliRunner()
+    done = runner.invoke(cli, ["--archive", str(archive.path), "import", str(later)])
+    assert done.exit_code == 0, done.output
+    new_id = old_id + 1
+    assert f"new version: {later.resolve()} (#{new_id}; the earlier save stays" in done.output
+    assert f"clippings versions {new_id}" in done.output
+    assert "imported 1 (1 of them a page saved before)," in done.output
 
 
 def test_deleting_the_current_version_brings_back_the_previous(archive: Archive, tmp_path):
@@ -73,3 +88,18 @@ def test_the_versions_command(tmp_path: Path):
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [(r["id"], r["current"]) for r in rows] == [(3, True), (2, False)]
     assert rows[0]["saved"].startswith("2019-08-01")
+
+
+def test_an_older_version_takes_no_tags_or_note_and_says_which_does(archive: Archive, tmp_path):
+    # its tags would be searched nowhere: the current version took them when saved again
+    first = save(tmp_path, "a.html", "Wed Jul 31 2019 10:00:00 GMT+0000", "Morning edition.")
+    later = save(tmp_path, "b.html", "Thu Aug 01 2019 10:00:00 GMT+0000", "Evening update.")
+    [old_id] = archive.import_paths([first]).imported
+    [new_id] = archive.import_paths([later]).imported
+    done = CliRunner().invoke(cli, ["--archive", str(archive.path), "tag", str(old_id), "old"])
+    assert done.exit_code == 1
+    assert f"is an older version of #{new_id}" in done.output
+    assert "Traceback" not in done.output
+    assert archive.get(old_id).tags == []
+    archive.set_tags(new_id, ["kept"])
+    assert [h.clipping.id for h in archive.search("tag:kept").hits] == [new_id]
