@@ -171,6 +171,22 @@ def test_a_pasted_sentence_with_a_quote_before_its_stop_finds_its_page(
     assert not found.partial
 
 
+def test_a_query_of_exclusions_alone_is_every_clipping_but_those(
+    corpus: Archive,  # noqa: F811
+) -> None:
+    everything = {c.id for c in corpus.clippings()}
+    korea = {h.clipping.id for h in corpus.search("korea", limit=None).hits}
+    assert korea and korea < everything
+    for query in ("-korea", "NOT korea"):
+        assert {h.clipping.id for h in corpus.search(query, limit=None).hits} == (
+            everything - korea
+        ), query
+    gardens = {h.clipping.id for h in corpus.search('"community gardens"', limit=None).hits}
+    assert {
+        h.clipping.id for h in corpus.search('-korea -"community gardens"', limit=None).hits
+    } == (everything - korea - gardens)
+
+
 def test_a_short_word_still_being_typed_is_no_sign_that_none_has_every_word(
     corpus: Archive,  # noqa: F811
 ) -> None:

@@ -88,7 +88,15 @@ def parse(text: str, *, today: datetime | None = None) -> wq.Query:
         raise QueryError(f"can't read the query {text!r}: {words}") from None
     for problem in problems:
         raise QueryError(f"can't read the query {text!r}: {problem}")
+    if normal is wq.NullQuery and _EXCLUDED.search(source):
+        # only exclusions ("-korea"): Whoosh's parser finds nothing to exclude them from;
+        # ``NOT korea`` is every clipping but those
+        return parse(_outside_quotes(_EXCLUDED, "NOT ", text), today=today)
     return _check_flags(normal, text) if parsed else wq.NullQuery
+
+
+# a word excluded with a leading "-"
+_EXCLUDED = re.compile(r"(?:^|(?<=[\s(]))-(?=[\w\"(])")
 
 
 # a pasted paragraph is a query (CISI has one of 2,023 characters); a pasted page is not
