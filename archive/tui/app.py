@@ -31,7 +31,7 @@ from ..location import archive_dir, watched_folders
 from ..models import ClippingsError, ImportReport
 from ..render import safe
 from .bindings import actions
-from .keymap import load_keymap
+from .keymap import keymap_problems, load_keymap
 from .messages import (
     ArchiveFailed,
     ArchiveOpened,
@@ -102,6 +102,8 @@ class ClippingsApp(App[None]):
         keymap, problem = load_keymap()
         if keymap:
             self.set_keymap(keymap)
+            for mistake in keymap_problems(keymap, _binding_owners()):
+                self.notify(safe(f"keymap.toml: {mistake}"), severity="warning", markup=False)
         if problem:
             self.notify(safe(f"Key remapping ignored: {problem}"), severity="warning", markup=False)
         self._open_archive()
@@ -380,3 +382,18 @@ def _state(report: ImportReport, done: int, total: int, *, running: bool) -> Imp
         skipped=len(report.skipped),
         report=None if running else report,
     )
+
+
+def _binding_owners() -> list[type]:
+    """The app's classes that have bindings: this app, and every screen and widget of this
+    package (imported by now)."""
+    from textual.dom import DOMNode
+
+    found: list[type] = []
+    todo: list[type] = [DOMNode]
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if cls.__module__.startswith(__package__ or "archive.tui") and "BINDINGS" in vars(cls):
+            found.append(cls)
+    return found

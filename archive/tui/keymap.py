@@ -10,7 +10,10 @@ The binding ids are listed in the help screen (``?``).
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
+
+from textual.binding import Binding
 
 from ..location import config_dir
 
@@ -33,3 +36,25 @@ def load_keymap(path: Path | None = None) -> tuple[dict[str, str], str | None]:
         return {}, f"{path}: [keymap] must be a table of binding id = keys"
     keymap = {str(k): str(v) for k, v in section.items() if isinstance(v, str)}
     return keymap, None
+
+
+def keymap_problems(keymap: dict[str, str], owners: Iterable[type]) -> list[str]:
+    """What is wrong with ``keymap`` for the bindings of ``owners`` (the app, its screens and
+    widgets): ids no binding has, and keys a remapping gives two bindings of one screen."""
+    bindings: dict[type, list[Binding]] = {
+        owner: [b for b in getattr(owner, "BINDINGS", []) if isinstance(b, Binding)]
+        for owner in owners
+    }
+    known = {b.id for found in bindings.values() for b in found if b.id}
+    problems = [f"no binding {name!r}" for name in sorted(keymap) if name not in known]
+    for found in bindings.values():
+        taken: dict[str, str] = {}
+        for binding in found:
+            keys = keymap.get(binding.id or "", binding.key)
+            for key in (k.strip() for k in keys.split(",")):
+                other = taken.setdefault(key, binding.id or binding.action)
+                if other != (binding.id or binding.action) and (
+                    binding.id in keymap or other in keymap
+                ):
+                    problems.append(f"{key!r} is both {other!r} and {binding.id!r}")
+    return problems

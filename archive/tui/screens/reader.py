@@ -149,7 +149,8 @@ class ReaderScreen(Screen[None]):
                 current = self.article.current_match
                 text.append("  ")
                 position = f"{current + 1} of {count}" if current >= 0 else f"{count}"
-                text.append(f"{position} matches for ", style="bold")
+                noun = "match" if count == 1 else "matches"
+                text.append(f"{position} {noun} for ", style="bold")
                 text.append(safe(what), style="bold italic")
                 text.append("  (n/N)", style="dim")
             elif what:
