@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from archive.api import Archive
+from archive.models import ClippingsError
 from archive.store import NotFound
 
 from .conftest import SAMPLE
@@ -31,6 +32,27 @@ def test_reopening_does_not_seed_again(tmp_path: Path) -> None:
         count = len(archive)
     with Archive.open(tmp_path / "a") as archive:
         assert len(archive) == count
+
+
+def test_no_archive_is_made_in_a_folder_of_other_files_or_on_a_file(tmp_path: Path) -> None:
+    # --archive given a folder of saved pages by mistake: left as it was, one line saying so
+    saved = tmp_path / "saved"
+    saved.mkdir()
+    (saved / "page.html").write_text("<p>mine</p>")
+    (saved / "notes.txt").write_text("mine too")
+    with pytest.raises(ClippingsError, match=r"holds other files \(notes.txt and 1 more\)"):
+        Archive.open(saved)
+    assert sorted(p.name for p in saved.iterdir()) == ["notes.txt", "page.html"]
+    with pytest.raises(ClippingsError, match="is a file, not an archive folder"):
+        Archive.open(saved / "notes.txt")
+    # an empty folder, a missing one, and one a killed creation left, are made archives
+    partly = tmp_path / "partly"
+    (partly / "originals").mkdir(parents=True)
+    (partly / ".DS_Store").write_text("")
+    (tmp_path / "empty").mkdir()
+    for folder in (tmp_path / "empty", tmp_path / "new", partly):
+        with Archive.open(folder) as archive:
+            assert len(archive) == 1
 
 
 def test_catalog_is_sqlite_in_wal_mode(archive: Archive) -> None:
