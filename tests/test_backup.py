@@ -318,14 +318,21 @@ def test_backup_of_no_archive_and_into_no_folder(tmp_path: Path, archive_copy: P
 # -- restoring: where to ----------------------------------------------------------------------
 
 
-def test_restore_refuses_an_existing_archive_unless_forced(
-    archive_copy: Path, tmp_path: Path
-) -> None:
+def backup_and_another_archive(archive_copy: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """A backup of ``archive_copy``, and another archive (the sample clipping only) where it
+    may be restored."""
     file = tmp_path / "b.zip"
     create_backup(archive_copy, file)
     other = tmp_path / "other"
-    with Archive.open(other) as archive:  # the sample clipping only
+    with Archive.open(other) as archive:
         assert len(archive) == 1
+    return file, other
+
+
+def test_restore_refuses_an_existing_archive_unless_forced(
+    archive_copy: Path, tmp_path: Path
+) -> None:
+    file, other = backup_and_another_archive(archive_copy, tmp_path)
     catalog = (other / "catalog.sqlite3").read_bytes()
     one_line_error(
         run("--archive", other, "restore", file),
@@ -348,9 +355,7 @@ def test_a_restore_killed_between_its_renames_loses_no_archive(
 ) -> None:
     # killed after it moved the archive it replaces aside, before the restored one took its
     # place: the next command finds the archive where it was, not a new empty one
-    file = tmp_path / "b.zip"
-    create_backup(archive_copy, file)
-    other = tmp_path / "other"
+    file, other = backup_and_another_archive(archive_copy, tmp_path)
     with Archive.open(other) as archive:
         [mine] = [c.id for c in archive.clippings()]
         archive.set_note(mine, "my only clipping")

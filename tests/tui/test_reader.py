@@ -129,16 +129,22 @@ async def test_slash_finds_in_the_article_and_escape_closes_the_find(app):
         assert isinstance(app.screen, SearchScreen)
 
 
-async def test_o_opens_a_copy_of_the_saved_page_in_the_browser(app, tmp_path, monkeypatch):
-    # a real program as the browser: it writes down what it was asked to open
-    opened = tmp_path / "opened.txt"
-    browser = tmp_path / "browser.sh"
+def fake_browser(folder: Path, name: str, monkeypatch) -> Path:
+    """A real program as ``$BROWSER``, named ``name``: it writes down what it was asked to
+    open, into the file returned."""
+    import webbrowser
+
+    opened = folder / f"{name}-opened.txt"
+    browser = folder / name
     browser.write_text(f'#!/bin/sh\necho "$1" > {opened}\n')
     browser.chmod(browser.stat().st_mode | stat.S_IEXEC)
     monkeypatch.setenv("BROWSER", str(browser))
-    import webbrowser
-
     monkeypatch.setattr(webbrowser, "_tryorder", None)  # re-read $BROWSER
+    return opened
+
+
+async def test_o_opens_a_copy_of_the_saved_page_in_the_browser(app, tmp_path, monkeypatch):
+    opened = fake_browser(tmp_path, "browser.sh", monkeypatch)
     async with app.run_test(size=(100, 40)) as pilot:
         screen = await open_clipping(app, pilot, 2)
         await pilot.press("o")
@@ -158,14 +164,7 @@ async def test_o_opens_a_copy_of_the_saved_page_in_the_browser(app, tmp_path, mo
 async def test_o_never_runs_a_text_browser_over_the_app(app, tmp_path, monkeypatch):
     # no desktop: Python's webbrowser picks w3m, which needs the terminal. The app hands the
     # terminal over to it (suspended); where it can't (here, headless), it names the file
-    ran = tmp_path / "ran.txt"
-    browser = tmp_path / "w3m"
-    browser.write_text(f'#!/bin/sh\necho "$1" > {ran}\n')
-    browser.chmod(browser.stat().st_mode | stat.S_IEXEC)
-    monkeypatch.setenv("BROWSER", str(browser))
-    import webbrowser
-
-    monkeypatch.setattr(webbrowser, "_tryorder", None)  # re-read $BROWSER
+    ran = fake_browser(tmp_path, "w3m", monkeypatch)
     async with app.run_test(size=(100, 40)) as pilot:
         await open_clipping(app, pilot, 2)
         await pilot.press("o")
