@@ -587,11 +587,18 @@ class Archive:
                 except (ClippingsError, OSError) as error:
                     failures.append(ImportFailure(f"clipping {clipping_id}", str(error)))
                 if progress:
-                    progress(recovery.SyncProgress(done, len(ids)))
+                    progress(recovery.SyncProgress(done, len(ids), "extracting"))
         total = self.catalog.count()
-        indexed = (lambda done: progress(recovery.SyncProgress(done, total))) if progress else None
+        stage = "indexing" if reextract else ""
+
+        def indexed(done: int) -> None:
+            if progress:
+                progress(recovery.SyncProgress(done, total, stage))
+
         procs = cores() if total >= PARALLEL_REBUILD else 1
-        self.index.rebuild(self.catalog.iter_all(), progress=indexed, procs=procs)
+        self.index.rebuild(
+            self.catalog.iter_all(), progress=indexed if progress else None, procs=procs
+        )
         with self.catalog.transaction():
             self.catalog.mark_indexed()
         return failures

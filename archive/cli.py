@@ -693,15 +693,21 @@ def _progress(enabled: bool, unit: str = "files") -> Iterator[Callable[..., None
         yield None
         return
     if not sys.stderr.isatty():
-        started = time.monotonic()
-        last = [started]  # the first line after a few seconds, then every few
+        # each stage of a rebuild counted from the end of the one before
+        started: dict[str, float] = {}
+        seen = [time.monotonic()]  # when the last event came
+        last = [seen[0]]  # the first line after a few seconds, then every few
 
         def line(event: Any) -> None:
             now = time.monotonic()
+            stage = getattr(event, "stage", "")
+            began = started.setdefault(stage, seen[0])
+            seen[0] = now
             if now - last[0] >= 5 or event.done == event.total:
                 last[0] = now
-                rate = event.done / max(now - started, 1e-6)
-                click.echo(f"{event.done}/{event.total} {unit} ({rate:.0f}/s)", err=True)
+                rate = event.done / max(now - began, 1e-6)
+                said = f"{stage}: " if stage else ""
+                click.echo(f"{said}{event.done}/{event.total} {unit} ({rate:.0f}/s)", err=True)
 
         yield line
         return
@@ -711,6 +717,7 @@ def _progress(enabled: bool, unit: str = "files") -> Iterator[Callable[..., None
         Progress,
         ProgressColumn,
         TaskProgressColumn,
+        TextColumn,
         TimeRemainingColumn,
     )
     from rich.text import Text
@@ -721,6 +728,7 @@ def _progress(enabled: bool, unit: str = "files") -> Iterator[Callable[..., None
             return Text(f"{speed:.0f} {unit}/s" if speed else "", style="dim")
 
     columns = (
+        TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TaskProgressColumn(),
@@ -728,10 +736,11 @@ def _progress(enabled: bool, unit: str = "files") -> Iterator[Callable[..., None
         TimeRemainingColumn(),
     )
     with Progress(*columns, console=_console(stderr=True), transient=True) as bar:
-        task = bar.add_task("import", total=None)
+        task = bar.add_task("", total=None)
 
         def update(event: Any) -> None:
-            bar.update(task, completed=event.done, total=event.total)
+            stage = getattr(event, "stage", "")
+            bar.update(task, completed=event.done, total=event.total, description=stage)
 
         yield update
 

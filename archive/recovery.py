@@ -24,10 +24,12 @@ SYNC_BATCH = 1000
 
 @dataclass
 class SyncProgress:
-    """How far a catch-up is: clippings indexed of those to index."""
+    """How far a catch-up is: clippings indexed of those to index (``stage``: what a rebuild
+    is doing, when it does more than index: "extracting" every version, then "indexing")."""
 
     done: int
     total: int
+    stage: str = ""
 
 
 @dataclass
