@@ -349,3 +349,33 @@ def test_equal_scores_and_dates_keep_one_order_whatever_the_segments(
     for clipping_id in ids[:3]:
         archive.set_tags(clipping_id, ["mills"])  # each update moves it to a newer segment
     assert orders() == before
+
+
+def test_similar_goes_by_words_not_by_the_figures_of_a_page_of_tables(
+    archive: Archive, tmp_path: Path
+) -> None:
+    # a page of numbers with a few words on its subject: like the page on that subject, not
+    # like another page of figures
+    rows = " ".join(f"2020-01-{d:02} 08:{d:02} {d * 17 % 500} {d * 3} 0.{d}" for d in range(1, 29))
+    pages = {
+        "sql.html": (
+            "Anomaly detection in plain SQL",
+            f"Detecting anomalies in server response codes with a z-score. {rows} "
+            f"Alerts fire when an anomaly deviates from the mean. {rows}",
+        ),
+        "alerts.html": (
+            "Alerting on anomalies",
+            "Monitoring alerts should fire on real anomalies: a deviation from the mean "
+            "response, measured as a z-score over a sliding window, detects them. " * 4,
+        ),
+        "hockey.html": (
+            "Wild beat Sabres",
+            f"The Wild won again in a game of many goals and saves. {rows} {rows}",
+        ),
+    }
+    for name, (title, body) in pages.items():
+        page = saved_page(title, "Ann Lee", "2020-01-29", "Example", body)
+        (tmp_path / name).write_text(page, encoding="utf-8")
+    archive.import_paths([tmp_path / name for name in pages])
+    [sql] = [c for c in archive.clippings() if c.title == "Anomaly detection in plain SQL"]
+    assert archive.similar(sql.id)[0].clipping.title == "Alerting on anomalies"

@@ -46,6 +46,7 @@ __all__ = ["SORTS", "Index", "IndexBusy", "IndexHit", "IndexResults", "QueryErro
 SORTS = ("relevance", "newest", "oldest")
 RERANK = 50  # the best hits re-ranked by how close their words are (at least the page shown)
 SIMILAR_WORDS = 25  # the words of a clipping that "more like this" looks for
+_TELLING = re.compile(r"[^\W\d_].*[^\W\d_]|[^\x00-\u2e7f]")  # two letters, or a CJK one
 # matches between Whoosh's attempts to drop the parts of a query that can no longer reach the
 # top (its default, 10, walks a big OR's tree so often that a fuzzy word took seconds)
 PRUNE = 100
@@ -493,7 +494,12 @@ class Index:
         text = mark(clipping.language, f"{clipping.title}\n{clipping.title}\n{clipping.text}")
         if docnum is None or not text:
             return []
-        words = searcher.key_terms_from_text("body", text, numterms=SIMILAR_WORDS, model=Bo1Model)
+        found = searcher.key_terms_from_text(
+            "body", text, numterms=SIMILAR_WORDS * 3, model=Bo1Model
+        )
+        # numbers and single letters tell nothing of a subject (a page of tables and code:
+        # "00", "2020", "f"), and would match any other page of figures
+        words = [(w, weight) for w, weight in found if _TELLING.search(w)][:SIMILAR_WORDS]
         if not words:
             return []
         q = wq.Or(
