@@ -187,6 +187,14 @@ def test_a_query_of_exclusions_alone_is_every_clipping_but_those(
     } == (everything - korea - gardens)
 
 
+def test_a_phrase_being_typed_is_no_error(corpus: Archive) -> None:  # noqa: F811
+    # typed as you type, the quote is closed where the text ends; typed in full, it is an error
+    typing = corpus.search('"community gardens', as_you_type=True)
+    assert [h.clipping.title for h in typing.hits] == ["A Quiet Season for Community Gardens"]
+    with pytest.raises(QueryError, match="unclosed quote"):
+        corpus.search('"community gardens')
+
+
 def test_a_short_word_still_being_typed_is_no_sign_that_none_has_every_word(
     corpus: Archive,  # noqa: F811
 ) -> None:

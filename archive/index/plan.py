@@ -61,9 +61,12 @@ class Plan:
 
 def plan(text: str, *, as_you_type: bool = False, today: datetime | None = None) -> Plan:
     """The plan of ``text``; raises ``QueryError`` for a query that cannot be read.
-    ``as_you_type``: its last word may be unfinished and also matches as a prefix."""
+    ``as_you_type``: its last word may be unfinished and also matches as a prefix, and a
+    quote not closed yet is closed at its end."""
     if not text.strip():
         return Plan(text, wq.Every())
+    if as_you_type and text.count('"') % 2:
+        text += '"'  # a phrase being typed: closed where it is, not an error at each key
     typed = typed_word(text) if as_you_type else None
     parsed = parse(complete_word(text) if typed else text, today=today)
     rest = _without_typed(parsed, fold(typed)) if typed else parsed
