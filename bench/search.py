@@ -63,6 +63,7 @@ import argparse
 import bisect
 import cProfile
 import hashlib
+import importlib
 import io
 import json
 import math
@@ -90,6 +91,9 @@ from archive.api import Archive  # noqa: E402
 from archive.index.schema import SCHEMA_VERSION  # noqa: E402
 from archive.models import Article  # noqa: E402
 from archive.store import Catalog  # noqa: E402
+
+# the module (``archive.index.plan``, the attribute, is its function ``plan``)
+clippings_plan = importlib.import_module("archive.index.plan")
 
 CORPUS_VERSION = 1  # bump when the generator changes: cached archives are rebuilt
 SEED = 2024
@@ -1174,7 +1178,7 @@ class Breakdown:
     a stage's time excludes the stages it calls (``rerank`` parses the query again)."""
 
     STAGES = (
-        ("parse", clippings_index, "parse"),
+        ("parse", clippings_plan, "parse"),
         ("expand", clippings_index, "expand"),
         ("expand", clippings_index, "expand_patterns"),
         ("snippet terms", clippings_index, "_prose_terms"),
@@ -1183,7 +1187,7 @@ class Breakdown:
         ("total count", clippings_index, "count"),
         ("total count", clippings_index, "matching"),
         ("snippets", clippings_index, "snippet"),
-        ("catalog bodies", Archive, "_bodies"),
+        ("catalog bodies", Catalog, "texts"),
         ("catalog rows", Catalog, "get_many"),
     )
 
