@@ -227,7 +227,7 @@ def import_cmd(
             if current == clipping_id:
                 said = "the earlier save stays, as an older version"
             else:
-                said = f"saved before #{current}, kept as its older version"
+                said = f"kept as an older version: #{current} stays the one shown"
             click.echo(
                 f"new version: {_safe(source)} (#{clipping_id}; {said}: "
                 f"clippings versions {current})"

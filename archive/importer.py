@@ -217,7 +217,12 @@ def _record(
     if older is not None:
         # the same page saved again: one clipping, the newest save current, the other kept
         # as an older version (reachable by its id and from ``versions``)
-        if (prepared.page_saved or now_iso()) >= catalog.saved_at(older):
+        newer = (prepared.page_saved or now_iso()) >= catalog.saved_at(older)
+        if newer and prepared.article.whole_page and not catalog.is_whole_page(older):
+            # a later save in which no article is found (cut short, an error or a paywall
+            # page) does not take the place of one that reads as the article: both are kept
+            newer = False
+        if newer:
             report.versions.append((source, clipping_id, clipping_id))
             catalog.supersede(older, clipping_id)
             retired.append(older)

@@ -639,6 +639,14 @@ class Catalog:
             clipping_id = row[0]
             seen.add(clipping_id)
 
+    def is_whole_page(self, clipping_id: int) -> bool:
+        """Whether the clipping is a page's whole text (no article was found in it)."""
+        if "whole_page" not in self._list_columns:  # an older archive, opened read-only
+            return False
+        row = self.db.execute("SELECT whole_page FROM clippings WHERE id = ?", (clipping_id,))
+        found = row.fetchone()
+        return bool(found and found[0])
+
     def saved_at(self, clipping_id: int) -> str:
         row = self.db.execute("SELECT saved FROM clippings WHERE id = ?", (clipping_id,))
         return row.fetchone()[0]

@@ -103,3 +103,23 @@ def test_an_older_version_takes_no_tags_or_note_and_says_which_does(archive: Arc
     assert archive.get(old_id).tags == []
     archive.set_tags(new_id, ["kept"])
     assert [h.clipping.id for h in archive.search("tag:kept").hits] == [new_id]
+
+
+def test_a_later_save_with_no_article_does_not_hide_the_one_with_it(archive: Archive, tmp_path):
+    # saved again cut short (or as an error page): both are kept, the article stays shown
+    first = save(tmp_path, "a.html", "Wed Jul 31 2019 10:00:00 GMT+0000", "Morning edition.")
+    cut = tmp_path / "cut.html"
+    cut.write_text(
+        f"<!--\n Page saved with SingleFile \n url: {URL} \n saved date: "
+        "Thu Aug 01 2019 10:00:00 GMT+0000\n-->"
+        "<html><head><title>Harbour cranes return</title></head><body><nav><ul>"
+        "<li><a href='/'>Home</a></li><li><a href='/world'>World</a></li></ul></nav>",
+        encoding="utf-8",
+    )
+    [article_id] = archive.import_paths([first]).imported
+    report = archive.import_paths([cut])
+    [cut_id] = report.imported
+    assert archive.get(cut_id).whole_page
+    assert report.versions == [(str(cut.resolve()), cut_id, article_id)]
+    assert [h.clipping.id for h in archive.search("cranes").hits] == [article_id]
+    assert [c.id for c in archive.versions(article_id)] == [cut_id, article_id]  # newest first
