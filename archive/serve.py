@@ -350,8 +350,11 @@ def listen(host: str, port: int) -> socket.socket:
 
 
 def address_of(sock: socket.socket) -> str:
-    """``http://host:port`` of a listening socket."""
+    """``http://host:port`` of a listening socket; on every interface (0.0.0.0, ``::``),
+    this machine's name, which others reach it by (``0.0.0.0`` is no address to send to)."""
     host, port = sock.getsockname()[:2]
+    if ipaddress.ip_address(host).is_unspecified:
+        host = socket.gethostname()
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 

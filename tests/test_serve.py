@@ -492,7 +492,7 @@ def test_clippings_serve_json_and_its_warning_beyond_this_machine(tmp_path: Path
     assert "warning: listening on 0.0.0.0, not this machine alone" in err
     assert [json.loads(line) for line in out.splitlines()] == [
         {
-            "listening": f"http://0.0.0.0:{port}/singlefile",
+            "listening": f"http://{socket.gethostname()}:{port}/singlefile",  # not 0.0.0.0
             "file_field": "file",
             "url_field": "url",
         },
