@@ -123,7 +123,7 @@ async def test_the_command_palette_offers_every_action(app):
         app.open_reader(1)
         await settle(pilot)
         titles = {command.title for command in app.get_system_commands(app.screen)}
-        expected = {"Next match", "Find", "Open original", "Copy URL", "Tags", "Delete", "Back"}
+        expected = {"Next", "Find", "Browser", "Copy URL", "Tags", "Similar", "Delete", "Back"}
         assert expected <= titles
         await pilot.press("escape")
         await settle(pilot)

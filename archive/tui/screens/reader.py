@@ -34,19 +34,21 @@ from .similar import SimilarScreen
 
 
 class ReaderScreen(Screen[None]):
+    # (short names: the footer shows them all on one line, 120 columns; the tooltips and the
+    # help say more)
     BINDINGS = [
         Binding("escape", "back", "Back", tooltip="Back to the results", id="reader.back"),
         Binding(
             "n",
             "jump(1)",
-            "Next match",
+            "Next",
             tooltip="The next highlighted word",
             id="reader.next_match",
         ),
         Binding(
             "N",
             "jump(-1)",
-            "Previous match",
+            "Previous",
             key_display="N",
             tooltip="The previous highlighted word",
             id="reader.previous_match",
@@ -62,7 +64,7 @@ class ReaderScreen(Screen[None]):
         Binding(
             "o",
             "open_original",
-            "Open original",
+            "Browser",
             tooltip="Open the saved page in your browser",
             id="reader.open_original",
         ),
@@ -71,7 +73,7 @@ class ReaderScreen(Screen[None]):
         Binding(
             "m",
             "similar",
-            "More like this",
+            "Similar",
             tooltip="The clippings most like this one",
             id="reader.similar",
         ),
