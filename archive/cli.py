@@ -1063,9 +1063,12 @@ def watch_cmd(folders: tuple[str, ...], settle: float | None, as_json: bool) -> 
                 err=True,
             )
             if found.failed_before:
+                one = found.failed_before == 1
+                what = "file that failed before is" if one else "files that failed before are"
+                was = "was" if one else "were"
                 click.echo(
-                    f"{found.failed_before} files that failed before are unchanged and were not "
-                    "tried again (`clippings import FILE` says why)",
+                    f"{found.failed_before} {what} unchanged and {was} not tried again "
+                    "(`clippings import FILE` says why)",
                     err=True,
                 )
 
