@@ -188,9 +188,12 @@ def test_a_query_of_exclusions_alone_is_every_clipping_but_those(
 
 
 def test_a_phrase_being_typed_is_no_error(corpus: Archive) -> None:  # noqa: F811
-    # typed as you type, the quote is closed where the text ends; typed in full, it is an error
-    typing = corpus.search('"community gardens', as_you_type=True)
-    assert [h.clipping.title for h in typing.hits] == ["A Quiet Season for Community Gardens"]
+    # as you type, the phrase is closed before the word being typed (which matches as a prefix)
+    # or at the end; typed in full, an unclosed quote is an error
+    for typed in ('"community gardens', '"community gard', '"community gardens '):
+        typing = corpus.search(typed, as_you_type=True)
+        titles = [h.clipping.title for h in typing.hits]
+        assert titles == ["A Quiet Season for Community Gardens"], typed
     with pytest.raises(QueryError, match="unclosed quote"):
         corpus.search('"community gardens')
 

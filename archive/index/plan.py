@@ -66,7 +66,7 @@ def plan(text: str, *, as_you_type: bool = False, today: datetime | None = None)
     if not text.strip():
         return Plan(text, wq.Every())
     if as_you_type and text.count('"') % 2:
-        text += '"'  # a phrase being typed: closed where it is, not an error at each key
+        text = _phrase_being_typed(text)
     typed = typed_word(text) if as_you_type else None
     parsed = parse(complete_word(text) if typed else text, today=today)
     rest = _without_typed(parsed, fold(typed)) if typed else parsed
@@ -84,6 +84,19 @@ def plan(text: str, *, as_you_type: bool = False, today: datetime | None = None)
         ranges=tuple(ranges),
         unfinished=as_you_type and typed is None and bool(_SHORT_LAST_WORD.search(text)),
     )
+
+
+def _phrase_being_typed(text: str) -> str:
+    """``text``, whose last quote is not closed yet, as a query to show while typing it: the
+    phrase closed before the word still being typed, which then also matches as a prefix
+    (``"maximum pres`` → ``"maximum" pres``); closed at its end when that word is done (a
+    space after it) or is not a word of letters. Not an error at each key."""
+    head, _, phrase = text.rpartition('"')
+    words = phrase.split()
+    if words and not phrase[-1].isspace() and words[-1].isalpha():
+        done = f'"{" ".join(words[:-1])}" ' if len(words) > 1 else ""
+        return f"{head}{done}{words[-1]}"
+    return f'{text}"'
 
 
 # a word of one or two letters at the very end (no space after it: still being typed)
