@@ -23,7 +23,7 @@ from .extract.clean import clean_block, clean_line
 from .index import Index
 from .index.query import parse as parse_query
 from .index.snippets import lead
-from .location import archive_dir
+from .location import ARCHIVE_ENTRIES, archive_dir
 from .locking import LOCK_FILE, exclusive_lock
 from .models import (
     ArchiveWriteError,
@@ -74,24 +74,6 @@ def _writes(method: F) -> F:
             return method(self, *args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
-
-
-# what an archive folder holds (a new one, or one whose creation a kill cut short, may hold
-# only some of them); a folder holding anything else is not made an archive
-ARCHIVE_ENTRIES = frozenset(
-    {
-        "catalog.sqlite3",
-        "catalog.sqlite3-wal",
-        "catalog.sqlite3-shm",
-        "catalog.sqlite3-journal",
-        "originals",
-        "index",
-        "incoming",
-        "import.lock",
-        "upload-token",
-        "config.toml",
-    }
-)
 
 
 def _check_folder(path: Path) -> None:
@@ -243,7 +225,8 @@ class Archive:
 
     @_serialized
     def versions(self, clipping_id: int) -> list[Clipping]:
-        """Every saved version of a clipping's page (same URL), newest first."""
+        """Every saved version of a clipping's page (same URL): the current one (the one
+        search shows) first, then the others newest first."""
         return self.catalog.get_many(self.catalog.versions(clipping_id), body=False)
 
     @_serialized

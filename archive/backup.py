@@ -38,8 +38,10 @@ from typing import IO, Any
 from . import aside
 from .crashpoints import crash_point
 from .export import file_in_the_way, new_folder
+from .location import ARCHIVE_ENTRIES
 from .models import ClippingsError, now_iso
 from .store import SCHEMA_VERSION, exclusive_lock
+from .uploads import TOKEN_FILE
 
 MANIFEST = "clippings-backup.json"
 CATALOG = "catalog.sqlite3"
@@ -51,15 +53,6 @@ ATTEMPTS = 3  # snapshots taken when originals vanish meanwhile (a clipping dele
 _ORIGINAL = re.compile(r"originals/([0-9a-f]{2})/([0-9a-f]{62})")
 _CHUNK = 1 << 20
 # what an archive folder may hold: the only folders ``force`` will replace
-_ARCHIVE_ENTRIES = {
-    "originals",
-    "index",
-    CATALOG,
-    f"{CATALOG}-wal",
-    f"{CATALOG}-shm",
-    f"{CATALOG}-journal",
-    "import.lock",
-}
 
 
 class BackupError(ClippingsError):
@@ -300,6 +293,9 @@ def restore_backup(
         try:
             _unpack(archive, file, manifest, work, report)
             _rebuild_index(work)
+            if replaced and (folder / TOKEN_FILE).is_file():
+                # SingleFile's settings keep working: the archive replaced keeps its token
+                shutil.copy2(folder / TOKEN_FILE, work / TOKEN_FILE)
             _move_into_place(work, folder)
         except OSError as error:
             raise BackupError(f"can't restore into {folder}: {_reason(error)}") from None
@@ -328,8 +324,8 @@ def _check_restore_target(folder: Path, *, force: bool) -> bool:
             f"can't restore into {folder}: the folder is not empty and holds no archive "
             "(restore into a new or empty folder)"
         )
-    if not entries <= _ARCHIVE_ENTRIES:
-        others = ", ".join(sorted(entries - _ARCHIVE_ENTRIES)[:3])
+    if not entries <= ARCHIVE_ENTRIES:
+        others = ", ".join(sorted(entries - ARCHIVE_ENTRIES)[:3])
         raise BackupError(
             f"can't restore into {folder}: it holds files that are not the archive's ({others}); "
             "restore into a new or empty folder"

@@ -249,8 +249,8 @@ def import_cmd(
 @archive_option
 @json_option
 def versions_cmd(clipping_id: int, as_json: bool) -> None:
-    """List every saved version of a clipping's page (same URL), newest first; the first is
-    the one search and list show, the others stay readable with `show ID`."""
+    """List every saved version of a clipping's page (same URL): first the current one, which
+    search and list show, then the others, newest first, readable with `show ID`."""
     with open_archive() as archive:
         archive.get(clipping_id)
         versions = archive.versions(clipping_id)

@@ -13,6 +13,22 @@ import platformdirs
 ENV_VAR = "CLIPPINGS_ARCHIVE"
 CONFIG_ENV_VAR = "CLIPPINGS_CONFIG"
 
+# what an archive folder holds (a new one, or one whose creation a kill cut short, may hold only
+# some of them): a folder holding anything else is not made an archive, nor restored over
+ARCHIVE_ENTRIES = frozenset(
+    {
+        "catalog.sqlite3",
+        "catalog.sqlite3-wal",
+        "catalog.sqlite3-shm",
+        "catalog.sqlite3-journal",
+        "originals",
+        "index",
+        "import.lock",
+        "incoming",  # uploads staged for import (``archive.uploads``)
+        "upload-token",
+    }
+)
+
 
 def archive_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     """The archive folder to use, by the order of precedence above (not created here)."""

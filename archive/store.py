@@ -378,10 +378,13 @@ class Catalog:
         return row[0] if row else None
 
     def versions(self, clipping_id: int) -> list[int]:
-        """Every version of a clipping's page (same URL), newest first; at least itself."""
+        """Every version of a clipping's page (same URL): the current one first (the newest
+        save, unless it is one in which no article was found), then the others newest first;
+        at least itself."""
         rows = self.db.execute(
             "SELECT id FROM clippings WHERE url != '' AND url = "
-            "(SELECT url FROM clippings WHERE id = ?) ORDER BY saved DESC, id DESC",
+            "(SELECT url FROM clippings WHERE id = ?) "
+            "ORDER BY superseded_by IS NOT NULL, saved DESC, id DESC",
             (clipping_id,),
         ).fetchall()
         return [row[0] for row in rows] or [clipping_id]

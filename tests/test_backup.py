@@ -25,6 +25,7 @@ from archive.backup import MANIFEST, create_backup, restore_backup
 from archive.cli import cli
 from archive.crashpoints import ENV as CRASH_ENV
 from archive.models import ClippingsError
+from archive.uploads import upload_token
 
 from .conftest import FIXTURES, PAGES, ROOT
 from .test_versions import save as _save_version  # two versions of one page
@@ -347,6 +348,21 @@ def test_restore_refuses_an_existing_archive_unless_forced(
     with Archive.open(other) as archive, Archive.open(archive_copy) as original:
         assert len(archive) == len(original)
         assert results(archive, "korea") == results(original, "korea")
+    assert leftovers(tmp_path) == []
+
+
+def test_a_forced_restore_takes_an_archive_that_served_uploads_and_keeps_its_token(
+    archive_copy: Path, tmp_path: Path
+) -> None:
+    # the upload token and the uploads' staging folder are the archive's own files
+    file, other = backup_and_another_archive(archive_copy, tmp_path)
+    token = upload_token(other)
+    (other / "incoming").mkdir()
+    forced = run("--archive", other, "restore", "--force", file)
+    assert forced.exit_code == 0, forced.output
+    assert upload_token(other) == token  # SingleFile's settings keep working
+    with Archive.open(other) as archive, Archive.open(archive_copy) as original:
+        assert len(archive) == len(original)
     assert leftovers(tmp_path) == []
 
 

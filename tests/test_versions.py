@@ -122,4 +122,9 @@ def test_a_later_save_with_no_article_does_not_hide_the_one_with_it(archive: Arc
     assert archive.get(cut_id).whole_page
     assert report.versions == [(str(cut.resolve()), cut_id, article_id)]
     assert [h.clipping.id for h in archive.search("cranes").hits] == [article_id]
-    assert [c.id for c in archive.versions(article_id)] == [cut_id, article_id]  # newest first
+    assert [c.id for c in archive.versions(article_id)] == [article_id, cut_id]  # current first
+    listed = CliRunner().invoke(cli, ["--archive", str(archive.path), "versions", str(cut_id)])
+    assert [line.split("\t")[:3:2] for line in listed.output.splitlines()] == [
+        [f"#{article_id}", "current"],
+        [f"#{cut_id}", "older"],
+    ]
