@@ -153,6 +153,12 @@ def cli(ctx: click.Context) -> None:
 @archive_option
 def tui_cmd() -> None:
     """Open the terminal UI: search as you type, read clean articles, tag, import."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # (Textual would wait for a terminal's answers that never come, spinning a core)
+        raise ClippingsError(
+            "the terminal UI needs a terminal: run it in one, or use the commands "
+            "(clippings --help)"
+        )
     from .tui import create_app
 
     create_app(click.get_current_context().ensure_object(dict).get("archive")).run()
@@ -1022,13 +1028,13 @@ def watch_cmd(folders: tuple[str, ...], settle: float | None, as_json: bool) -> 
     paths = [Path(f).expanduser().absolute() for f in folders]
     for path in paths:
         if not path.exists():
-            raise click.ClickException(f"{_safe(path)}: no such folder")
+            raise ClippingsError(f"{_safe(path)}: no such folder")
         if not path.is_dir():
-            raise click.ClickException(f"{_safe(path)}: not a folder (watch the folder it is in)")
+            raise ClippingsError(f"{_safe(path)}: not a folder (watch the folder it is in)")
     with open_archive() as archive:
         inside = [p for p in paths if p.resolve().is_relative_to(archive.path.resolve())]
         if inside or any(archive.path.resolve().is_relative_to(p.resolve()) for p in paths):
-            raise click.ClickException("a watched folder can't hold the archive, or be in it")
+            raise ClippingsError("a watched folder can't hold the archive, or be in it")
 
         def report(event: WatchEvent) -> None:
             if as_json:

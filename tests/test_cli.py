@@ -251,3 +251,13 @@ def test_show_prints_a_description_the_body_opens_with_once(
     flat = " ".join(output.split())
     assert flat.count(OPENING[:50]) == 1
     assert (dek in flat) is (not shown_once or dek == OPENING)
+
+
+def test_the_tui_without_a_terminal_says_so_in_one_line(run) -> None:
+    # (Textual would wait for a terminal's answers that never come, spinning a core)
+    result = run("tui")
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "clippings: the terminal UI needs a terminal: run it in one, or use the commands "
+        "(clippings --help)"
+    ]
