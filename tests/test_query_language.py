@@ -203,9 +203,10 @@ def test_a_short_word_still_being_typed_is_no_sign_that_none_has_every_word(
 ) -> None:
     # "re" is too short to be looked for as a prefix: the page with the other words comes
     # first, and the app does not say that no clipping has every word
-    typing = corpus.search("harbour cranes re", as_you_type=True)
-    assert typing.hits[0].clipping.title == "Harbour Cranes Return to the Old Port"
-    assert not typing.partial
+    for typed in ("harbour cranes re", "harbour cranes r"):  # (left out until longer)
+        typing = corpus.search(typed, as_you_type=True)
+        assert typing.hits[0].clipping.title == "Harbour Cranes Return to the Old Port"
+        assert not typing.partial
     assert corpus.search("harbour cranes re").partial  # typed in full: it has not
     assert corpus.search("harbour cranes ret", as_you_type=True).total == 1  # a prefix
 

@@ -61,12 +61,18 @@ class Plan:
 
 def plan(text: str, *, as_you_type: bool = False, today: datetime | None = None) -> Plan:
     """The plan of ``text``; raises ``QueryError`` for a query that cannot be read.
-    ``as_you_type``: its last word may be unfinished and also matches as a prefix, and a
-    quote not closed yet is closed at its end."""
+    ``as_you_type``: its last word may be unfinished: it also matches as a prefix (three
+    letters or more) or is left out (fewer), and a phrase not closed yet is searched as typed
+    so far."""
     if not text.strip():
         return Plan(text, wq.Every())
     if as_you_type and text.count('"') % 2:
         text = _phrase_being_typed(text)
+    unfinished = as_you_type and bool(_SHORT_LAST_WORD.search(text))
+    if unfinished and _SHORT_LAST_WORD.sub("", text).strip():
+        # a word of one or two letters still being typed is left out until it is longer
+        # (then a prefix) or finished: "deck of c" finds what "deck of" does
+        text = _SHORT_LAST_WORD.sub("", text).rstrip()
     typed = typed_word(text) if as_you_type else None
     parsed = parse(complete_word(text) if typed else text, today=today)
     rest = _without_typed(parsed, fold(typed)) if typed else parsed
@@ -82,7 +88,7 @@ def plan(text: str, *, as_you_type: bool = False, today: datetime | None = None)
         title=exact_title(text.replace('"', " ")) if free else "",
         loose=None if _EXPLICIT.search(text) else any_word(parsed),
         ranges=tuple(ranges),
-        unfinished=as_you_type and typed is None and bool(_SHORT_LAST_WORD.search(text)),
+        unfinished=unfinished,
     )
 
 
