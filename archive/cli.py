@@ -751,7 +751,8 @@ def _progress(enabled: bool, unit: str = "files") -> Iterator[Callable[..., None
         yield update
 
 
-@cli.command("search")
+# (a query may start with an exclusion, "-korea": not an option)
+@cli.command("search", context_settings={"ignore_unknown_options": True})
 @click.argument("query", nargs=-1, required=True)
 @click.option("--limit", "-n", default=20, show_default=True, help="How many hits to show.")
 @click.option("--sort", type=SORT_CHOICE, default="relevance", show_default=True)
@@ -773,6 +774,9 @@ def search_cmd(query: tuple[str, ...], limit: int, sort: str, facets: bool, as_j
       clippings search 'sanction*' site:reuters date:2019-01..2019-06
       clippings search election saved:30d --facets
     """
+    mistyped = [word for word in query if word.startswith("--") and len(word) > 2]
+    if mistyped:  # (unknown options are taken as words, for "-korea"; "--limt" is no word)
+        raise click.UsageError(f"no such option: {mistyped[0]}")
     text = " ".join(query)
     with open_archive() as archive:
         if facets:

@@ -198,6 +198,20 @@ def test_a_phrase_being_typed_is_no_error(corpus: Archive) -> None:  # noqa: F81
         corpus.search('"community gardens')
 
 
+def test_a_query_may_start_with_an_exclusion_on_the_command_line(
+    corpus: Archive,  # noqa: F811
+) -> None:
+    def search(*words: str):
+        args = ["--archive", str(corpus.path), "search", "--json", "--limit", "50", *words]
+        return CliRunner().invoke(cli, args)
+
+    excluded, negated = search("-korea"), search("NOT", "korea")
+    assert excluded.exit_code == 0, excluded.output
+    assert excluded.output == negated.output and excluded.output.strip()
+    mistyped = search("--limt", "5", "korea")  # an option mistyped is still an error
+    assert mistyped.exit_code == 2 and "no such option: --limt" in mistyped.output
+
+
 def test_a_short_word_still_being_typed_is_no_sign_that_none_has_every_word(
     corpus: Archive,  # noqa: F811
 ) -> None:
