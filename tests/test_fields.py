@@ -209,3 +209,10 @@ def test_the_site_as_its_title_writes_it_when_it_declares_none() -> None:
     )
     assert article.site == "Harbour Herald"
     assert article.title == "Ferry terminal delayed"
+
+
+def test_a_section_a_template_left_empty_is_no_section() -> None:
+    # Atlas Obscura's JSON-LD: "articleSection": "nil"
+    assert page(ld(headline="Ferry terminal delayed", articleSection="nil")).section == ""
+    declared = ld(headline="Ferry terminal delayed", articleSection="null")
+    assert page(declared + meta("article:section", "Transport")).section == "Transport"

@@ -66,10 +66,15 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text.casefold())
 
 
+# what a template writes where it has no value ("section": "nil")
+_NO_VALUE = frozenset({"nil", "null", "none", "undefined", "n/a", "na", "-", "false"})
+
+
 def _first(*values: str | None) -> str:
+    """The first of ``values`` that says something (a template's "nil" does not)."""
     for value in values:
         value = clean_line(value)
-        if value:
+        if value and value.casefold() not in _NO_VALUE:
             return value
     return ""
 
