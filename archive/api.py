@@ -292,7 +292,9 @@ class Archive:
         """The clippings most like clipping ``clipping_id`` (more like this), closest first;
         each hit's snippet is the start of its article."""
         clipping = self.catalog.get(clipping_id)
-        found = self.index.similar(clipping, limit=limit)
+        page = set(self.catalog.versions(clipping_id))  # (of an older version: not its page)
+        found = [h for h in self.index.similar(clipping, limit=limit + 1) if h.id not in page]
+        found = found[:limit]
         by_id = {c.id: c for c in self.catalog.get_many([h.id for h in found], body=True)}
         return [
             Hit(by_id[h.id], h.score, lead(by_id[h.id].description or by_id[h.id].text))

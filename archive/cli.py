@@ -608,7 +608,7 @@ def serve_cmd(host: str, port: int, file_field: str, url_field: str, as_json: bo
         upload_token(archive.path)  # made now: `clippings token` prints the one asked for
         token = "clippings token"
         if given:
-            token += f" --archive {shlex.quote(_safe(archive.path))}"
+            token += f" --archive {shlex.quote(_safe(archive.path.absolute()))}"
         with serve.listen(host, port) as sock:
             where = f"{serve.address_of(sock)}{serve.ROUTE}"
             click.echo(f"taking SingleFile uploads at {where} (Ctrl+C stops)", err=True)

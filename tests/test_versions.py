@@ -128,3 +128,14 @@ def test_a_later_save_with_no_article_does_not_hide_the_one_with_it(archive: Arc
         [f"#{article_id}", "current"],
         [f"#{cut_id}", "older"],
     ]
+
+
+def test_more_like_an_older_version_is_more_like_its_page(archive: Archive, tmp_path, html_pages):
+    first = save(tmp_path, "a.html", "Wed Jul 31 2019 10:00:00 GMT+0000", "Morning edition.")
+    later = save(tmp_path, "b.html", "Thu Aug 01 2019 10:00:00 GMT+0000", "Evening update.")
+    archive.import_paths([html_pages])
+    [old_id] = archive.import_paths([first]).imported
+    [new_id] = archive.import_paths([later]).imported
+    like_old = [h.clipping.id for h in archive.similar(old_id)]
+    assert like_old and not {old_id, new_id} & set(like_old)  # other pages, not its own
+    assert set(like_old) == {h.clipping.id for h in archive.similar(new_id)}  # (its words)

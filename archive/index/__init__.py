@@ -490,9 +490,9 @@ class Index:
         """The clippings most like ``clipping`` (not itself), closest first: its most telling
         words (Bo1, against the whole archive's), searched in titles and bodies."""
         searcher = self.searcher()
-        docnum = searcher.document_number(id=str(clipping.id))
+        docnum = searcher.document_number(id=str(clipping.id))  # (an older version: None)
         text = mark(clipping.language, f"{clipping.title}\n{clipping.title}\n{clipping.text}")
-        if docnum is None or not text:
+        if not text:
             return []
         found = searcher.key_terms_from_text(
             "body", text, numterms=SIMILAR_WORDS * 3, model=Bo1Model
@@ -509,7 +509,7 @@ class Index:
                 for field in ("title", "body")
             ]
         )
-        results = searcher.search(q, limit=limit, mask={docnum})
+        results = searcher.search(q, limit=limit, mask={docnum} if docnum is not None else None)
         return [IndexHit(id=int(hit["id"]), score=hit.score or 0.0) for hit in results]
 
     def facets(
