@@ -34,19 +34,42 @@ def load_keymap(path: Path | None = None) -> tuple[dict[str, str], str | None]:
     section = data.get("keymap", {})
     if not isinstance(section, dict):
         return {}, f"{path}: [keymap] must be a table of binding id = keys"
-    keymap = {str(k): str(v) for k, v in section.items() if isinstance(v, str)}
+    # (a value that is not text, "reader.delete" = 5, is taken as its text: the key 5; what is
+    # no key, ``keymap_problems`` tells)
+    keymap = {str(k): v if isinstance(v, str) else repr(v) for k, v in section.items()}
     return keymap, None
+
+
+_MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
+
+
+def _known_key(key: str) -> bool:
+    """Whether Textual knows the key ``key`` ("f5", "ctrl+d", "question_mark", "x")."""
+    from textual.keys import Keys, _character_to_key
+
+    *modifiers, base = key.split("+")
+    if not base or not set(modifiers) <= _MODIFIERS:
+        return False
+    names = {k.value for k in Keys} | {_character_to_key(chr(c)) for c in range(32, 127)}
+    return len(base) == 1 or base in names
 
 
 def keymap_problems(keymap: dict[str, str], owners: Iterable[type]) -> list[str]:
     """What is wrong with ``keymap`` for the bindings of ``owners`` (the app, its screens and
-    widgets): ids no binding has, and keys a remapping gives two bindings of one screen."""
+    widgets): ids no binding has, keys Textual does not know, and keys a remapping gives two
+    bindings of one screen."""
     bindings: dict[type, list[Binding]] = {
         owner: [b for b in getattr(owner, "BINDINGS", []) if isinstance(b, Binding)]
         for owner in owners
     }
     known = {b.id for found in bindings.values() for b in found if b.id}
     problems = [f"no binding {name!r}" for name in sorted(keymap) if name not in known]
+    for name, keys in sorted(keymap.items()):
+        problems += [
+            f"no key {key!r} (for {name!r})"
+            for key in (k.strip() for k in keys.split(","))
+            if not _known_key(key)
+        ]
     for found in bindings.values():
         taken: dict[str, str] = {}
         for binding in found:
