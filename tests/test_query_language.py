@@ -233,3 +233,12 @@ def test_date_ranges_as_filters_agree_with_the_query(corpus: Archive) -> None:  
     assert corpus.search("date:2019..2020 OR date:2021").total == 3  # an OR too
     assert corpus.search("committee date:..2019 date:2019..").total == 1  # both required
     assert corpus.search("committee date:2019", sort="newest").total == 1
+
+
+def test_facets_count_what_the_search_lists_when_no_clipping_has_every_word(
+    corpus: Archive,  # noqa: F811
+) -> None:
+    result = corpus.search("tomatoes zebrafoo")
+    assert result.partial and result.total == 1
+    sites = corpus.facets("tomatoes zebrafoo")["site"]
+    assert sites == [(result.hits[0].clipping.site, 1)]

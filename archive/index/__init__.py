@@ -516,10 +516,14 @@ class Index:
         self, text: str, *, top: int = 12, as_you_type: bool = False
     ) -> dict[str, list[tuple[str, int]]]:
         """For each facet (site, year, tag, language): its most frequent values among the
-        matches of ``text``, with their counts, most frequent first (years: newest first)."""
+        matches of ``text``, with their counts, most frequent first (years: newest first).
+        When no clipping has every word, among those with some, as the search lists them."""
         self.searcher()  # the latest commit, for the whole call
-        q = self._query(text, as_you_type)
-        counts_of = self._facet_counter().count(self._matching(q))
+        p = plan(text, as_you_type=as_you_type)
+        docs = self._matching(self._whoosh(p))
+        if not docs and p.loose is not None:  # as the search does: those with some words
+            docs = self._matching(self._expanded(p, p.loose))
+        counts_of = self._facet_counter().count(docs)
         found: dict[str, list[tuple[str, int]]] = {}
         for name in FACETS:
             counts = list(counts_of[name].items())
