@@ -330,6 +330,16 @@ def backup_and_another_archive(archive_copy: Path, tmp_path: Path) -> tuple[Path
     return file, other
 
 
+def restored_over(other: Path, file: Path, archive_copy: Path) -> None:
+    """``restore --force`` of ``file`` over the archive ``other``: it then holds what
+    ``archive_copy`` (the backed-up archive) does, and nothing is left beside it."""
+    forced = run("--archive", other, "restore", "--force", file)
+    assert forced.exit_code == 0, forced.output
+    with Archive.open(other) as archive, Archive.open(archive_copy) as original:
+        assert len(archive) == len(original)
+    assert leftovers(other.parent) == []
+
+
 def test_restore_refuses_an_existing_archive_unless_forced(
     archive_copy: Path, tmp_path: Path
 ) -> None:
@@ -358,12 +368,8 @@ def test_a_forced_restore_takes_an_archive_that_served_uploads_and_keeps_its_tok
     file, other = backup_and_another_archive(archive_copy, tmp_path)
     token = upload_token(other)
     (other / "incoming").mkdir()
-    forced = run("--archive", other, "restore", "--force", file)
-    assert forced.exit_code == 0, forced.output
+    restored_over(other, file, archive_copy)
     assert upload_token(other) == token  # SingleFile's settings keep working
-    with Archive.open(other) as archive, Archive.open(archive_copy) as original:
-        assert len(archive) == len(original)
-    assert leftovers(tmp_path) == []
 
 
 def test_a_restore_killed_between_its_renames_loses_no_archive(
@@ -390,11 +396,7 @@ def test_a_restore_killed_between_its_renames_loses_no_archive(
         assert len(archive) == 1
     assert leftovers(tmp_path) == []
 
-    forced = run("--archive", other, "restore", "--force", "--json", file)  # and again, whole
-    assert forced.exit_code == 0, forced.output
-    with Archive.open(other) as archive, Archive.open(archive_copy) as original:
-        assert len(archive) == len(original)
-    assert leftovers(tmp_path) == []
+    restored_over(other, file, archive_copy)  # and again, whole
 
 
 def test_a_killed_backup_s_temporary_files_are_swept_once_a_day_old(
