@@ -161,6 +161,17 @@ async def test_a_broken_keymap_file_is_reported_not_fatal(archive_path, tmp_path
         assert isinstance(app.screen, SearchScreen)
 
 
+async def test_the_reader_names_the_keys_as_remapped(archive_path, tmp_path, monkeypatch):
+    keymap = '[keymap]\n"reader.next_match" = "j"\n'
+    app = app_with_keymap(archive_path, keymap, tmp_path, monkeypatch)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await settle(pilot)
+        app.open_reader(1, "korea")
+        await settle(pilot)
+        status = plain(app.screen.query_one("#reader-status", Static))
+        assert "matches for korea  (j/N)" in status
+
+
 async def test_keymap_mistakes_are_told(archive_path, tmp_path, monkeypatch):
     # an id no binding has, and a key a remapping gives two bindings of one screen
     keymap = (

@@ -154,11 +154,26 @@ class ReaderScreen(Screen[None]):
                 noun = "match" if count == 1 else "matches"
                 text.append(f"{position} {noun} for ", style="bold")
                 text.append(safe(what), style="bold italic")
-                text.append("  (n/N)", style="dim")
+                text.append(
+                    f"  ({self._keys_for('reader.next_match', 'reader.previous_match')})",
+                    style="dim",
+                )
             elif what:
                 text.append("  no matches for ")
                 text.append(safe(what), style="italic")
         self.query_one("#reader-status", Static).update(text)
+
+    def _keys_for(self, *binding_ids: str) -> str:
+        """The keys that do these bindings now (``keymap.toml`` may have moved them): "n/N"."""
+        shown = []
+        for binding_id in binding_ids:
+            keys = [
+                self.app.get_key_display(active.binding)
+                for active in self.active_bindings.values()
+                if active.binding.id == binding_id
+            ]
+            shown.append(keys[0] if keys else "?")
+        return "/".join(shown)
 
     # -- moving ------------------------------------------------------------------------------
 
