@@ -22,6 +22,8 @@ from ...render import safe
 
 TITLES = {"site": "Site", "year": "Year", "tag": "Tag", "language": "Language"}
 SAVED = "saved"  # the saved searches' options have the ids "saved\x00<name>"
+# characters a value and its count take in the panel (30 columns, less its frame)
+LABEL_WIDTH = 25
 SAVED_TITLE = "Saved searches"
 NAME_SHOWN = 20  # characters of a saved search's name: its count stays in view
 
@@ -114,8 +116,12 @@ class FacetPanel(OptionList):
             facets_shown = True
             options.append(Option(Text(title, style="bold"), disabled=True))
             for value, count in values:
-                label = Text(safe(value)[:28], overflow="ellipsis", no_wrap=True)
-                label.append(f" {count:,}", style="dim")
+                shown, number = safe(value), f" {count:,}"
+                room = LABEL_WIDTH - len(number)
+                if len(shown) > room:  # one line each, the count kept in view
+                    shown = shown[: room - 1].rstrip() + "…"
+                label = Text(shown, no_wrap=True)
+                label.append(number, style="dim")
                 options.append(Option(label, id=f"{name}\x00{value}"))
         if self._facets is not None and not facets_shown:
             if options:
