@@ -341,3 +341,19 @@ async def test_after_an_upgrade_the_previous_index_answers_while_the_new_is_buil
         assert 1 in result_ids(app)
         assert "previous version" not in status(app)
     assert not list((archive_path / "index").glob("*clippings1_*"))
+
+
+async def test_a_long_site_name_is_cut_on_its_one_line_in_the_side_panel(app):
+    async with app.run_test(size=(110, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        panel = app.screen.query_one(FacetPanel)
+        long_name = "American Civil Liberties Union of Northern California"
+        panel.show({"site": [(long_name, 1234)], "year": [], "tag": [], "language": []})
+        await settle(pilot)
+        labels = [panel.get_option_at_index(i) for i in range(panel.option_count)]
+        [site] = [o for o in labels if o.id == f"site\x00{long_name}"]
+        text = str(site.prompt)
+        assert text.startswith("American Civil") and text.endswith("… 1,234")
+        assert len(text) <= 25
