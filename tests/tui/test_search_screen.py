@@ -142,13 +142,19 @@ async def test_enter_opens_the_top_result_and_a_click_opens_any(app):
         assert app.screen.clipping.id == second
 
 
+async def open_side_panel(app, pilot) -> FacetPanel:
+    """The side panel (Ctrl+F), opened once the app is ready."""
+    await settle(pilot)
+    await pilot.press("ctrl+f")
+    await settle(pilot)
+    panel = app.screen.query_one(FacetPanel)
+    assert panel.display
+    return panel
+
+
 async def test_facets_count_the_matches_and_selecting_one_narrows(app):
     async with app.run_test(size=(110, 36)) as pilot:
-        await settle(pilot)
-        await pilot.press("ctrl+f")
-        await settle(pilot)
-        panel = app.screen.query_one(FacetPanel)
-        assert panel.display
+        panel = await open_side_panel(app, pilot)
         labels = [panel.get_option_at_index(i) for i in range(panel.option_count)]
         sites = [o.id for o in labels if o.id and o.id.startswith("site\x00")]
         assert "site\x00VentureBeat" in sites
@@ -345,10 +351,7 @@ async def test_after_an_upgrade_the_previous_index_answers_while_the_new_is_buil
 
 async def test_a_long_site_name_is_cut_on_its_one_line_in_the_side_panel(app):
     async with app.run_test(size=(110, 36)) as pilot:
-        await settle(pilot)
-        await pilot.press("ctrl+f")
-        await settle(pilot)
-        panel = app.screen.query_one(FacetPanel)
+        panel = await open_side_panel(app, pilot)
         long_name = "American Civil Liberties Union of Northern California"
         panel.show({"site": [(long_name, 1234)], "year": [], "tag": [], "language": []})
         await settle(pilot)
