@@ -67,7 +67,7 @@ def _words(text: str) -> list[str]:
 
 
 # what a template writes where it has no value ("section": "nil")
-_NO_VALUE = frozenset({"nil", "null", "none", "undefined", "n/a", "na", "-", "false"})
+_NO_VALUE = frozenset({"nil", "null", "none", "undefined", "n/a", "-", "false"})
 
 
 def _first(*values: str | None) -> str:
@@ -305,10 +305,10 @@ def _pick_title(
 
 _BY = re.compile(r"^(?:by|von|par|por|di|door|av|af|de|from|written by|posted by)[:\s]+", re.I)
 # what content systems put where a name should be
-_NOT_NAMES = frozenset(
+_NOT_NAMES = _NO_VALUE | frozenset(
     {
         "admin", "administrator", "editor", "editors", "user", "username", "guest", "unknown",
-        "staff", "author", "anonymous", "null", "none", "undefined", "webmaster", "root",
+        "staff", "author", "anonymous", "webmaster", "root",
         "contributor", "contributors", "redaktion", "redacción", "rédaction", "by",
     }
 )  # fmt: skip
