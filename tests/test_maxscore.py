@@ -10,11 +10,12 @@ import random
 
 import pytest
 from whoosh import query as wq
+from whoosh import scoring
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.collectors import TopCollector
 from whoosh.searching import Searcher
 
-from archive.index import Index
+from archive.index import Index, ranking
 from archive.index.maxscore import TermsOr
 from archive.index.postings import LeafMatcher, _gaps
 from archive.models import Clipping
@@ -209,3 +210,27 @@ def test_gaps_are_read_from_the_pickle_whoosh_writes(ids: list[int]) -> None:
     data = pickle.dumps((tuple(gaps), (1.5,) * len(ids), [b"\x00"] * len(ids)), 2)
     assert _gaps(data, len(ids)) == gaps
     assert _gaps(data, len(ids) + 1) is None  # not what it says: Whoosh's own reading is used
+
+
+class _WhooshLengths(ranking.BM25):
+    """Our BM25, each posting's length read the way Whoosh reads it."""
+
+    def scorer(self, searcher: Searcher, fieldname: str, text: str, qf: float = 1) -> object:
+        scorer = scoring.BM25F.scorer(self, searcher, fieldname, text, qf=qf)
+        boost = ranking.FIELD_BOOSTS.get(fieldname, 1.0)
+        return scorer if boost == 1.0 else ranking._Weighed(scorer, boost)
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_lengths_read_whole_give_whooshs_very_scores(index: Index, text: str) -> None:
+    """The segments' lengths read once (``ranking``'s norms) score every match exactly as
+    Whoosh's reading of one length per posting does: the same floats, not merely close."""
+    q = _plain(index._query(text))
+    with index._ix.searcher(weighting=ranking.weighting()) as ours:
+        found = [(hit.docnum, hit.score) for hit in ours.search(q, limit=None)]
+        assert any(
+            getattr(leaf, "_clippings_norms", None) for leaf, _ in ours.reader().leaf_readers()
+        )
+    with index._ix.searcher(weighting=_WhooshLengths(B=ranking.B, K1=ranking.K1)) as whooshs:
+        expected = [(hit.docnum, hit.score) for hit in whooshs.search(q, limit=None)]
+    assert found == expected and found
