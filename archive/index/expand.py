@@ -13,6 +13,7 @@ from whoosh.reading import IndexReader
 from .analysis import fold, form, forms, is_cjk
 from .columns import as_text
 from .maxscore import TermsOr
+from .phrases import ExactPhrase
 from .schema import PROSE_FIELDS
 from .words import used
 
@@ -173,5 +174,7 @@ def _phrases(node: wq.Phrase, languages: tuple[str, ...]) -> wq.Query:
         if len(words) == 1:
             queries.append(wq.Term(node.fieldname, words[0], boost=node.boost))
         else:
-            queries.append(wq.Phrase(node.fieldname, list(words), slop=node.slop, boost=node.boost))
+            queries.append(
+                ExactPhrase(node.fieldname, list(words), slop=node.slop, boost=node.boost)
+            )
     return _alternatives(queries)
