@@ -228,9 +228,10 @@ def test_lengths_read_whole_give_whooshs_very_scores(index: Index, text: str) ->
     q = _plain(index._query(text))
     with index._ix.searcher(weighting=ranking.weighting()) as ours:
         found = [(hit.docnum, hit.score) for hit in ours.search(q, limit=None)]
-        assert any(
-            getattr(leaf, "_clippings_norms", None) for leaf, _ in ours.reader().leaf_readers()
-        )
+        if "*" not in text:  # (a prefix matches for a constant score: nothing to read)
+            assert any(
+                getattr(leaf, "_clippings_norms", None) for leaf, _ in ours.reader().leaf_readers()
+            )
     with index._ix.searcher(weighting=_WhooshLengths(B=ranking.B, K1=ranking.K1)) as whooshs:
         expected = [(hit.docnum, hit.score) for hit in whooshs.search(q, limit=None)]
     assert found == expected and found

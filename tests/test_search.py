@@ -156,6 +156,30 @@ def test_boolean_operators_prefix_fuzzy_and_stemming(corpus: Archive) -> None:
     assert "Pressure Builds on Energy Markets" in titles(corpus, "pressured")  # stems
 
 
+def test_a_written_prefix_matches_without_ranking_by_how_many_of_its_words(
+    corpus: Archive, tmp_path: Path
+) -> None:
+    """``harbour cr*``: the page with "harbour" and "cranes" in its title comes first, not
+    one that mentions the harbour once among many words in "cr" (as Lucene scores a prefix:
+    each page that has one of its words, the same); every such page still matches."""
+    folder = tmp_path / "crowd"
+    folder.mkdir()
+    body = (
+        "The crowd of critics, the crew and the crime writers crossed the crowded crossing. "
+        "Credit crunch, crisis, crude oil, cryptic cricket and crafty crocodiles, cried the "
+        "crier. The harbour was mentioned once."
+    )
+    page = saved_page("Critics Cross the Crowd", "Ann Lee", "2022-01-01", "Crier", body)
+    (folder / "crowd.html").write_text(page, encoding="utf-8")
+    assert corpus.import_paths([folder]).failed == []
+    found = titles(corpus, "harbour cr*")
+    assert found[0] == "Harbour Cranes Return to the Old Port"
+    assert "Critics Cross the Crowd" in found
+    hits = corpus.search("cr*").hits
+    assert len({round(hit.score, 6) for hit in hits if hit.clipping.title.startswith("Crit")}) == 1
+    assert corpus.search("cr*").total == len(hits) >= 2
+
+
 def test_accents_fold_both_ways(corpus: Archive) -> None:
     assert titles(corpus, "elysee") == ["Talks at the Élysée Palace"]
     assert titles(corpus, "élysée") == ["Talks at the Élysée Palace"]

@@ -10,11 +10,12 @@ own matcher, inside the sets.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator
 
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.matching import FilterMatcher, NullMatcherClass
+from whoosh.matching import FilterMatcher, ListMatcher, Matcher, NullMatcher, NullMatcherClass
 from whoosh.searching import Searcher
 
 
@@ -22,6 +23,8 @@ def countable(q: wq.Query) -> bool:
     """Whether set algebra answers every part of ``q`` (no phrase, range or span in it)."""
     if isinstance(q, wq.Term) or q is wq.NullQuery:
         return True
+    if isinstance(q, AnyOf):
+        return countable(q.child)
     if isinstance(q, wq.Every):
         return not q.fieldname
     if isinstance(q, (wq.Or, wq.DisjunctionMax, wq.And)):
@@ -57,6 +60,8 @@ def _docs(searcher: Searcher, q: wq.Query) -> set[int]:
     """The segment-local numbers of the documents ``q`` matches in one segment's searcher."""
     if isinstance(q, wq.Term):
         return _term(searcher, q)
+    if isinstance(q, AnyOf):
+        return q.docs_in(searcher)
     if isinstance(q, (wq.Or, wq.DisjunctionMax)):
         found: set[int] = set()
         for child in q.subqueries:
@@ -117,3 +122,38 @@ def _ids(matcher: object) -> set[int]:
         found.update(matcher._ids)
         matcher._next_block()
     return found
+
+
+class AnyOf(wq.ConstantScoreQuery):
+    """The documents that hold any of the words ``child`` (an OR of terms) looks for, each
+    scored ``score``, however many of them it holds: Lucene's constant-score rewrite of a
+    prefix or a wildcard (and Whoosh's own default for them). Scored word by word, "cr*"
+    ranked a page for holding many different words that begin with "cr" (crisis, crew,
+    critic...) rather than for the query's other words, and "a*" scored 190,000 postings
+    one by one at 10,000 clippings (half a second); here they are a set of documents, read
+    a block at a time."""
+
+    def matcher(self, searcher: Searcher, context: object = None) -> Matcher:
+        docs = self.docs_in(searcher)
+        return _Listed(sorted(docs), all_weights=self.score) if docs else NullMatcher
+
+    def docs_in(self, searcher: Searcher) -> set[int]:
+        """The documents matched in ``searcher``'s segment(s), found once per reader: a
+        search and its count ask for the same."""
+        found = self.__dict__.setdefault("_found", {})
+        reader = searcher.reader()
+        if reader not in found:
+            found[reader] = _docs(searcher, self.child)
+        return found[reader]
+
+
+class _Listed(ListMatcher):
+    """Whoosh's matcher of a list of documents, skipping by bisection (its own steps one by
+    one)."""
+
+    def skip_to(self, id: int) -> None:
+        if self.is_active() and id > self._ids[self._i]:
+            self._i = bisect_left(self._ids, id, self._i)
+
+    def copy(self) -> _Listed:
+        return _Listed(self._ids, position=self._i, all_weights=self._all_weights)
