@@ -5,6 +5,7 @@ per language.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 
 from whoosh import query as wq
@@ -97,6 +98,23 @@ def expand_patterns(
             found.update(term for _, term in node.expanded_terms(leaf))
         return found
 
+    def most_used(node: wq.PatternQuery, limit: int) -> list[str]:
+        """The ``limit`` words of the pattern found in the most clippings. A prefix's words
+        come with their counts from one walk of each segment's term table (the words "the"
+        begins: 500, each looked up again in 10 segments, took half of a search of "the"
+        as you type); a wildcard's are looked up."""
+        fieldname = node.fieldname
+        if type(node) is wq.Prefix:
+            used: Counter[str] = Counter()
+            for leaf, _ in reader.leaf_readers():
+                if fieldname in leaf.schema and leaf.schema[fieldname].indexed:
+                    for term, info in leaf.iter_prefix(fieldname, node.text):
+                        used[as_text(term)] += info.doc_frequency()
+        else:
+            words = map(as_text, walk(node))
+            used = Counter({word: reader.doc_frequency(fieldname, word) for word in words})
+        return sorted(used, key=lambda word: (-used[word], word))[:limit]
+
     def nearest(fieldname: str, node: wq.FuzzyTerm) -> list[str]:
         """The words of ``fieldname`` a fuzzy term stands for (of a prose field: the words as
         written), the closest first, then the most used."""
@@ -133,11 +151,7 @@ def expand_patterns(
             words = fuzzy_prose(node) if fieldname in PROSE_FIELDS else nearest(fieldname, node)
         else:
             being_typed = isinstance(node, wq.Prefix) and node.text == typed
-            limit = PREFIX_WORDS if being_typed else PATTERN_WORDS
-            words = sorted(
-                map(as_text, walk(node)),
-                key=lambda word: (-reader.doc_frequency(fieldname, word), word),
-            )[:limit]
+            words = most_used(node, PREFIX_WORDS if being_typed else PATTERN_WORDS)
             if not being_typed and words:
                 # a pattern written out: which of its words a page holds does not rank it
                 return AnyOf(_alternatives([wq.Term(fieldname, w) for w in words]), node.boost)
