@@ -105,6 +105,8 @@ class ClippingsGroup(click.Group):
             _fail(str(error))
         except KeyboardInterrupt:
             _fail("interrupted", status=130)
+        except BrokenPipeError:
+            _pipe_closed()
         except Exception as error:
             if os.environ.get("CLIPPINGS_DEBUG"):
                 raise
@@ -124,6 +126,15 @@ def _unexpected(error: Exception, ctx: click.Context) -> str:
     if isinstance(error, OSError) and error.strerror:
         return f"{error.strerror}: {error.filename}" if error.filename else error.strerror
     return f"unexpected {type(error).__name__}: {error} (CLIPPINGS_DEBUG=1 shows more)"
+
+
+def _pipe_closed() -> None:
+    """The reader of the output left (``clippings list | head``): stop without a word, as
+    ``cat`` does. Python's advice: point stdout at devnull, or flushing it at exit raises
+    again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(141)  # (128 + SIGPIPE, what a shell reports for ``cat`` in the same place)
 
 
 def _fail(message: str, *, status: int = 1) -> None:

@@ -111,7 +111,8 @@ def list_row(clipping: Clipping) -> tuple[Text, Text, Text, Text]:
 
 
 def article(clipping: Clipping) -> RenderableType:
-    """The clean article: title, byline, dek and URL above the Markdown body."""
+    """The clean article: title, byline, URL, tags and note, then the dek, above the
+    Markdown body."""
     header = Text()
     header.append(safe(clipping.title) or "(untitled)", style="bold")
     header.append("\n")
@@ -122,6 +123,9 @@ def article(clipping: Clipping) -> RenderableType:
         header.append("\ntags: " + ", ".join(safe(t) for t in clipping.tags), style="magenta")
     if clipping.whole_page:
         header.append("\n" + WHOLE_PAGE, style="yellow")
+    if clipping.note:
+        header.append("\nnote: ", style="dim")
+        header.append(safe(clipping.note, block=True), style="green")
     parts: list[RenderableType] = [header]
     if description := dek(clipping):
         parts.append(Text("\n" + safe(description), style="italic"))
@@ -148,6 +152,9 @@ def article_plain(clipping: Clipping, *, markdown: bool = False) -> str:
         ("Kept", WHOLE_PAGE if clipping.whole_page else ""),
     ]
     lines += [f"{name}: {safe(value)}" for name, value in meta if value]
+    if clipping.note:  # its lines under its name, indented
+        note = safe(clipping.note, block=True).splitlines()
+        lines += [f"Note: {note[0]}", *(f"      {line}" for line in note[1:])]
     if description := dek(clipping):
         lines += ["", f"> {safe(description)}" if markdown else safe(description)]
     if markdown:

@@ -261,3 +261,38 @@ def test_the_tui_without_a_terminal_says_so_in_one_line(run) -> None:
         "clippings: the terminal UI needs a terminal: run it in one, or use the commands "
         "(clippings --help)"
     ]
+
+
+def test_show_prints_the_note_every_way(run) -> None:
+    """A note written with ``clippings note`` is read where the article is read."""
+    assert run("note", "1", "Check the 1994 framework.\nThen the 2018 summit.").exit_code == 0
+    plain = run("show", "1").output
+    assert "Note: Check the 1994 framework.\n      Then the 2018 summit." in plain
+    assert "Then the 2018 summit." in run("show", "1", "--format", "markdown").output
+    with Archive(run.folder) as archive:
+        assert archive.get(1).note == "Check the 1994 framework.\nThen the 2018 summit."
+
+
+def test_a_pipe_closed_early_ends_the_command_without_a_word(run, tmp_path: Path) -> None:
+    """``clippings list --json | head -c 1``: no "Broken pipe" error when ``head`` leaves
+    before the output (more than a pipe holds) is written."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    words = ["harbour", "crane", "river", "budget", "ferry", "tunnel", "bridge", "canal", "dock"]
+    for n in range(600):
+        a, b, c = words[n % 9], words[n // 9 % 9], words[n // 81 % 9]
+        (folder / f"{n}.txt").write_text(
+            f"Notes on the {a} {n}\n\nThe {a} and the {b} met the {c} at {n} o'clock.\n",
+            encoding="utf-8",
+        )
+    assert run("import", str(folder)).exit_code == 0
+    command = f"{sys.executable} -m archive --archive {run.folder} list --json"
+    assert len(subprocess.run(["bash", "-c", command], capture_output=True).stdout) > 1 << 17
+    done = subprocess.run(
+        ["bash", "-c", f"{command} | head -c 1"], capture_output=True, text=True, timeout=60
+    )
+    assert done.stdout
+    assert done.stderr == ""

@@ -46,7 +46,7 @@ def to_blocks(markdown: str) -> list[Block]:
     pending_bullet = ""
     heading = ""
     row: list[str] = []
-    for token in tokens:
+    for index, token in enumerate(tokens):
         kind = token.type
         if kind == "heading_open":
             heading = token.tag
@@ -80,7 +80,7 @@ def to_blocks(markdown: str) -> list[Block]:
             row = []
         elif kind == "inline":
             text = _inline(token.children or [])
-            if token.level and _in_table_cell(tokens, token):
+            if index and tokens[index - 1].type in ("th_open", "td_open"):  # a table's cell
                 row.append(text.plain)
                 continue
             if heading:
@@ -97,11 +97,6 @@ def to_blocks(markdown: str) -> list[Block]:
             else:
                 blocks.append(Block("p", text))
     return [block for block in blocks if block.kind == "rule" or block.text.plain.strip()]
-
-
-def _in_table_cell(tokens: list[Token], token: Token) -> bool:
-    index = tokens.index(token)
-    return index > 0 and tokens[index - 1].type in ("th_open", "td_open")
 
 
 def _inline(children: list[Token]) -> Text:

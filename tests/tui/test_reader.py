@@ -12,8 +12,9 @@ import pytest
 from textual.widgets import OptionList, Static
 
 from archive.api import Archive
+from archive.models import Article
 from archive.store import NotFound
-from archive.tui.screens.dialogs import ConfirmScreen, TagsScreen
+from archive.tui.screens.dialogs import ConfirmScreen, NoteScreen, TagsScreen
 from archive.tui.screens.reader import ReaderScreen
 from archive.tui.screens.search import SearchScreen
 from archive.tui.screens.similar import SimilarScreen
@@ -200,6 +201,48 @@ async def test_t_edits_tags_in_the_catalog_and_the_index(app):
         assert [h.clipping.id for h in archive.search("tag:to-read").hits] == [1]
 
 
+async def test_typing_in_the_tag_box_adds_to_the_tags_there(app):
+    """``t`` then a word then Enter: one more tag, the others kept (the box once came with
+    its text selected, and typing replaced every tag)."""
+    with Archive(app.archive_path) as archive:
+        archive.set_tags(1, ["korea", "security"])
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_clipping(app, pilot, 1)
+        await pilot.press("t")
+        await settle(pilot)
+        await type_text(pilot, "to-read")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+    with Archive(app.archive_path) as archive:
+        assert archive.get(1).tags == ["korea", "security", "to-read"]
+
+
+async def test_e_writes_the_note_the_header_shows_and_search_finds(app):
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_clipping(app, pilot, 1)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, NoteScreen)
+        await type_text(pilot, "compare with the 1994 framework")
+        await pilot.press("enter")
+        await type_text(pilot, "second line")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        header = plain(screen.query_one("#article-header", Static))
+        assert "Note: compare with the 1994 framework\nsecond line" in header
+        await pilot.press("e")  # Escape leaves it as it was
+        await settle(pilot)
+        await type_text(pilot, " more")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
+    with Archive(app.archive_path) as archive:
+        assert archive.get(1).note == "compare with the 1994 framework\nsecond line"
+        assert [h.clipping.id for h in archive.search("note:framework").hits] == [1]
+
+
 async def test_d_deletes_only_after_confirmation(app):
     async with app.run_test(size=(100, 40)) as pilot:
         await open_clipping(app, pilot, 2)
@@ -260,3 +303,33 @@ async def test_m_lists_more_like_this_and_enter_reads_the_one_chosen(app):
         await pilot.press("escape")  # back to the clipping it was like
         await settle(pilot)
         assert app.screen is reader
+
+
+async def test_a_book_length_article_opens_in_runs_and_n_reaches_its_end(app):
+    """An article of 5,000 paragraphs (a book, a long thread): past the first
+    ``STYLED_BLOCKS`` its blocks are shown in runs (a widget per block made it take seconds
+    to open, keys unread), and the highlights of the query reach the last paragraph."""
+    from archive.tui.widgets.article import RUN_BLOCKS, STYLED_BLOCKS
+
+    paragraphs = [
+        f"Paragraph {n} of the long saved thread, about harbour works." for n in range(5000)
+    ]
+    paragraphs[4990] = "The very last mention of the zeppelin lies here."
+    with Archive.open(app.archive_path) as archive:
+        article = Article(
+            **{name: getattr(archive.get(1), name) for name in Article.__dataclass_fields__}
+        )
+        article.markdown = article.text = "\n\n".join(paragraphs)
+        with archive.catalog.transaction():
+            archive.catalog.update_article(1, article)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_clipping(app, pilot, 1, "zeppelin")
+        blocks = screen.query(".block")
+        assert len(blocks) <= STYLED_BLOCKS + 5000 // RUN_BLOCKS + 2
+        assert any("run" in block.classes for block in blocks)
+        view = screen.query_one(ArticleView)
+        assert view.match_count == 1
+        await pilot.press("n")
+        await pilot.pause()
+        assert view.scroll_y > view.max_scroll_y * 0.9
+        assert "1 of 1 match" in plain(screen.query_one("#reader-status", Static))

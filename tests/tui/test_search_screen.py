@@ -171,6 +171,26 @@ async def test_facets_count_the_matches_and_selecting_one_narrows(app):
         assert app.screen.query_one(QueryInput).value == "site:VentureBeat we"
 
 
+async def test_ctrl_f_goes_to_the_panel_and_escape_back_to_the_query(app):
+    """The arrows and Enter act in the panel once it opens (they moved through the results
+    behind it, and Enter opened a clipping); Escape goes back to typing, the panel open."""
+    async with app.run_test(size=(110, 36)) as pilot:
+        panel = await open_side_panel(app, pilot)
+        assert app.focused is panel
+        await pilot.press("down", "down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SearchScreen)
+        assert app.screen.query_one(QueryInput).value  # a filter went into the query
+        assert isinstance(app.focused, QueryInput)
+        await pilot.press("ctrl+f")
+        assert app.focused is panel and panel.display
+        await pilot.press("escape")
+        assert isinstance(app.focused, QueryInput) and panel.display
+        await pilot.press("ctrl+f", "ctrl+f")
+        assert not panel.display
+        assert isinstance(app.focused, QueryInput)
+
+
 async def test_the_sort_key_cycles_relevance_newest_oldest(app):
     async with app.run_test(size=(100, 30)) as pilot:
         await search_for(pilot, "lang:en")

@@ -1,4 +1,5 @@
-"""Small modal dialogs: confirm an action, edit a clipping's tags, name a saved search."""
+"""Small modal dialogs: confirm an action, edit a clipping's tags or its note, name a saved
+search."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input, Static, TextArea
 
 from ...models import SavedSearch
 from ...render import safe
@@ -59,8 +60,12 @@ class TagsScreen(ModalScreen[list[str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Static(Text.assemble(("Tags for ", "bold"), self.clipping_title))
-            tags = ", ".join(safe(tag) for tag in self.tags)
-            yield Input(tags, placeholder="politics, korea, to read", id="tags")
+            # the tags there, and room for one more: what is typed adds to them (it replaced
+            # them all when the box came with its text selected)
+            tags = "".join(f"{safe(tag)}, " for tag in self.tags)
+            yield Input(
+                tags, placeholder="politics, korea, to read", id="tags", select_on_focus=False
+            )
             yield Static(
                 Text("Comma-separated, kept in lower case. Enter saves, Escape cancels.", "dim")
             )
@@ -68,11 +73,53 @@ class TagsScreen(ModalScreen[list[str] | None]):
                 yield Button("Save", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")
 
+    def on_mount(self) -> None:
+        box = self.query_one("#tags", Input)
+        box.focus()
+        box.cursor_position = len(box.value)
+
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")
     def _save(self) -> None:
         value = self.query_one("#tags", Input).value
         self.dismiss([tag.strip() for tag in value.split(",") if tag.strip()])
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class NoteScreen(ModalScreen[str | None]):
+    """Edit a clipping's note (any number of lines); Ctrl+S saves, Escape cancels. An empty
+    note removes it."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="note.save"),
+        Binding("escape", "cancel", "Cancel", id="note.cancel"),
+    ]
+
+    def __init__(self, title: str, note: str) -> None:
+        super().__init__(classes="dialog")
+        self.clipping_title = title
+        self.note = note
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Static(Text.assemble(("Note on ", "bold"), self.clipping_title))
+            yield TextArea(safe(self.note, block=True), id="note", soft_wrap=True)
+            yield Static(Text("Ctrl+S saves, Escape cancels. Notes are searched.", "dim"))
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        area = self.query_one("#note", TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        self.dismiss(self.query_one("#note", TextArea).text.strip())
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

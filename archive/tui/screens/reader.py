@@ -1,8 +1,8 @@
 """The reader: one clipping as a clean article, with the query's words highlighted.
 
 ``n``/``N`` step through the highlights, ``/`` finds text, ``o`` opens the saved page in the
-browser, ``y`` copies the URL, ``t`` edits tags, ``m`` lists more like it, ``d`` deletes (after
-asking).
+browser, ``y`` copies the URL, ``t`` edits tags, ``e`` the note, ``m`` lists more like it,
+``d`` deletes (after asking).
 
 Without a desktop (over SSH), Python's ``webbrowser`` picks a text browser (w3m, lynx), which
 needs the terminal: the app is suspended while it runs, and comes back when it is quit.
@@ -26,10 +26,10 @@ from textual.widgets import Footer, Header, Input, Static
 
 from ...models import Clipping, ClippingsError
 from ...render import safe
-from ..blocks import literal_pattern, words_pattern
+from ..blocks import Block, literal_pattern, words_pattern
 from ..messages import ClippingChanged
-from ..widgets.article import ArticleView, header_text
-from .dialogs import ConfirmScreen, TagsScreen
+from ..widgets.article import ArticleView, article_blocks, header_text
+from .dialogs import ConfirmScreen, NoteScreen, TagsScreen
 from .similar import SimilarScreen
 
 
@@ -70,6 +70,7 @@ class ReaderScreen(Screen[None]):
         ),
         Binding("y", "copy_url", "Copy URL", tooltip="Copy the page's URL", id="reader.copy_url"),
         Binding("t", "tags", "Tags", tooltip="Edit this clipping's tags", id="reader.tags"),
+        Binding("e", "note", "Note", tooltip="Write this clipping's note", id="reader.note"),
         Binding(
             "m",
             "similar",
@@ -89,6 +90,7 @@ class ReaderScreen(Screen[None]):
         clipping: Clipping | None
         words: set[str]
         error: str = ""
+        blocks: list[Block] | None = None
 
     def __init__(self, clipping_id: int, query: str = "") -> None:
         super().__init__()
@@ -125,13 +127,14 @@ class ReaderScreen(Screen[None]):
             words = archive.words_matching(
                 self.search_query, clipping.text, language=clipping.language, as_you_type=True
             )
+            blocks = article_blocks(clipping)
         except ClippingsError as error:
             self.post_message(self.Loaded(None, set(), str(error)))
             return
         except Exception as error:
             self.post_message(self.Loaded(None, set(), f"unexpected {type(error).__name__}"))
             return
-        self.post_message(self.Loaded(clipping, words))
+        self.post_message(self.Loaded(clipping, words, blocks=blocks))
 
     async def on_reader_screen_loaded(self, message: Loaded) -> None:
         if message.clipping is None:
@@ -139,7 +142,7 @@ class ReaderScreen(Screen[None]):
             return
         self.clipping = message.clipping
         self.query_words = message.words
-        await self.article.show(message.clipping, words_pattern(message.words))
+        await self.article.show(message.clipping, words_pattern(message.words), message.blocks)
         self._status()
 
     def _status(self, text: Text | None = None) -> None:
@@ -286,13 +289,32 @@ class ReaderScreen(Screen[None]):
         except ClippingsError as error:
             self.app.call_from_thread(self._tell, f"Tags not saved: {error}", "error")
             return
-        self.app.call_from_thread(self._tags_saved, clipping)
+        self.app.call_from_thread(self._changed, clipping, "Tags saved")
 
-    def _tags_saved(self, clipping: Clipping) -> None:
+    def _changed(self, clipping: Clipping, done: str) -> None:
+        """Its tags or note saved: the header shows them, the results follow."""
         self.clipping = clipping
         self.query_one("#article-header", Static).update(header_text(clipping))
         self.app.post_message(ClippingChanged(clipping.id))
-        self._tell("Tags saved")
+        self._tell(done)
+
+    def action_note(self) -> None:
+        if self.clipping is not None:
+            title = safe(self.clipping.title) or "(untitled)"
+            self.app.push_screen(NoteScreen(title, self.clipping.note), self._save_note)
+
+    def _save_note(self, note: str | None) -> None:
+        if note is not None and self.clipping is not None and note != self.clipping.note:
+            self._set_note(note)
+
+    @work(thread=True, group="note", exit_on_error=False)
+    def _set_note(self, note: str) -> None:
+        try:
+            clipping = self.app.archive.set_note(self.clipping_id, note)
+        except ClippingsError as error:
+            self.app.call_from_thread(self._tell, f"Note not saved: {error}", "error")
+            return
+        self.app.call_from_thread(self._changed, clipping, "Note saved" if note else "Note removed")
 
     def action_similar(self) -> None:
         if self.clipping is not None:

@@ -334,13 +334,24 @@ class SearchScreen(Screen[None]):
         self.request_search()
 
     def action_toggle_facets(self) -> None:
+        """Open the side panel and go to it (the arrows then move in it: they moved through
+        the results behind it, and Enter opened one); from it, close it. Escape in the panel
+        goes back to the query, the panel left open."""
         panel = self.facets
+        if panel.display and not panel.has_focus:
+            panel.focus()
+            return
         panel.display = not panel.display
         if panel.display:
+            panel.focus()
             self.request_search()
             self.refresh_saved()
         else:
             self.query_box.focus()
+
+    @on(FacetPanel.Leave)
+    def _leave_panel(self) -> None:
+        self.query_box.focus()
 
     @on(FacetPanel.Selected)
     def _narrow(self, event: FacetPanel.Selected) -> None:

@@ -64,11 +64,18 @@ class FacetPanel(OptionList):
             tooltip="Forget the chosen saved search",
             id="facets.forget_saved",
         ),
+        Binding("escape", "leave", "Back to the query", id="facets.leave"),
     ]
 
     @dataclass
     class Selected(Message):
         filter: str  # e.g. ``site:"The Guardian"``
+
+    class Leave(Message):
+        """Escape: back to the query box (the panel stays open)."""
+
+    def action_leave(self) -> None:
+        self.post_message(self.Leave())
 
     @dataclass
     class SavedChosen(Message):
