@@ -256,3 +256,36 @@ async def test_a_missing_path_typed_into_the_import_dialog_is_named_as_typed(
         assert failure.source == str(missing) and failure.reason == "no such file or folder"
         failures = plain(screen.query_one("#import-failures", Static))
         assert f"{missing}: no such file or folder" in failures
+
+
+async def test_tab_completes_what_names_share_and_stays_where_they_part(
+    archive_path, tmp_path, monkeypatch
+):
+    """``dl`` beside ``dl2``: Tab stays in the box and lists them (it moved on to the Import
+    button, and the "2" typed next was lost: the wrong folder was imported)."""
+    for name in ("dl", "dl2"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / f"{name}.txt").write_text(f"Quince {name}\n\nA note about quince.\n")
+    (tmp_path / "reports-2020").mkdir()
+    (tmp_path / "reports-2021").mkdir()
+    monkeypatch.chdir(tmp_path)
+    app = create_app(archive_path)
+    async with app.run_test(size=(110, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        box = app.screen.query_one(PathInput)
+        await type_text(pilot, "rep")
+        await pilot.press("tab")
+        assert box.value == f"{tmp_path}/reports-202"  # as far as they agree
+        box.value = f"{tmp_path}/dl"
+        await pilot.press("tab")
+        assert box.has_focus and box.value == f"{tmp_path}/dl"
+        await type_text(pilot, "2")
+        await pilot.press("tab")
+        assert box.value == f"{tmp_path}/dl2/"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.import_state.imported == 1
+        assert app.import_state.report.imported
+    with Archive(archive_path) as archive:
+        assert any(c.title == "Quince dl2" for c in archive.clippings())

@@ -24,6 +24,7 @@ from archive.tui.screens.dialogs import ConfirmScreen, TagsScreen
 from archive.tui.screens.import_dialog import ImportScreen
 from archive.tui.screens.similar import SimilarScreen
 from archive.tui.widgets.facets import FacetPanel
+from archive.tui.widgets.path_input import PathInput
 from archive.tui.widgets.results import ResultList
 
 from ..hostile import (
@@ -225,3 +226,42 @@ async def test_hostile_file_names_in_the_import_dialog(
         assert f"{MARKUP['file']} link .html: binary data" in failures
         assert "empty latin1 \\x9b2J \\xe9t\\xe9.html: empty file" in failures
         terminal_text(app)
+
+
+async def test_file_names_with_escapes_stay_text_in_the_import_dialog(tmp_path: Path) -> None:
+    """A saved file whose name holds an escape sequence (``empty\\x1b]0;pwn\\x07.html``): the
+    tree shows its name cleaned, Tab never completes into it, and picked in the tree it is
+    shown cleaned while the import gets the file itself."""
+    folder = tmp_path / "evil"
+    folder.mkdir()
+    name = "page\x1b]0;pwn\x07\x1b[31m.html"
+    (folder / name).write_text(
+        "<html><head><title>Quince</title></head><body><article><p>"
+        + "Quince jelly sets when the fruit is slightly under-ripe, the cook said. " * 5
+        + "</p></article></body></html>",
+        encoding="utf-8",
+    )
+    app = create_app(tmp_path / "archive")
+    async with app.run_test(size=(110, 36)) as pilot:
+        await settle(pilot)
+        app.push_screen(ImportScreen(folder))
+        await settle(pilot)
+        box = app.screen.query_one(PathInput)
+        await type_text(pilot, "pa")
+        await pilot.press("tab")
+        await settle(pilot)
+        assert_inert(box.value)
+        terminal_text(app)  # the tree's rows, the box: text only
+        box.value = ""
+        tree = app.screen.query_one("#import-tree")
+        tree.focus()
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert_inert(box.value) and box.value.endswith(".html")
+        assert box.path == folder / name
+        terminal_text(app)
+        box.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.import_state.imported == 1

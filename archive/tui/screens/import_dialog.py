@@ -58,10 +58,14 @@ def failures_text(state: ImportState) -> Text:
 
 
 class VisibleTree(DirectoryTree):
-    """The folder tree without hidden files and folders (``.git``, ``.cache``...)."""
+    """The folder tree without hidden files and folders (``.git``, ``.cache``...), its names
+    shown cleaned: a file's name may hold an escape sequence (which retitled the terminal)."""
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
         return [path for path in paths if not path.name.startswith(".")]
+
+    def process_label(self, label: str | Text) -> Text:
+        return super().process_label(safe(label.plain if isinstance(label, Text) else label))
 
 
 class ImportScreen(ModalScreen[None]):
@@ -100,9 +104,7 @@ class ImportScreen(ModalScreen[None]):
     @on(DirectoryTree.DirectorySelected)
     @on(DirectoryTree.FileSelected)
     def _picked(self, event: DirectoryTree.FileSelected | DirectoryTree.DirectorySelected) -> None:
-        box = self.query_one("#import-path", PathInput)
-        box.value = str(event.path)
-        box.cursor_position = len(box.value)
+        self.query_one("#import-path", PathInput).choose(event.path)
 
     @on(Input.Submitted, "#import-path")
     @on(Button.Pressed, "#import-go")
