@@ -3,11 +3,13 @@ their parent dies, not of the signals meant for it."""
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import multiprocessing.connection
 import os
 import signal
 import threading
+from collections.abc import Iterator
 
 
 def cores() -> int:
@@ -35,3 +37,20 @@ def exit_with_parent() -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+@contextlib.contextmanager
+def born_deaf() -> Iterator[None]:
+    """Start child processes inside this: they are born with Ctrl+C and SIGTERM blocked (a
+    child inherits its parent's blocked signals, through ``exec`` too), until
+    ``exit_with_parent`` ignores them. A Ctrl+C in the moment a child was starting (its
+    interpreter loading, before its first line) killed it, and an index commit failed. In the
+    parent, a signal that comes meanwhile waits the few milliseconds of the start."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)

@@ -804,7 +804,7 @@ def search_cmd(query: tuple[str, ...], limit: int, sort: str, facets: bool, as_j
     elif result.unindexed:
         plural = "s" if result.unindexed != 1 else ""
         click.echo(_UNINDEXED.format(n=result.unindexed, s=plural), err=True)
-    if result.partial:
+    if result.partial and result.total:
         click.echo("no clipping has every word: these have some of them", err=True)
     if as_json:
         for hit in result.hits:

@@ -35,7 +35,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .children import cores, exit_with_parent
+from .children import born_deaf, cores, exit_with_parent
 from .crashpoints import crash_point
 from .extract import extract
 from .index import Index
@@ -67,7 +67,7 @@ class ImportProgress:
     path: Path
     outcome: str  # imported | present | duplicate | failed | skipped
     reason: str = ""  # why it failed, or was skipped
-    clipping_id: int | None = None  # the new clipping's id
+    clipping_id: int | None = None  # the clipping's id: the new one, or the one there already
     version: bool = False  # imported as a new version of a page saved before (same URL)
 
 
@@ -123,6 +123,7 @@ def import_paths(
     with ExitStack() as stack:
         feed = stack.enter_context(_IndexFeed(index, catalog, procs=cores() if jobs > 1 else 1))
         results = stack.enter_context(_Prepare(todo, jobs, originals, catalog))
+        untold: list[ImportProgress] = []  # the files since the last commit
         catalog.db.execute("BEGIN IMMEDIATE")
         try:
             for done, (candidate, prepared) in enumerate(results, 1):
@@ -130,8 +131,6 @@ def import_paths(
                 outcome, clipping_id = _record(prepared, catalog, report, seen, pending, retired)
                 if outcome == "imported" and prepared.signature:
                     near.check(prepared, clipping_id, report)
-                if len(pending) >= BATCH:
-                    _commit(catalog, feed, pending, retired)
                 if progress:
                     reason = prepared.reason if outcome in ("failed", "skipped") else ""
                     event = ImportProgress(
@@ -143,16 +142,24 @@ def import_paths(
                         clipping_id,
                         version=len(report.versions) > versions,
                     )
-                    progress(event)
+                    # told once the rows before it are committed: a page said imported is
+                    # (a kill before the commit imports it again at the next run, and
+                    # ``watch`` had said so too early); the files in order, as they came
+                    untold.append(event)
+                if len(pending) >= BATCH:
+                    _commit(catalog, feed, pending, retired)
+                    _tell(progress, untold)
                 if stop is not None and stop():
                     break
             _commit(catalog, feed, pending, retired, last=True)
+            _tell(progress, untold)
         except ArchiveWriteError:
             # keep the clippings recorded so far (their originals are stored), if the catalog
             # and the index can still take them; else the catalog's transaction is rolled back
             # (the next import takes them in) or its journal names what the index lacks
             with contextlib.suppress(sqlite3.Error, OSError, ClippingsError):
                 _commit(catalog, feed, pending, retired, last=True)
+                _tell(progress, untold)
                 feed.finish()
                 with catalog.transaction():
                     catalog.mark_indexed()
@@ -165,6 +172,14 @@ def import_paths(
     with catalog.transaction():
         catalog.mark_indexed()
     return report
+
+
+def _tell(progress: ProgressCallback | None, untold: list[ImportProgress]) -> None:
+    """Send the events of the files whose rows were just committed."""
+    if progress:
+        for event in untold:
+            progress(event)
+    untold.clear()
 
 
 def _record(
@@ -188,9 +203,10 @@ def _record(
     if prepared.sha256 in seen:  # the same bytes twice in this import
         report.duplicates.append(source)
         return "duplicate", None
-    if prepared.outcome == "present" or catalog.id_for_hash(prepared.sha256) is not None:
+    present = catalog.id_for_hash(prepared.sha256)
+    if prepared.outcome == "present" or present is not None:
         report.already_present.append(source)
-        return "present", None
+        return "present", present
     assert prepared.article is not None
     crash_point("catalog.before")
     try:
@@ -378,7 +394,8 @@ class _Prepare:
         in_flight: deque[tuple[Candidate, Future[Prepared]]] = deque()
 
         def submit(candidate: Candidate) -> None:
-            in_flight.append((candidate, pool.submit(prepare, candidate, root)))
+            with born_deaf():  # (the pool starts its workers in ``submit``)
+                in_flight.append((candidate, pool.submit(prepare, candidate, root)))
 
         for candidate in waiting:
             submit(candidate)

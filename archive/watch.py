@@ -370,7 +370,7 @@ class Watcher:
             outcome = "version" if event.version else "imported"
             self.report(WatchEvent(source, outcome, event.clipping_id))
         elif event.outcome in ("present", "duplicate") and not self._quiet_present:
-            self.report(WatchEvent(source, "present", self._id_of(event.path)))
+            self.report(WatchEvent(source, "present", event.clipping_id or self._id_of(event.path)))
         elif event.outcome == "failed":
             self.report(WatchEvent(source, "failed", reason=event.reason))
 

@@ -70,6 +70,38 @@ def test_already_present_and_duplicates_are_told_apart(archive: Archive, tmp_pat
     assert len(again.imported) == 1
 
 
+def test_a_page_is_said_imported_once_its_row_is_committed(tmp_path: Path) -> None:
+    """Each progress event comes when what it tells is committed (another connection, as a
+    process killed then started again, sees it): ``watch`` printed "imported #57" for pages
+    a kill then took back. A page already there comes with its clipping's id."""
+    import sqlite3
+
+    pages = many_pages(tmp_path / "pages", 10)  # 60 pages: more than one commit
+    with Archive.open(tmp_path / "archive") as archive:
+        seen: list[tuple[str, int | None]] = []
+
+        def progress(event) -> None:
+            seen.append((event.outcome, event.clipping_id))
+            if event.outcome == "imported":
+                other = sqlite3.connect(archive.path / "catalog.sqlite3")
+                try:
+                    row = other.execute(
+                        "SELECT id FROM clippings WHERE id = ?", (event.clipping_id,)
+                    )
+                    assert row.fetchone() is not None, event
+                finally:
+                    other.close()
+
+        archive.import_paths([pages], progress=progress)
+        assert [outcome for outcome, _ in seen].count("imported") == 60
+        again: list[int | None] = []
+        archive.import_paths(
+            [pages / sorted(p.name for p in pages.iterdir())[0]],
+            progress=lambda e: again.append(e.clipping_id),
+        )
+        assert again and again[0] is not None
+
+
 def test_report_file_exit_status_and_retry_failed(tmp_path: Path) -> None:
     folder = tmp_path / "pages"
     shutil.copytree(PAGES, folder)

@@ -403,3 +403,15 @@ def test_similar_goes_by_words_not_by_the_figures_of_a_page_of_tables(
     archive.import_paths([tmp_path / name for name in pages])
     [sql] = [c for c in archive.clippings() if c.title == "Anomaly detection in plain SQL"]
     assert archive.similar(sql.id)[0].clipping.title == "Alerting on anomalies"
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest", "oldest"])
+def test_hits_with_some_of_the_words_whatever_the_sort(corpus: Archive, sort: str) -> None:
+    """No clipping has every word: those with some of them, sorted by date too (newest and
+    oldest found nothing); and a query none of whose words match is not "partial"."""
+    found = corpus.search("tomatoes zeppelin", sort=sort)
+    assert found.partial and [h.clipping.title for h in found.hits] == [
+        "A Quiet Season for Community Gardens"
+    ]
+    nothing = corpus.search("zeppelin blimp", sort=sort)
+    assert nothing.total == 0 and not nothing.partial

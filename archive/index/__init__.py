@@ -358,6 +358,10 @@ class Index:
             page = page[offset:end]
         else:
             page, total = self._by_date(q, end, newest=sort == "newest")
+            if not total and p.loose is not None and text.strip():
+                # no clipping has every word: by date too, those with some of them
+                q, partial = self._expanded(p, p.loose), not p.unfinished
+                page, total = self._by_date(q, end, newest=sort == "newest")
             page = page[offset:end]
         reader = searcher.reader()
         languages = self._column("language", "")
@@ -373,7 +377,7 @@ class Index:
             hit.snippet, hit.highlights = snippet(body, terms, language)
             if not hit.snippet:
                 hit.snippet = lead(body)
-        return IndexResults(total, hits, partial)
+        return IndexResults(total, hits, partial and total > 0)
 
     def _reranked(self, results: object, words: list[list[str]], *, depth: int) -> list[object]:
         """The first ``depth`` hits of ``results``, the query's ``words`` close together

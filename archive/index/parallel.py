@@ -14,7 +14,7 @@ import queue
 
 from whoosh.multiproc import MpWriter, SubWriterTask
 
-from ..children import exit_with_parent
+from ..children import born_deaf, exit_with_parent
 from ..models import ClippingsError
 
 # documents per job file handed to a sub-writer (Whoosh's default: 100); few enough that the
@@ -33,6 +33,10 @@ class _SubWriter(SubWriterTask):  # type: ignore[misc]
     # threads (the import's pool) can copy a lock another thread holds, and hang on it
     _start_method = "spawn"
     _Popen = staticmethod(_SPAWN.Process._Popen)
+
+    def start(self) -> None:
+        with born_deaf():
+            super().start()
 
     def run(self) -> None:
         exit_with_parent()
