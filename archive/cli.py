@@ -425,7 +425,7 @@ def check_cmd(repair: bool, as_json: bool) -> None:
             click.echo(f"note: {_safe(line)}")
         for line in report.problems:
             click.echo(f"problem: {_safe(line)}", err=True)
-        state = "ok" if report.ok else f"{len(report.problems)} problems"
+        state = "ok" if report.ok else _n(len(report.problems), "problem")
         click.echo(f"{report.clippings} clippings, {report.originals} originals: {state}")
     if not report.ok:
         sys.exit(1)
@@ -764,11 +764,14 @@ def _progress(enabled: bool, unit: str = "files") -> Iterator[Callable[..., None
 
 # (a query may start with an exclusion, "-korea": not an option)
 @cli.command("search", context_settings={"ignore_unknown_options": True})
-@click.argument("query", nargs=-1, required=True)
+@click.argument("query", nargs=-1)
 @click.option("--limit", "-n", default=20, show_default=True, help="How many hits to show.")
 @click.option("--sort", type=SORT_CHOICE, default="relevance", show_default=True)
 @click.option(
-    "--facets", is_flag=True, help="Print the counts by site, year, tag and language instead."
+    "--facets",
+    is_flag=True,
+    help="Print the counts by site, year, tag and language instead (of the whole archive "
+    "without a query).",
 )
 @archive_option
 @json_option
@@ -789,9 +792,11 @@ def search_cmd(query: tuple[str, ...], limit: int, sort: str, facets: bool, as_j
     if mistyped:  # (unknown options are taken as words, for "-korea"; "--limt" is no word)
         raise click.UsageError(f"no such option: {mistyped[0]}")
     text = " ".join(query)
+    if not text.strip() and not facets:
+        raise click.UsageError("give a query (or --facets for the counts of the whole archive)")
     with open_archive() as archive:
         if facets:
-            _print_facets(archive.search(text, limit=0).total, archive.facets(text), as_json)
+            _print_facets(archive.search(text, limit=1).total, archive.facets(text), as_json)
             return
         result = archive.search(text, limit=limit, sort=sort)
         # a query whose every word matched is what was meant: no "did you mean"

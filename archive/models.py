@@ -14,6 +14,15 @@ class ClippingsError(Exception):
     """An error meant for the user: its message is one line that says what went wrong."""
 
 
+def too_large(size: int | None, limit: int) -> ClippingsError:
+    """The error for a file over the size a saved page may have, naming both: "too large for a
+    saved page (64.2 MB, over the 64 MB limit)"."""
+    mb = 2**20
+    over = f"over the {limit // mb} MB limit"
+    said = f"{size / mb:,.1f} MB, {over}" if size else over
+    return ClippingsError(f"too large for a saved page ({said})")
+
+
 class ExtractionError(ClippingsError):
     """A saved page that cannot become a clipping (empty, binary, an image, no text)."""
 

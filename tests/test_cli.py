@@ -296,3 +296,11 @@ def test_a_pipe_closed_early_ends_the_command_without_a_word(run, tmp_path: Path
     )
     assert done.stdout
     assert done.stderr == ""
+
+
+def test_facets_of_the_whole_archive_need_no_query(run) -> None:
+    result = run("search", "--facets", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.output.splitlines()[0])["total"] == 1  # the sample
+    refused = run("search")
+    assert refused.exit_code == 2 and "give a query" in refused.output

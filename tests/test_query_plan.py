@@ -78,3 +78,17 @@ def test_common_words_can_be_left_out_of_a_long_question() -> None:
     # never everything: a query of common words alone stays as it is
     only = plan("to be or not to be").parsed
     assert without_words(only, lambda word: True) is only
+
+
+def test_a_group_being_typed_is_searched_as_if_closed_and_errors_quote_the_typed_text() -> None:
+    """As you type, ``title:(deck of car`` is ``title:(deck of car*)`` so far, not an error at
+    each key; an error quotes what was typed, never the query's completion
+    (``unclosed '(' in 'title:((foo OR foo*)'``)."""
+    typed = plan("title:(deck of car", as_you_type=True)
+    assert {str(leaf) for leaf in typed.parsed.leaves()} >= {"title:deck", "title:car*"}
+    with pytest.raises(QueryError) as caught:
+        plan("title:(foo")
+    assert "'title:(foo'" in str(caught.value)
+    with pytest.raises(QueryError) as caught:
+        plan("title:(foo) bar) baz", as_you_type=True)
+    assert "'title:(foo) bar) baz'" in str(caught.value) and "OR" not in str(caught.value)

@@ -19,8 +19,8 @@ from whoosh import query as wq
 from .analysis import fold
 from .dates import Range
 from .dates import split as split_dates
+from .query import QueryError, parse, typed_word
 from .query import as_you_type as complete_word
-from .query import parse, typed_word
 from .schema import DEFAULT_FIELDS, PROSE_FIELDS, exact_title
 
 # AND, OR, NOT or a leading +: the query says how its words combine, so it is never loosened
@@ -74,7 +74,14 @@ def plan(text: str, *, as_you_type: bool = False, today: datetime | None = None)
         # (then a prefix) or finished: "deck of c" finds what "deck of" does
         text = _SHORT_LAST_WORD.sub("", text).rstrip()
     typed = typed_word(text) if as_you_type else None
-    parsed = parse(complete_word(text) if typed else text, today=today)
+    # a group not closed yet ("title:(deck of car"): searched as if it were
+    closing = ")" * _open_groups(text) if as_you_type else ""
+    try:
+        parsed = parse((complete_word(text) if typed else text) + closing, today=today)
+    except QueryError:
+        if typed or closing:  # the error told of the text as typed, not of its completion
+            parse(text, today=today)
+        raise
     rest = _without_typed(parsed, fold(typed)) if typed else parsed
     # (the word being typed is a free word)
     free = not _EXPLICIT.search(text) and (rest is wq.NullQuery or _free_only(rest))
@@ -90,6 +97,16 @@ def plan(text: str, *, as_you_type: bool = False, today: datetime | None = None)
         ranges=tuple(ranges),
         unfinished=unfinished,
     )
+
+
+def _open_groups(text: str) -> int:
+    """How many "(" (outside quotes) are not closed yet; 0 when a ")" comes first."""
+    depth = 0
+    for char in "".join(text.split('"')[::2]):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return 0
+    return depth
 
 
 def _phrase_being_typed(text: str) -> str:

@@ -16,7 +16,7 @@ from glob import escape as glob_escape
 from pathlib import Path
 
 from ..extract.sniff import HTML_SUFFIXES, TEXT_SUFFIXES, guess_format
-from ..models import ClippingsError, RawPage
+from ..models import ClippingsError, RawPage, too_large
 from .mhtml import html_of_mhtml
 from .saved_from import page_origin
 from .warc import html_records as warc_records
@@ -257,7 +257,7 @@ def read_page(candidate: Candidate) -> RawPage:
     try:
         size = path.stat().st_size
         if size > MAX_PAGE_BYTES:
-            raise ClippingsError(f"too large for a saved page ({size // 2**20} MB)")
+            raise too_large(size, MAX_PAGE_BYTES)
         data = path.read_bytes()
     except IsADirectoryError:
         raise ClippingsError("is a folder") from None

@@ -22,7 +22,7 @@ from typing import IO, Any
 from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import DecompressingBufferedReader
 
-from ..models import ClippingsError
+from ..models import ClippingsError, too_large
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -150,7 +150,7 @@ def read_record(path: Path, offset: int, limit: int) -> tuple[bytes, str | None,
     except Exception as error:  # as above: whatever warcio meets, in one line
         raise ClippingsError(f"can't read the WARC record: {_reason(error)}") from None
     if len(data) > limit:
-        raise ClippingsError(f"too large for a saved page (over {limit // 2**20} MB)")
+        raise too_large(None, limit)
     return data, url, _date(date)
 
 

@@ -8,7 +8,7 @@ import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
 
-from ..models import ClippingsError
+from ..models import ClippingsError, too_large
 
 
 def member_names(path: Path) -> list[str]:
@@ -26,7 +26,7 @@ def read_member(path: Path, name: str, limit: int) -> bytes:
         with zipfile.ZipFile(path) as archive:
             info = archive.getinfo(name)
             if info.file_size > limit:
-                raise ClippingsError(f"too large for a saved page ({info.file_size // 2**20} MB)")
+                raise too_large(info.file_size, limit)
             with archive.open(info) as member:
                 data = member.read(limit + 1)  # a lying size header cannot make it read more
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError) as error:
@@ -36,7 +36,7 @@ def read_member(path: Path, name: str, limit: int) -> bytes:
     except (zlib.error, lzma.LZMAError) as error:  # the compressed data is corrupt
         raise ClippingsError(f"corrupt data in the zip archive ({_first_line(error)})") from None
     if len(data) > limit:
-        raise ClippingsError("too large for a saved page")
+        raise too_large(None, limit)
     return data
 
 
