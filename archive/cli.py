@@ -967,14 +967,16 @@ def show_cmd(clipping_id: int, fmt: str, as_json: bool) -> None:
     """Show one clipping as a clean article."""
     with open_archive() as archive:
         clipping = archive.get(clipping_id)
+        versions = [saved.id for saved in archive.versions(clipping_id)]
     from . import render
 
     if fmt == "json" or as_json:
-        _print_json(clipping.to_dict(full=True))
+        _print_json({**clipping.to_dict(full=True), "versions": versions})
     elif fmt == "text" and sys.stdout.isatty():
-        _console().print(render.article(clipping))
+        _console().print(render.article(clipping, versions))
     else:
-        click.echo(render.article_plain(clipping, markdown=fmt == "markdown"), nl=False)
+        text = render.article_plain(clipping, markdown=fmt == "markdown", versions=versions)
+        click.echo(text, nl=False)
 
 
 @cli.command("list")

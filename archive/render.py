@@ -110,7 +110,18 @@ def list_row(clipping: Clipping) -> tuple[Text, Text, Text, Text]:
     )
 
 
-def article(clipping: Clipping) -> RenderableType:
+def versions_line(clipping_id: int, versions: list[int]) -> str:
+    """What a clipping is among the saves of its page (``versions``: their ids, the current
+    one first): "" for a page saved once."""
+    if len(versions) < 2:
+        return ""
+    if versions[0] != clipping_id:
+        return f"an older save of this page: #{versions[0]} is the one listed and searched"
+    older = ", ".join(f"#{number}" for number in versions[1:])
+    return f"saved before as {older} (clippings versions {clipping_id})"
+
+
+def article(clipping: Clipping, versions: list[int] | None = None) -> RenderableType:
     """The clean article: title, byline, URL, tags and note, then the dek, above the
     Markdown body."""
     header = Text()
@@ -126,6 +137,8 @@ def article(clipping: Clipping) -> RenderableType:
     if clipping.note:
         header.append("\nnote: ", style="dim")
         header.append(safe(clipping.note, block=True), style="green")
+    if saves := versions_line(clipping.id, versions or []):
+        header.append("\n" + saves, style="yellow")
     parts: list[RenderableType] = [header]
     if description := dek(clipping):
         parts.append(Text("\n" + safe(description), style="italic"))
@@ -138,7 +151,9 @@ def article(clipping: Clipping) -> RenderableType:
     return Group(*parts)
 
 
-def article_plain(clipping: Clipping, *, markdown: bool = False) -> str:
+def article_plain(
+    clipping: Clipping, *, markdown: bool = False, versions: list[int] | None = None
+) -> str:
     """The article as plain text (or Markdown), for a pipe or a file."""
     lines = [f"# {safe(clipping.title)}" if markdown else safe(clipping.title)]
     meta = [
@@ -150,6 +165,7 @@ def article_plain(clipping: Clipping, *, markdown: bool = False) -> str:
         ("URL", clipping.url),
         ("Tags", ", ".join(clipping.tags)),
         ("Kept", WHOLE_PAGE if clipping.whole_page else ""),
+        ("Versions", versions_line(clipping.id, versions or [])),
     ]
     lines += [f"{name}: {safe(value)}" for name, value in meta if value]
     if clipping.note:  # its lines under its name, indented

@@ -139,3 +139,22 @@ def test_more_like_an_older_version_is_more_like_its_page(archive: Archive, tmp_
     like_old = [h.clipping.id for h in archive.similar(old_id)]
     assert like_old and not {old_id, new_id} & set(like_old)  # other pages, not its own
     assert set(like_old) == {h.clipping.id for h in archive.similar(new_id)}  # (its words)
+
+
+def test_show_says_which_save_of_the_page_it_is(archive: Archive, tmp_path):
+    """An older save read with ``show`` says it is one, naming the save listed; the current
+    one names those before it (the two read the same otherwise)."""
+    first = save(tmp_path, "a.html", "Wed Jul 31 2019 10:00:00 GMT+0000", "Morning edition.")
+    later = save(tmp_path, "b.html", "Thu Aug 01 2019 10:00:00 GMT+0000", "Evening update.")
+    [old_id] = archive.import_paths([first]).imported
+    [new_id] = archive.import_paths([later]).imported
+
+    def show(*args: str) -> str:
+        done = CliRunner().invoke(cli, ["--archive", str(archive.path), "show", *args])
+        assert done.exit_code == 0, done.output
+        return done.output
+
+    assert f"an older save of this page: #{new_id} is the one listed" in show(str(old_id))
+    assert f"saved before as #{old_id} (clippings versions {new_id})" in show(str(new_id))
+    assert json.loads(show(str(old_id), "--json"))["versions"] == [new_id, old_id]
+    assert "Versions:" not in show("1")  # the sample: saved once

@@ -333,3 +333,28 @@ async def test_a_book_length_article_opens_in_runs_and_n_reaches_its_end(app):
         await pilot.pause()
         assert view.scroll_y > view.max_scroll_y * 0.9
         assert "1 of 1 match" in plain(screen.query_one("#reader-status", Static))
+
+
+async def test_the_reader_says_which_save_of_its_page_it_is(app, tmp_path: Path):
+    url = "https://news.example.org/2019/07/31/harbour"
+    pages = []
+    for name, date, words in (
+        ("a.html", "Wed Jul 31 2019 10:00:00 GMT+0000", "Morning edition."),
+        ("b.html", "Thu Aug 01 2019 10:00:00 GMT+0000", "Evening update."),
+    ):
+        page = tmp_path / name
+        page.write_text(
+            f"<!--\n Page saved with SingleFile \n url: {url} \n saved date: {date}\n-->"
+            "<html><head><title>Harbour cranes return</title></head><body><article>"
+            + "".join(f"<p>{words} The cranes are back, sentence {n}.</p>" for n in range(5))
+            + "</article></body></html>",
+            encoding="utf-8",
+        )
+        pages.append(page)
+    with Archive.open(app.archive_path) as archive:
+        [old_id] = archive.import_paths([pages[0]]).imported
+        [new_id] = archive.import_paths([pages[1]]).imported
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_clipping(app, pilot, old_id)
+        header = plain(screen.query_one("#article-header", Static))
+        assert f"An older save of this page: #{new_id} is the one listed" in header

@@ -91,6 +91,7 @@ class ReaderScreen(Screen[None]):
         words: set[str]
         error: str = ""
         blocks: list[Block] | None = None
+        versions: list[int] | None = None
 
     def __init__(self, clipping_id: int, query: str = "") -> None:
         super().__init__()
@@ -98,6 +99,7 @@ class ReaderScreen(Screen[None]):
         self.search_query = query
         self.clipping: Clipping | None = None
         self.query_words: set[str] = set()
+        self.versions: list[int] = []  # the ids of its page's saves, the current first
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -128,13 +130,14 @@ class ReaderScreen(Screen[None]):
                 self.search_query, clipping.text, language=clipping.language, as_you_type=True
             )
             blocks = article_blocks(clipping)
+            versions = [saved.id for saved in archive.versions(self.clipping_id)]
         except ClippingsError as error:
             self.post_message(self.Loaded(None, set(), str(error)))
             return
         except Exception as error:
             self.post_message(self.Loaded(None, set(), f"unexpected {type(error).__name__}"))
             return
-        self.post_message(self.Loaded(clipping, words, blocks=blocks))
+        self.post_message(self.Loaded(clipping, words, blocks=blocks, versions=versions))
 
     async def on_reader_screen_loaded(self, message: Loaded) -> None:
         if message.clipping is None:
@@ -142,7 +145,9 @@ class ReaderScreen(Screen[None]):
             return
         self.clipping = message.clipping
         self.query_words = message.words
-        await self.article.show(message.clipping, words_pattern(message.words), message.blocks)
+        self.versions = message.versions or []
+        pattern = words_pattern(message.words)
+        await self.article.show(message.clipping, pattern, message.blocks, self.versions)
         self._status()
 
     def _status(self, text: Text | None = None) -> None:
@@ -294,7 +299,7 @@ class ReaderScreen(Screen[None]):
     def _changed(self, clipping: Clipping, done: str) -> None:
         """Its tags or note saved: the header shows them, the results follow."""
         self.clipping = clipping
-        self.query_one("#article-header", Static).update(header_text(clipping))
+        self.query_one("#article-header", Static).update(header_text(clipping, self.versions))
         self.app.post_message(ClippingChanged(clipping.id))
         self._tell(done)
 

@@ -13,15 +13,16 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ...models import WHOLE_PAGE, Clipping
-from ...render import dek, safe
+from ...render import dek, safe, versions_line
 from ..blocks import Block, highlight, to_blocks
 
 MATCH_STYLE = "bold reverse"
 CURRENT_STYLE = "bold black on yellow"
 
 
-def header_text(clipping: Clipping) -> Text:
-    """Title, byline, site and section, dates, URL, tags and note: all as plain text."""
+def header_text(clipping: Clipping, versions: list[int] | None = None) -> Text:
+    """Title, byline, site and section, dates, URL, tags and note, and which save of its page
+    it is (``versions``: their ids, the current first): all as plain text."""
     text = Text()
     text.append(safe(clipping.title) or "(untitled)", style="bold")
     lines: list[tuple[str, str, str]] = [
@@ -48,6 +49,8 @@ def header_text(clipping: Clipping) -> Text:
     if clipping.note:
         text.append("\nNote: ", style="dim")
         text.append(safe(clipping.note, block=True), style="green")
+    if saves := versions_line(clipping.id, versions or []):
+        text.append("\n" + saves[0].upper() + saves[1:], style="italic yellow")
     return text
 
 
@@ -111,12 +114,14 @@ class ArticleView(VerticalScroll):
         clipping: Clipping,
         pattern: re.Pattern[str] | None,
         blocks: list[Block] | None = None,
+        versions: list[int] | None = None,
     ) -> None:
         """Show ``clipping`` with the words of ``pattern`` highlighted (``blocks``: its
-        ``article_blocks``, when a worker made them already)."""
+        ``article_blocks``, when a worker made them already; ``versions``: see
+        ``header_text``)."""
         self._blocks = article_blocks(clipping) if blocks is None else blocks
         await self.remove_children()
-        header = Static(header_text(clipping), classes="header", id="article-header")
+        header = Static(header_text(clipping, versions), classes="header", id="article-header")
         self._statics = [
             Static(block.text, classes=f"block {block.kind} depth{min(block.depth, 3)}")
             for block in self._blocks
