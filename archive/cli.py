@@ -1012,11 +1012,15 @@ def rm_cmd(clipping_ids: tuple[int, ...], as_json: bool) -> None:
     """Delete clippings (their catalog entry, index entry and stored original)."""
     with open_archive() as archive:
         for clipping_id in clipping_ids:
+            saves = [saved.id for saved in archive.versions(clipping_id)]
             removed = archive.remove(clipping_id)
+            # the page's current save removed: the one before it takes its place
+            after = saves[1] if saves[0] == clipping_id and len(saves) > 1 else None
             if as_json:
-                _print_json(removed.to_dict())
+                _print_json({**removed.to_dict(), "now_current": after})
             else:
-                click.echo(f"removed #{removed.id}: {_safe(removed.title)}")
+                now = f" (#{after}, the save before it, is now the one listed)" if after else ""
+                click.echo(f"removed #{removed.id}: {_safe(removed.title)}{now}")
 
 
 @cli.command("watch")

@@ -158,3 +158,13 @@ def test_show_says_which_save_of_the_page_it_is(archive: Archive, tmp_path):
     assert f"saved before as #{old_id} (clippings versions {new_id})" in show(str(new_id))
     assert json.loads(show(str(old_id), "--json"))["versions"] == [new_id, old_id]
     assert "Versions:" not in show("1")  # the sample: saved once
+
+
+def test_removing_the_current_save_says_which_takes_its_place(archive: Archive, tmp_path):
+    first = save(tmp_path, "a.html", "Wed Jul 31 2019 10:00:00 GMT+0000", "Morning edition.")
+    later = save(tmp_path, "b.html", "Thu Aug 01 2019 10:00:00 GMT+0000", "Evening update.")
+    [old_id] = archive.import_paths([first]).imported
+    [new_id] = archive.import_paths([later]).imported
+    done = CliRunner().invoke(cli, ["--archive", str(archive.path), "rm", str(new_id)])
+    assert f"(#{old_id}, the save before it, is now the one listed)" in done.output
+    assert [h.clipping.id for h in archive.search("cranes").hits] == [old_id]

@@ -301,9 +301,11 @@ class ClippingsApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Every action with a key is also in the command palette (Ctrl+P)."""
         yield from super().get_system_commands(screen)
+        named: set[str] = set()  # (one entry per name: the reader's "?" and F1 are one Help)
         for action in actions(screen):
-            if action.binding.action == "quit":
+            if action.binding.action == "quit" or action.binding.description in named:
                 continue
+            named.add(action.binding.description)
 
             def run(node: object = action.node, name: str = action.binding.action) -> None:
                 self.call_later(self.run_action, name, node)

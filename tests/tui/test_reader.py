@@ -123,6 +123,8 @@ async def test_slash_finds_in_the_article_and_escape_closes_the_find(app):
         assert article.match_count == 1
         await pilot.press("enter")
         assert article.current_match == 0 and article.has_focus
+        status = plain(screen.query_one("#reader-status", Static))
+        assert "1 of 1 match for hanoi  (n/N)" in status  # (it said "(?/?)")
         await pilot.press("escape")
         assert not screen.find_box.display
         assert article.match_count == query_matches

@@ -173,12 +173,18 @@ class ReaderScreen(Screen[None]):
 
     def _keys_for(self, *binding_ids: str) -> str:
         """The keys that do these bindings now (``keymap.toml`` may have moved them): "n/N"."""
+        # the screen's own bindings, the keymap applied as Textual applies it (not the active
+        # ones: with the find box focused they are its own, and the status said "(?/?)")
+        mine = self._bindings.copy()
+        if self.app._keymap:
+            mine.apply_keymap(self.app._keymap)
         shown = []
         for binding_id in binding_ids:
             keys = [
-                self.app.get_key_display(active.binding)
-                for active in self.active_bindings.values()
-                if active.binding.id == binding_id
+                self.app.get_key_display(binding)
+                for bindings in mine.key_to_bindings.values()
+                for binding in bindings
+                if binding.id == binding_id
             ]
             shown.append(keys[0] if keys else "?")
         return "/".join(shown)
