@@ -54,6 +54,21 @@ def _known_key(key: str) -> bool:
     return len(base) == 1 or base in names
 
 
+# the bindings that act while the query box has the keys (the search screen's and the app's)
+_WHILE_TYPING = ("search.", "app.")
+
+
+def _typed(key: str) -> bool:
+    """Whether ``key`` is one a text box takes as text (a letter, a digit, a sign, space)."""
+    from textual.keys import _character_to_key
+
+    *modifiers, base = key.split("+") if key != "+" else ["+"]
+    if set(modifiers) - {"shift"}:
+        return False
+    signs = {_character_to_key(chr(c)) for c in range(32, 127)}
+    return len(base) == 1 or base in signs
+
+
 def keymap_problems(keymap: dict[str, str], owners: Iterable[type]) -> list[str]:
     """What is wrong with ``keymap`` for the bindings of ``owners`` (the app, its screens and
     widgets): ids no binding has, keys Textual does not know, and keys a remapping gives two
@@ -65,11 +80,14 @@ def keymap_problems(keymap: dict[str, str], owners: Iterable[type]) -> list[str]
     known = {b.id for found in bindings.values() for b in found if b.id}
     problems = [f"no binding {name!r}" for name in sorted(keymap) if name not in known]
     for name, keys in sorted(keymap.items()):
-        problems += [
-            f"no key {key!r} (for {name!r})"
-            for key in (k.strip() for k in keys.split(","))
-            if not _known_key(key)
-        ]
+        for key in (k.strip() for k in keys.split(",")):
+            if not _known_key(key):
+                problems.append(f"no key {key!r} (for {name!r})")
+            elif name.startswith(_WHILE_TYPING) and _typed(key):
+                problems.append(
+                    f"{key!r} (for {name!r}) would be typed into the search box: "
+                    "give it ctrl+, alt+ or a function key"
+                )
     for found in bindings.values():
         taken: dict[str, str] = {}
         for binding in found:

@@ -177,7 +177,7 @@ async def test_keymap_mistakes_are_told(archive_path, tmp_path, monkeypatch):
     # an id no binding has, and a key a remapping gives two bindings of one screen
     keymap = (
         '[keymap]\n"nope.thing" = "x"\n"reader.tags" = "n"\n"search.sort" = "f5"\n'
-        '"reader.find" = "blorp+q"\n'
+        '"reader.find" = "blorp+q"\n"search.save" = "5"\n'
     )
     app = app_with_keymap(archive_path, keymap, tmp_path, monkeypatch)
     async with app.run_test(size=(110, 40)) as pilot:
@@ -187,6 +187,8 @@ async def test_keymap_mistakes_are_told(archive_path, tmp_path, monkeypatch):
         assert "keymap.toml: 'n' is both 'reader.next_match' and 'reader.tags'" in told
         assert "keymap.toml: no key 'blorp+q' (for 'reader.find')" in told
         assert not any("search.sort" in message for message in told)
+        # (a key the query box takes as text never reaches the binding)
+        assert any("'5' (for 'search.save') would be typed" in m for m in told)
 
 
 def test_a_path_typed_after_the_prefilled_folder_stands_on_its_own(monkeypatch, tmp_path):
