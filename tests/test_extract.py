@@ -224,6 +224,35 @@ def test_text_page_with_a_single_line_is_its_own_text() -> None:
     assert article.text == "Remember to read the night bus report"
 
 
+def test_a_text_of_many_short_paragraphs_is_kept_whole() -> None:
+    """A text page of paragraphs that do not read as prose (a list, notes, a log) and no
+    menus is no web page dumped as text: all of it is kept (it was cut to the two lines that
+    read as prose), as are lines alike but for their number (all but the title were lost)."""
+    words = [
+        "tundra",
+        "lantern",
+        "river",
+        "copper",
+        "basin",
+        "meadow",
+        "ledger",
+        "orchard",
+        "quartz",
+        "harbor",
+    ]
+    lines = [
+        f"Paragraph {n} about {' '.join(words[(n * k) % 10] for k in range(1, 9))}."
+        for n in range(2000)
+    ]
+    article = text_page("The Very Long Article\n\n" + "\n\n".join(lines))
+    assert article.title == "The Very Long Article"
+    assert article.text.count("\n") == 1999 and "Paragraph 1999 about" in article.text
+    numbered = [f"Step {n} of the saved thread, about harbour works." for n in range(500)]
+    article = text_page("\n\n".join(numbered))  # (its first lines are the title and dek)
+    assert article.text.count("\n") >= 490
+    assert article.text.endswith("Step 499 of the saved thread, about harbour works.")
+
+
 # ---------------------------------------------------------------------------- HTML pages
 
 FIXTURES: dict[str, dict[str, object]] = {
