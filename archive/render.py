@@ -155,7 +155,8 @@ def article_plain(
     clipping: Clipping, *, markdown: bool = False, versions: list[int] | None = None
 ) -> str:
     """The article as plain text (or Markdown), for a pipe or a file."""
-    lines = [f"# {safe(clipping.title)}" if markdown else safe(clipping.title)]
+    title = safe(clipping.title) or "(untitled)"
+    lines = [f"# {title}" if markdown else title]
     meta = [
         ("Author", clipping.author),
         ("Site", clipping.site),

@@ -292,3 +292,34 @@ async def test_tab_completes_what_names_share_and_stays_where_they_part(
         assert app.import_state.report.imported
     with Archive(archive_path) as archive:
         assert any(c.title == "Quince dl2" for c in archive.clippings())
+
+
+async def test_the_tree_follows_a_folder_typed_and_enter_on_the_picked_file_imports_it(
+    archive_path, tmp_path, monkeypatch
+):
+    """The tree opens on the folder the app started in; a folder typed elsewhere (ending with
+    "/") becomes its root, and Enter on the file picked in it imports that file (it picked
+    it again, and the hint says "pick one below, then Enter")."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "quince.txt").write_text("Quince jelly\n\nA note about quince jelly.\n")
+    start = tmp_path / "start"
+    start.mkdir()
+    monkeypatch.chdir(start)
+    app = create_app(archive_path)
+    async with app.run_test(size=(110, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        box = app.screen.query_one(PathInput)
+        box.value = f"{elsewhere}/"
+        await settle(pilot)
+        tree = app.screen.query_one("#import-tree")
+        assert Path(tree.path) == elsewhere
+        tree.focus()
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert box.path == elsewhere / "quince.txt"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.import_state.imported == 1

@@ -245,6 +245,24 @@ async def test_e_writes_the_note_the_header_shows_and_search_finds(app):
         assert [h.clipping.id for h in archive.search("note:framework").hits] == [1]
 
 
+async def test_tags_given_elsewhere_while_the_reader_is_open_are_kept(app):
+    """``clippings tag`` while the reader shows the clipping: ``t`` shows the tag it gave,
+    and saving keeps it (the dialog showed what the reader read when it opened, and saving
+    dropped the other tag)."""
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_clipping(app, pilot, 1)
+        with Archive(app.archive_path) as elsewhere:
+            elsewhere.set_tags(1, ["from-the-cli"])
+        await pilot.press("t")
+        await settle(pilot)
+        await type_text(pilot, "mine")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+    with Archive(app.archive_path) as archive:
+        assert archive.get(1).tags == ["from-the-cli", "mine"]
+
+
 async def test_d_deletes_only_after_confirmation(app):
     async with app.run_test(size=(100, 40)) as pilot:
         await open_clipping(app, pilot, 2)

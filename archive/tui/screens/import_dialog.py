@@ -6,6 +6,7 @@ not stop it: the search screen's status line keeps counting.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -104,7 +105,21 @@ class ImportScreen(ModalScreen[None]):
     @on(DirectoryTree.DirectorySelected)
     @on(DirectoryTree.FileSelected)
     def _picked(self, event: DirectoryTree.FileSelected | DirectoryTree.DirectorySelected) -> None:
-        self.query_one("#import-path", PathInput).choose(event.path)
+        box = self.query_one("#import-path", PathInput)
+        if isinstance(event, DirectoryTree.FileSelected) and box.path == event.path:
+            self._go()  # Enter again on the file picked: import it
+            return
+        box.choose(event.path)
+
+    @on(Input.Changed, "#import-path")
+    def _follow(self, event: Input.Changed) -> None:
+        """A folder typed (ending with its separator) becomes the tree's root: the tree shows
+        where the path goes, above the folder the dialog opened in too."""
+        path = self.query_one("#import-path", PathInput).path
+        tree = self.query_one("#import-tree", VisibleTree)
+        typed_folder = event.value.endswith(os.sep) and path is not None and path.is_dir()
+        if typed_folder and Path(tree.path) != path:
+            tree.path = path
 
     @on(Input.Submitted, "#import-path")
     @on(Button.Pressed, "#import-go")

@@ -10,6 +10,7 @@ needs the terminal: the app is suspended while it runs, and comes back when it i
 
 from __future__ import annotations
 
+import contextlib
 import shlex
 import subprocess
 import webbrowser
@@ -166,8 +167,8 @@ class ReaderScreen(Screen[None]):
                     f"  ({self._keys_for('reader.next_match', 'reader.previous_match')})",
                     style="dim",
                 )
-            elif what:
-                text.append("  no matches for ")
+            elif what and self.find_box.display:  # (a query may have matched elsewhere:
+                text.append("  no matches for ")  # its title, a field, a tag)
                 text.append(safe(what), style="italic")
         self.query_one("#reader-status", Static).update(text)
 
@@ -284,10 +285,20 @@ class ReaderScreen(Screen[None]):
         self.app.copy_to_clipboard(safe(self.clipping.url))
         self._tell("Copied the URL")
 
+    def _fresh(self) -> Clipping | None:
+        """The clipping as the catalog has it now: tags or a note given elsewhere meanwhile
+        (``clippings tag``, another window) are in what the dialog shows, not lost when it
+        saves what this screen read when it opened."""
+        if self.clipping is None:
+            return None
+        with contextlib.suppress(ClippingsError):  # (deleted meanwhile: saving will say so)
+            self.clipping = self.app.archive.get(self.clipping_id)
+        return self.clipping
+
     def action_tags(self) -> None:
-        if self.clipping is not None:
-            title = safe(self.clipping.title) or "(untitled)"
-            self.app.push_screen(TagsScreen(title, self.clipping.tags), self._save_tags)
+        if (clipping := self._fresh()) is not None:
+            title = safe(clipping.title) or "(untitled)"
+            self.app.push_screen(TagsScreen(title, clipping.tags), self._save_tags)
 
     def _save_tags(self, tags: list[str] | None) -> None:
         if tags is not None:
@@ -310,9 +321,9 @@ class ReaderScreen(Screen[None]):
         self._tell(done)
 
     def action_note(self) -> None:
-        if self.clipping is not None:
-            title = safe(self.clipping.title) or "(untitled)"
-            self.app.push_screen(NoteScreen(title, self.clipping.note), self._save_note)
+        if (clipping := self._fresh()) is not None:
+            title = safe(clipping.title) or "(untitled)"
+            self.app.push_screen(NoteScreen(title, clipping.note), self._save_note)
 
     def _save_note(self, note: str | None) -> None:
         if note is not None and self.clipping is not None and note != self.clipping.note:
