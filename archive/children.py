@@ -8,8 +8,16 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import signal
+import sys
 import threading
 from collections.abc import Iterator
+
+# After a kill -9 of an import, multiprocessing's resource tracker (a process of its own, which
+# outlives it) cleans up the semaphores of its queues and warns of them on the user's terminal:
+# Python's words, about nothing lost. It is started with the interpreter's -W options.
+_QUIET_TRACKER = "ignore:resource_tracker:UserWarning"
+if _QUIET_TRACKER not in sys.warnoptions:
+    sys.warnoptions.append(_QUIET_TRACKER)
 
 
 def cores() -> int:

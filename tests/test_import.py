@@ -175,6 +175,32 @@ def _killable_import(folder: Path, pages: Path) -> tuple[list[str], subprocess.P
     return command, process
 
 
+def test_a_killed_import_leaves_no_python_warning_on_the_terminal(tmp_path: Path) -> None:
+    """After a SIGKILL, multiprocessing's resource tracker (a process that outlives the import)
+    cleans up its queues' semaphores; it warned of "leaked semaphore objects" on the user's
+    terminal."""
+    pages = many_pages(tmp_path / "pages", 12)
+    folder = tmp_path / "archive"
+    with Archive.open(folder):
+        pass
+    command = [sys.executable, "-m", "archive", "--archive", str(folder), "import", "--events"]
+    process = subprocess.Popen(
+        [*command, "--jobs", "2", str(pages)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    for _ in range(55):  # past the first commit: the index sub-writers' queues are made
+        if not process.stdout.readline():
+            break
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    err = process.stderr.read()  # (to its end: every process holding it has ended)
+    assert "leaked" not in err and "Warning" not in err, err
+
+
 @pytest.mark.parametrize("after_lines", [1, 25, 60])
 def test_an_import_killed_at_any_point_loses_nothing_and_resumes(
     tmp_path: Path, after_lines: int
