@@ -118,7 +118,7 @@ def versions_line(clipping_id: int, versions: list[int]) -> str:
     if versions[0] != clipping_id:
         return f"an older save of this page: #{versions[0]} is the one listed and searched"
     older = ", ".join(f"#{number}" for number in versions[1:])
-    return f"saved before as {older} (clippings versions {clipping_id})"
+    return f"saved before as {older} (clippings versions {clipping_id}; v in the reader)"
 
 
 def article(clipping: Clipping, versions: list[int] | None = None) -> RenderableType:

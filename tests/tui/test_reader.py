@@ -18,6 +18,7 @@ from archive.tui.screens.dialogs import ConfirmScreen, NoteScreen, TagsScreen
 from archive.tui.screens.reader import ReaderScreen
 from archive.tui.screens.search import SearchScreen
 from archive.tui.screens.similar import SimilarScreen
+from archive.tui.screens.versions import VersionsScreen
 from archive.tui.widgets.article import ArticleView
 from archive.tui.widgets.results import ResultList
 
@@ -375,6 +376,21 @@ async def test_the_reader_says_which_save_of_its_page_it_is(app, tmp_path: Path)
         [old_id] = archive.import_paths([pages[0]]).imported
         [new_id] = archive.import_paths([pages[1]]).imported
     async with app.run_test(size=(100, 40)) as pilot:
-        screen = await open_clipping(app, pilot, old_id)
+        screen = await open_clipping(app, pilot, new_id)
         header = plain(screen.query_one("#article-header", Static))
+        assert f"Saved before as #{old_id}" in header
+        await pilot.press("v")  # the saves of the page: Enter reads the older one
+        await settle(pilot)
+        assert isinstance(app.screen, VersionsScreen)
+        listed = app.screen.query_one(OptionList)
+        assert [listed.get_option_at_index(i).id for i in range(2)] == [str(new_id), str(old_id)]
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        older = app.screen
+        assert isinstance(older, ReaderScreen) and older.clipping.id == old_id
+        header = plain(older.query_one("#article-header", Static))
         assert f"An older save of this page: #{new_id} is the one listed" in header
+        assert "Morning edition" in article_plain(older)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen

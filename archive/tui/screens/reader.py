@@ -2,7 +2,7 @@
 
 ``n``/``N`` step through the highlights, ``/`` finds text, ``o`` opens the saved page in the
 browser, ``y`` copies the URL, ``t`` edits tags, ``e`` the note, ``m`` lists more like it,
-``d`` deletes (after asking).
+``v`` the other saves of its page, ``d`` deletes (after asking).
 
 Without a desktop (over SSH), Python's ``webbrowser`` picks a text browser (w3m, lynx), which
 needs the terminal: the app is suspended while it runs, and comes back when it is quit.
@@ -32,6 +32,7 @@ from ..messages import ClippingChanged
 from ..widgets.article import ArticleView, article_blocks, header_text
 from .dialogs import ConfirmScreen, NoteScreen, TagsScreen
 from .similar import SimilarScreen
+from .versions import VersionsScreen
 
 
 class ReaderScreen(Screen[None]):
@@ -81,6 +82,14 @@ class ReaderScreen(Screen[None]):
         ),
         Binding(
             "d", "delete", "Delete", tooltip="Delete this clipping (asks first)", id="reader.delete"
+        ),
+        Binding(
+            "v",
+            "versions",
+            "Versions",
+            show=False,
+            tooltip="The other saves of this page (the same URL saved again)",
+            id="reader.versions",
         ),
         Binding("space", "page(1)", "Page down", show=False, id="reader.page_down"),
         Binding("question_mark", "app.help", "Help", key_display="?", id="reader.help"),
@@ -345,6 +354,15 @@ class ReaderScreen(Screen[None]):
 
     def _read_similar(self, clipping_id: int | None) -> None:
         if clipping_id is not None:  # read it on top of this one: Escape comes back here
+            self.app.push_screen(ReaderScreen(clipping_id))
+
+    def action_versions(self) -> None:
+        if self.clipping is not None:
+            title = safe(self.clipping.title) or "(untitled)"
+            self.app.push_screen(VersionsScreen(self.clipping.id, title), self._read_version)
+
+    def _read_version(self, clipping_id: int | None) -> None:
+        if clipping_id is not None and clipping_id != self.clipping_id:
             self.app.push_screen(ReaderScreen(clipping_id))
 
     def action_delete(self) -> None:
