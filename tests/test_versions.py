@@ -155,7 +155,7 @@ def test_show_says_which_save_of_the_page_it_is(archive: Archive, tmp_path):
         return done.output
 
     assert f"an older save of this page: #{new_id} is the one listed" in show(str(old_id))
-    assert f"saved before as #{old_id} (clippings versions {new_id})" in show(str(new_id))
+    assert f"saved before as #{old_id} (clippings versions {new_id}; v in" in show(str(new_id))
     assert json.loads(show(str(old_id), "--json"))["versions"] == [new_id, old_id]
     assert "Versions:" not in show("1")  # the sample: saved once
 
