@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 from archive.api import Archive
+from archive.index import Index
+from archive.models import Clipping
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -111,3 +114,29 @@ def assert_pool_ended(before: set[int], wait: float = 10.0) -> None:
     while (left := pool_processes() - before) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not left, f"processes of the killed import still running: {sorted(left)}"
+
+
+def segmented_index(
+    path: Path,
+    fields: Callable[[random.Random], dict[str, str]],
+    *,
+    sizes: tuple[int, ...],
+    deleted: int,
+    seed: int,
+) -> Index:
+    """A real index of ``sizes`` segments (one commit each) of clippings whose fields
+    ``fields(rng)`` makes, ``deleted`` of the earlier ones deleted at each commit after the
+    first: what the matchers are checked on against Whoosh's own."""
+    rng = random.Random(seed)
+    opened = Index(path)
+    ids = iter(range(1, 100_000))
+    clipping_id = 0
+    for size in sizes:
+        with opened.writer() as writer:
+            for _ in range(size):
+                clipping_id = next(ids)
+                writer.add(Clipping(id=clipping_id, language="en", **fields(rng)))
+            if clipping_id > size:
+                for gone in rng.sample(range(1, clipping_id - size), deleted):
+                    writer.delete(gone)
+    return opened

@@ -158,7 +158,9 @@ def test_a_second_import_waits_for_the_first_with_a_message(tmp_path: Path) -> N
     assert "Traceback" not in err and "imported 6" in out
 
 
-def _killable_import(folder: Path, pages: Path) -> tuple[list[str], subprocess.Popen[str]]:
+def _killable_import(
+    folder: Path, pages: Path, stderr: int = subprocess.DEVNULL
+) -> tuple[list[str], subprocess.Popen[str]]:
     """A new archive in ``folder``, and ``clippings import --events --jobs 2 PAGES`` started
     on it (a real process, to kill); with the command, to run it again."""
     with Archive.open(folder):
@@ -167,7 +169,7 @@ def _killable_import(folder: Path, pages: Path) -> tuple[list[str], subprocess.P
     process = subprocess.Popen(
         [*command, "--jobs", "2", str(pages)],
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=stderr,
         text=True,
         cwd=ROOT,
     )
@@ -180,17 +182,7 @@ def test_a_killed_import_leaves_no_python_warning_on_the_terminal(tmp_path: Path
     cleans up its queues' semaphores; it warned of "leaked semaphore objects" on the user's
     terminal."""
     pages = many_pages(tmp_path / "pages", 12)
-    folder = tmp_path / "archive"
-    with Archive.open(folder):
-        pass
-    command = [sys.executable, "-m", "archive", "--archive", str(folder), "import", "--events"]
-    process = subprocess.Popen(
-        [*command, "--jobs", "2", str(pages)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-    )
+    _, process = _killable_import(tmp_path / "archive", pages, stderr=subprocess.PIPE)
     assert process.stdout is not None and process.stderr is not None
     for _ in range(55):  # past the first commit: the index sub-writers' queues are made
         if not process.stdout.readline():

@@ -18,7 +18,8 @@ from whoosh.searching import Searcher
 from archive.index import Index, ranking
 from archive.index.maxscore import TermsOr
 from archive.index.postings import LeafMatcher, _gaps
-from archive.models import Clipping
+
+from .conftest import segmented_index
 
 # a Zipf-like vocabulary: a few words in most clippings, many in a few
 VOCABULARY = [
@@ -49,25 +50,15 @@ def _words(rng: random.Random, k: int) -> str:
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory: pytest.TempPathFactory) -> Index:
-    rng = random.Random(11)
-    opened = Index(tmp_path_factory.mktemp("maxscore") / "index")
-    ids = iter(range(1, 100_000))
-    for size in (900, 500, 300):  # three segments (one commit each)
-        with opened.writer() as writer:
-            for _ in range(size):
-                clipping_id = next(ids)
-                writer.add(
-                    Clipping(
-                        id=clipping_id,
-                        title=_words(rng, rng.randint(2, 8)),
-                        description=_words(rng, rng.randint(0, 12)),
-                        text=_words(rng, rng.randint(5, 300)),
-                        language="en",
-                    )
-                )
-            for gone in rng.sample(range(1, clipping_id - size), 40) if clipping_id > size else ():
-                writer.delete(gone)
-    return opened
+    def fields(rng: random.Random) -> dict[str, str]:
+        return {
+            "title": _words(rng, rng.randint(2, 8)),
+            "description": _words(rng, rng.randint(0, 12)),
+            "text": _words(rng, rng.randint(5, 300)),
+        }
+
+    folder = tmp_path_factory.mktemp("maxscore") / "index"
+    return segmented_index(folder, fields, sizes=(900, 500, 300), deleted=40, seed=11)
 
 
 def _plain(q: wq.Query) -> wq.Query:

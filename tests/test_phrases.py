@@ -11,7 +11,8 @@ from whoosh import query as wq
 
 from archive.index import Index
 from archive.index.phrases import ExactPhrase, PhraseMatcher
-from archive.models import Clipping
+
+from .conftest import segmented_index
 
 # few words, some very common: phrases occur often, and often only in part
 VOCABULARY = ["the", "of", "harbor", "river", "court", "budget", "mobile", "water", "fare"]
@@ -35,24 +36,11 @@ def _words(rng: random.Random, k: int) -> str:
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory: pytest.TempPathFactory) -> Index:
-    rng = random.Random(5)
-    opened = Index(tmp_path_factory.mktemp("phrases") / "index")
-    ids = iter(range(1, 100_000))
-    for size in (400, 250, 150):  # three segments (one commit each)
-        with opened.writer() as writer:
-            for _ in range(size):
-                clipping_id = next(ids)
-                writer.add(
-                    Clipping(
-                        id=clipping_id,
-                        title=_words(rng, rng.randint(1, 6)),
-                        text=_words(rng, rng.randint(3, 200)),
-                        language="en",
-                    )
-                )
-            for gone in rng.sample(range(1, clipping_id - size), 30) if clipping_id > size else ():
-                writer.delete(gone)
-    return opened
+    def fields(rng: random.Random) -> dict[str, str]:
+        return {"title": _words(rng, rng.randint(1, 6)), "text": _words(rng, rng.randint(3, 200))}
+
+    folder = tmp_path_factory.mktemp("phrases") / "index"
+    return segmented_index(folder, fields, sizes=(400, 250, 150), deleted=30, seed=5)
 
 
 def _hits(index: Index, q: wq.Query) -> list[tuple[int, float]]:

@@ -203,17 +203,23 @@ def test_a_path_typed_after_the_prefilled_folder_stands_on_its_own(monkeypatch, 
 
 
 @asynccontextmanager
-async def import_typed(archive_path: Path, cwd: Path, typed: str, *, tab: bool = False):
-    """The import dialog opened in ``cwd``, ``typed`` typed after what it holds, Enter: the app
-    (its import done) and the dialog."""
+async def import_dialog(archive_path: Path, cwd: Path):
+    """The app started in ``cwd``, its import dialog open: the app, the pilot and the box."""
     cwd.mkdir(exist_ok=True)
     os.chdir(cwd)
     app = create_app(archive_path)
     async with app.run_test(size=(110, 36)) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+o")
+        yield app, pilot, app.screen.query_one(PathInput)
+
+
+@asynccontextmanager
+async def import_typed(archive_path: Path, cwd: Path, typed: str, *, tab: bool = False):
+    """The import dialog opened in ``cwd``, ``typed`` typed after what it holds, Enter: the app
+    (its import done) and the dialog."""
+    async with import_dialog(archive_path, cwd) as (app, pilot, box):
         screen = app.screen
-        box = screen.query_one(PathInput)
         assert box.value == f"{cwd}/"
         box.insert_text_at_cursor(typed[:-4])  # (as if pasted: Pilot types 20 keys a second)
         await type_text(pilot, typed[-4:])
@@ -271,12 +277,8 @@ async def test_tab_completes_what_names_share_and_stays_where_they_part(
         (tmp_path / name / f"{name}.txt").write_text(f"Quince {name}\n\nA note about quince.\n")
     (tmp_path / "reports-2020").mkdir()
     (tmp_path / "reports-2021").mkdir()
-    monkeypatch.chdir(tmp_path)
-    app = create_app(archive_path)
-    async with app.run_test(size=(110, 36)) as pilot:
-        await settle(pilot)
-        await pilot.press("ctrl+o")
-        box = app.screen.query_one(PathInput)
+    monkeypatch.chdir(tmp_path)  # (put back after the test)
+    async with import_dialog(archive_path, tmp_path) as (app, pilot, box):
         await type_text(pilot, "rep")
         await pilot.press("tab")
         assert box.value == f"{tmp_path}/reports-202"  # as far as they agree
@@ -303,14 +305,8 @@ async def test_the_tree_follows_a_folder_typed_and_enter_on_the_picked_file_impo
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (elsewhere / "quince.txt").write_text("Quince jelly\n\nA note about quince jelly.\n")
-    start = tmp_path / "start"
-    start.mkdir()
-    monkeypatch.chdir(start)
-    app = create_app(archive_path)
-    async with app.run_test(size=(110, 36)) as pilot:
-        await settle(pilot)
-        await pilot.press("ctrl+o")
-        box = app.screen.query_one(PathInput)
+    monkeypatch.chdir(tmp_path)  # (put back after the test)
+    async with import_dialog(archive_path, tmp_path / "start") as (app, pilot, box):
         box.value = f"{elsewhere}/"
         await settle(pilot)
         tree = app.screen.query_one("#import-tree")
