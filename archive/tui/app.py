@@ -218,9 +218,11 @@ class ClippingsApp(App[None]):
         screen = self.search_screen
         if arrived:
             self.notify(f"{len(arrived):,} new clipping{'' if len(arrived) == 1 else 's'}")
-            screen.archive_changed()
-        elif screen.unindexed or screen.outdated:
-            screen.archive_changed()  # the index may have taken what it lacked
+        # (tags, notes, a page saved again, a delete: the results and the articles open follow)
+        screen.archive_changed()
+        for open_screen in self.screen_stack:
+            if isinstance(open_screen, ReaderScreen):
+                open_screen.catalog_changed()
 
     # -- the folder watcher ------------------------------------------------------------------
 

@@ -229,3 +229,28 @@ def test_the_watcher_ends_when_the_app_is_killed(archive_path, tmp_path, monkeyp
         tui.wait()
         tui.stdout.close()
     assert_ended(watchers)
+
+
+async def test_an_open_article_follows_tags_and_notes_given_elsewhere(app, archive_path):
+    """``clippings tag`` and ``clippings note`` while the reader shows the clipping: its header
+    shows them, no key pressed."""
+    from textual.widgets import Static
+
+    from archive.tui.screens.reader import ReaderScreen
+
+    from .conftest import plain
+
+    async with app.run_test(size=(110, 36)) as pilot:
+        await settle(pilot)
+        app.open_reader(1)
+        await settle(pilot)
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        await asyncio.to_thread(clippings_cmd, archive_path, "tag", "1", "from-elsewhere")
+        await asyncio.to_thread(clippings_cmd, archive_path, "note", "1", "Call the desk.")
+
+        def header() -> str:
+            return plain(reader.query_one("#article-header", Static))
+
+        await wait_until(pilot, lambda: "Note: Call the desk." in header())
+        assert "Tags: from-elsewhere" in header()

@@ -160,6 +160,33 @@ class ReaderScreen(Screen[None]):
         await self.article.show(message.clipping, pattern, message.blocks, self.versions)
         self._status()
 
+    # -- changes made elsewhere --------------------------------------------------------------
+
+    def catalog_changed(self) -> None:
+        """The catalog changed (another program, another screen): the header follows."""
+        if self.clipping is not None:
+            self._reread()
+
+    @work(thread=True, exclusive=True, group="reread", exit_on_error=False)
+    def _reread(self) -> None:
+        try:
+            clipping = self.app.archive.get(self.clipping_id)
+            versions = [saved.id for saved in self.app.archive.versions(self.clipping_id)]
+        except Exception:  # (deleted meanwhile: the header stays as it was read)
+            return
+        self.app.call_from_thread(self._reread_done, clipping, versions)
+
+    def _reread_done(self, clipping: Clipping, versions: list[int]) -> None:
+        if (clipping.tags, clipping.note, clipping.title, versions) == (
+            self.clipping.tags if self.clipping else None,
+            self.clipping.note if self.clipping else None,
+            self.clipping.title if self.clipping else None,
+            self.versions,
+        ):
+            return
+        self.clipping, self.versions = clipping, versions
+        self.query_one("#article-header", Static).update(header_text(clipping, versions))
+
     def _status(self, text: Text | None = None) -> None:
         if text is None:
             text = Text(f"#{self.clipping_id}", style="dim")
