@@ -211,6 +211,18 @@ class _Changes(FileSystemEventHandler):
         return sorted(ready)
 
 
+def _placeholder(candidate: Candidate) -> bool:
+    """Whether ``candidate`` is an empty file: a browser's placeholder for a download in
+    progress (Firefox's beside its .part). Left alone at the start too: it failed there as an
+    "empty file" but was passed over while watching."""
+    if candidate.member or candidate.format is None:
+        return False
+    try:
+        return candidate.path.is_file() and candidate.path.stat().st_size == 0
+    except OSError:
+        return False
+
+
 def _path(raw: str | bytes) -> Path:
     return Path(os.fsdecode(raw))
 
@@ -286,6 +298,8 @@ class Watcher:
         todo: list[Candidate] = []
         unchanged: dict[str, str] = {}
         for candidate in candidates(self.folders):
+            if _placeholder(candidate):
+                continue  # left alone, as while watching: the finished page replaces it
             stamp = self.failed.get(candidate.source)
             if stamp is not None and stamp == _stamp_text(Path(candidate.source)):
                 unchanged[candidate.source] = stamp

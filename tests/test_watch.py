@@ -264,7 +264,7 @@ def test_hostile_files_fail_as_in_an_import_and_it_goes_on_watching(
     with Running(archive, [saved]) as running:
         make_folder(saved / "hostile")  # written while it watches
         # (as a path: a zip member named "/absolute/..." is reported with one slash); an empty
-        # file is a download's placeholder while the watcher runs: no line (a start says it)
+        # file is a download's placeholder: no line (at a start neither)
         folder = saved / "hostile"
         empty = {name for name in FAILURES if _size(real_path(f"{folder}/{name}")) == 0}
         expected = {str(Path(name)) for name in (*FAILURES, *IMPORTED) if name not in empty}
@@ -420,6 +420,20 @@ def test_a_stop_while_waiting_for_another_writer_ends_at_once(saved: Path, tmp_p
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=10)  # not waiting for the other writer
         assert process.returncode == 0 and err.strip() == "stopped", err
+
+
+def test_an_empty_file_found_at_the_start_is_left_alone_as_while_watching(
+    archive: Archive, saved: Path
+) -> None:
+    """A placeholder there when the watcher starts: no failure told (it was, at a start, but
+    not while watching), nothing remembered; filled, it is imported."""
+    (saved / "story.html").write_bytes(b"")
+    with Running(archive, [saved]) as running:
+        time.sleep(SETTLE * 3)
+        assert not running.outcomes("story.html")
+        assert archive.watch_failures() == {}
+        (saved / "story.html").write_text(page("Arrived at last"))
+        wait_for(lambda: running.outcomes("story.html") == ["imported"])
 
 
 def test_a_browsers_empty_placeholder_is_no_failure(archive: Archive, saved: Path) -> None:
