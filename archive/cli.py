@@ -947,8 +947,10 @@ def tag_cmd(clipping_id: int, tags: tuple[str, ...], remove: bool, as_json: bool
             clipping = archive.set_tags(clipping_id, new)
     if as_json:
         _print_json({"id": clipping.id, "tags": list(clipping.tags)})
-    elif clipping.tags:
-        click.echo(" ".join(_safe(t) for t in clipping.tags))
+    elif clipping.tags:  # as they would be typed back: 'two words' quoted
+        import shlex
+
+        click.echo(shlex.join(_safe(t) for t in clipping.tags))
 
 
 @cli.command("show")

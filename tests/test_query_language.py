@@ -125,6 +125,9 @@ def test_similar_and_note_and_tag_from_the_cli(corpus: Archive) -> None:  # noqa
         "to-read",
     ]
     assert run("tag", "2", "--remove", "ports").output.strip() == "to-read"
+    # a tag of two words printed as it would be typed back
+    assert run("tag", "2", "two words").output.strip() == "to-read 'two words'"
+    assert run("tag", "2", "--remove", "two words").output.strip() == "to-read"
     with Archive.open(corpus.path) as again:
         assert again.get(2).note == "call back" and list(again.get(2).tags) == ["to-read"]
         assert [h.clipping.id for h in again.search("has:notes is:tagged").hits] == [2]
