@@ -110,15 +110,17 @@ def list_row(clipping: Clipping) -> tuple[Text, Text, Text, Text]:
     )
 
 
-def versions_line(clipping_id: int, versions: list[int]) -> str:
+def versions_line(clipping_id: int, versions: list[int], how: str = "") -> str:
     """What a clipping is among the saves of its page (``versions``: their ids, the current
-    one first): "" for a page saved once."""
+    one first): "" for a page saved once. ``how``: how to list them, where it is shown (the
+    command line's by default)."""
     if len(versions) < 2:
         return ""
     if versions[0] != clipping_id:
         return f"an older save of this page: #{versions[0]} is the one listed and searched"
     older = ", ".join(f"#{number}" for number in versions[1:])
-    return f"saved before as {older} (clippings versions {clipping_id}; v in the reader)"
+    how = how or f"clippings versions {clipping_id}; v in the reader"
+    return f"saved before as {older} ({how})"
 
 
 def article(clipping: Clipping, versions: list[int] | None = None) -> RenderableType:

@@ -49,7 +49,7 @@ def header_text(clipping: Clipping, versions: list[int] | None = None) -> Text:
     if clipping.note:
         text.append("\nNote: ", style="dim")
         text.append(safe(clipping.note, block=True), style="green")
-    if saves := versions_line(clipping.id, versions or []):
+    if saves := versions_line(clipping.id, versions or [], "v lists them"):
         text.append("\n" + saves[0].upper() + saves[1:], style="italic yellow")
     return text
 
