@@ -8,8 +8,8 @@ with dozens of positions of that word: 40,000 spans for 2,000 documents, 65 ms o
 
 An exact phrase (words side by side, in order: ``slop`` 1, what a quoted phrase means) starts
 at position ``p`` when its ``k``-th word is at ``p + k`` for every ``k``: the intersection of
-each word's positions minus its place, done with sets, the word found least often in the
-document first, stopping as soon as it is empty. Lucene's exact phrase matcher leads by its
+each word's positions minus its place, done with sets, the word in the fewest clippings
+first, stopping as soon as it is empty. Lucene's exact phrase matcher leads by its
 rarest word the same way. The documents matched, their order and their scores (the sum of the
 words' scores, as Whoosh's) stay those of Whoosh's phrase; a phrase with slop is left to it.
 """
@@ -62,7 +62,6 @@ class PhraseMatcher(matching.Matcher):
 
     def __init__(self, ms: list[matching.Matcher], sizes: list[int]) -> None:
         self._ms = ms
-        self._sizes = sizes
         # the rarest word leads the walk; the others are skipped to its documents
         self._order = sorted(range(len(ms)), key=lambda k: sizes[k])
         self._lead, self._others = ms[self._order[0]], [ms[k] for k in self._order[1:]]
