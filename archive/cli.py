@@ -809,14 +809,15 @@ def search_cmd(query: tuple[str, ...], limit: int, sort: str, facets: bool, as_j
     elif result.unindexed:
         plural = "s" if result.unindexed != 1 else ""
         click.echo(_UNINDEXED.format(n=result.unindexed, s=plural), err=True)
+    from . import render
+
     if result.partial and result.total:
-        click.echo("no clipping has every word: these have some of them", err=True)
+        heading, have = render.partial_heading(text)
+        click.echo(f"{heading[0].lower()}{heading[1:]}: these have {have}", err=True)
     if as_json:
         for hit in result.hits:
             _print_json(hit.to_dict())
         return
-    from . import render
-
     out = _console()
     if not result.hits:
         click.echo("no hits", err=True)

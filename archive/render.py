@@ -30,6 +30,15 @@ def safe(text: object, *, block: bool = False) -> str:
     return printable(text, block=block)
 
 
+def partial_heading(query: str) -> tuple[str, str]:
+    """What a search says when no clipping has all its query asks for (``partial``): that,
+    and what the hits have instead. A quoted phrase was looked for as its words."""
+    if '"' in query:
+        phrase = "phrases" if query.count('"') > 2 else "phrase"
+        return f"No clipping has the {phrase} as written", "some of its words"
+    return "No clipping has every word", "some of them"
+
+
 def dek(clipping: Clipping) -> str:
     """The description to show above the body: none when the body opens with it (many pages'
     description is their first paragraph, and the reader would show it twice). Its last word

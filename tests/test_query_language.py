@@ -161,6 +161,9 @@ def test_when_no_clipping_has_every_word_those_with_some_come_back(corpus: Archi
     assert corpus.search("zzzz qqqq").total == 0
     cli_run = CliRunner().invoke(cli, ["--archive", str(corpus.path), "search", "tomatoes cranes"])
     assert "no clipping has every word" in cli_run.output
+    quoted = ["--archive", str(corpus.path), "search", '"tomatoes and cranes"']
+    cli_run = CliRunner().invoke(cli, quoted)
+    assert "no clipping has the phrase as written: these have some of its words" in cli_run.output
 
 
 @pytest.mark.parametrize("end", [".", ",", "!", "...", ";"])

@@ -23,7 +23,21 @@ def test_a_quoted_title_is_a_title_key_and_a_phrase() -> None:
     p = plan('"Sweden\u2019s election"')
     assert p.phrases == (("sweden", "s", "election"),)
     assert p.title == "sweden s election"
-    assert p.loose is None  # one phrase: nothing to loosen
+    # no clipping with the phrase as written: those with its words, in any order
+    assert p.loose is not None
+    loose_words = [[leaf.text for leaf in part.leaves()] for part in p.loose.subqueries]
+    assert [set(texts) for texts in loose_words[:3]] == [{"sweden"}, {"s"}, {"election"}]
+
+
+def test_only_a_quoted_phrase_is_loosened_to_its_words() -> None:
+    """A word typed with an apostrophe or a hyphen stays one unit in the loose form: only a
+    phrase the query quotes was maybe remembered a little wrong."""
+    unquoted = plan("sweden's election")
+    assert [type(part) for part in unquoted.loose.subqueries] == [wq.Or, wq.Or]
+    assert any(type(leaf) is wq.Phrase for leaf in unquoted.loose.leaves())
+    quoted = plan('"harbour cranes" arrived')
+    assert not any(type(leaf) is wq.Phrase for leaf in quoted.loose.leaves())
+    assert plan('"harbour"').loose is None  # one word: nothing to loosen
 
 
 def test_fields_negations_and_dates_are_not_a_title() -> None:

@@ -109,6 +109,16 @@ def test_phrase_only_matches_words_together(corpus: Archive) -> None:
     assert "A Quiet Season for Community Gardens" not in titles(corpus, '"maximum pressure"')
 
 
+def test_a_phrase_remembered_a_little_wrong_finds_its_words(corpus: Archive) -> None:
+    """No clipping has the phrase as written ("three cranes arrived" for "three new cranes
+    arrived"): those with its words, the one with them close together first, and said so."""
+    found = corpus.search('"three cranes arrived at the old port"')
+    assert found.partial
+    assert found.hits[0].clipping.title == "Harbour Cranes Return to the Old Port"
+    exact = corpus.search('"three new cranes arrived"')
+    assert not exact.partial and exact.total == 1
+
+
 def test_fields(corpus: Archive) -> None:
     assert titles(corpus, "author:keller") == ["Harbour Cranes Return to the Old Port"]
     assert titles(corpus, "site:paris") == ["Talks at the Élysée Palace"]

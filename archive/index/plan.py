@@ -93,7 +93,7 @@ def plan(text: str, *, as_you_type: bool = False, today: datetime | None = None)
         words=tuple(prose_words(rest)),
         phrases=tuple(_phrases(parsed)),
         title=exact_title(text.replace('"', " ")) if free else "",
-        loose=None if _EXPLICIT.search(text) else any_word(parsed),
+        loose=None if _EXPLICIT.search(text) else any_word(parsed, phrases_too='"' in text),
         ranges=tuple(ranges),
         unfinished=unfinished,
     )
@@ -159,17 +159,35 @@ def _phrases(q: wq.Query) -> list[tuple[str, ...]]:
     return found
 
 
-def any_word(q: wq.Query) -> wq.Query | None:
+def any_word(q: wq.Query, *, phrases_too: bool = False) -> wq.Query | None:
     """``q`` (as parsed) with the words of its top AND OR-ed: what a clipping that has only some
     of them matches. Parts in one field (``title:x``, dates, ``is:tagged``) stay required.
-    None when there are not two such words."""
-    if type(q) is not wq.And:
-        return None
-    words = [part for part in q.subqueries if _is_free_word(part)]
+    ``phrases_too`` (the query quotes a phrase): its phrases stand for their words, in any
+    order. A phrase is remembered a little wrong more often than not, or runs across a caption
+    the article leaves out; "no hits" is no answer to it. None when there are not two words."""
+    parts = q.subqueries if type(q) is wq.And else [q]
+    words = [part for part in parts if _is_free_word(part)]
+    if phrases_too:
+        words = [word for part in words for word in _phrase_words(part)]
     if len(words) < 2:
         return None
-    required = [part for part in q.subqueries if part not in words]
+    required = [part for part in parts if not _is_free_word(part)]
     return wq.And([*required, wq.Or(words)]) if required else wq.Or(words)
+
+
+def _phrase_words(part: wq.Query) -> list[wq.Query]:
+    """A free word or phrase (OR-ed over the default fields) as free words: a phrase's each
+    word in the fields the phrase was looked for in; ``[part]`` when it holds no phrase."""
+    phrases = [leaf for leaf in part.leaves() if type(leaf) is wq.Phrase]
+    if not phrases:
+        return [part]
+    order = list(dict.fromkeys(word for phrase in phrases for word in phrase.words))
+    others = [leaf for leaf in part.leaves() if type(leaf) is not wq.Phrase]
+    words = [
+        wq.Or([wq.Term(ph.fieldname, word, boost=ph.boost) for ph in phrases if word in ph.words])
+        for word in order
+    ]
+    return [*words, wq.Or(others)] if others else words
 
 
 def _is_free_word(part: wq.Query) -> bool:

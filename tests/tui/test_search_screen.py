@@ -287,6 +287,9 @@ async def test_the_word_being_typed_matches_as_a_prefix(app):
         await type_text(pilot, " ")  # a finished word is a word again: none has both
         await settle(pilot)
         assert app.screen.partial and "No clipping has every word" in status(app)
+        app.screen.query_box.value = '"maximum pressure drop"'  # as if pasted
+        await settle(pilot)
+        assert app.screen.partial and "No clipping has the phrase as written" in status(app)
 
 
 async def test_every_facet_narrows_to_what_it_counted(app):

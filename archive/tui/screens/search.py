@@ -26,7 +26,7 @@ from textual.worker import get_current_worker
 
 from ...index import SORTS
 from ...models import ClippingsError, SavedSearch, SavedSearchExists
-from ...render import safe
+from ...render import partial_heading, safe
 from ..messages import (
     ClippingChanged,
     FacetsDone,
@@ -263,9 +263,10 @@ class SearchScreen(Screen[None]):
         if self.error:
             text.append(safe(self.error), style="bold red")
         elif self.partial:
-            text.append("No clipping has every word", style="bold")
+            heading, have = partial_heading(query)
+            text.append(heading, style="bold")
             noun = "has" if self.result_total == 1 else "have"
-            text.append(f" · {self.result_total:,} {noun} some of them", style="")
+            text.append(f" · {self.result_total:,} {noun} {have}", style="")
         elif self.result_total or not query:
             noun = ("clipping" if not query else "hit") + ("" if self.result_total == 1 else "s")
             text.append(f"{self.result_total:,} {noun}", style="bold")
