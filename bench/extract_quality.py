@@ -173,10 +173,13 @@ def line(label: str, ours: Score, base: Score | None) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
-    parser.add_argument("--sets", default=",".join(SETS))
+    parser.add_argument("--sets", default=",".join(SETS), help=f"of {', '.join(SETS)}")
     parser.add_argument("--half", choices=("a", "b", "both", "all"), default="both")
     parser.add_argument("--pages", action="store_true", help="the worst pages and every miss")
     args = parser.parse_args()
+    unknown = [s for s in args.sets.split(",") if s not in SETS]
+    if unknown:
+        parser.error(f"unknown set {unknown[0]!r}: the sets are {', '.join(SETS)}")
     extraction = args.shared / "extraction"
     score_mod = load(extraction / "score.py", "score")
     meta_mod = load(extraction / "score_meta.py", "score_meta")

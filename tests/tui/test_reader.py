@@ -380,3 +380,19 @@ async def test_the_reader_says_which_save_of_its_page_it_is(app, tmp_path: Path)
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 200])
+async def test_the_footer_shows_whole_keys_and_always_help(app, width: int):
+    """Textual's footer cut its row at the edge, mid-word ("^o Impor" at 80 columns): the
+    keys that do not fit whole are left out, from the end, and Help is always there."""
+    async with app.run_test(size=(width, 30)) as pilot:
+        for screen in (app.screen, await open_clipping(app, pilot, 1)):
+            await settle(pilot)
+            keys = list(screen.query("FooterKey"))
+            [palette] = [key for key in keys if key.has_class("-command-palette")]
+            shown = [key for key in keys if key.display and key is not palette]
+            assert "help" in {key.action for key in shown}
+            assert all(key.region.right <= palette.region.x for key in shown)
+            if width >= 200:  # room for them all
+                assert len(shown) == len(keys) - 1

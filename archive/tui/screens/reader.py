@@ -23,13 +23,14 @@ from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from ...models import Clipping, ClippingsError
 from ...render import safe
 from ..blocks import Block, literal_pattern, words_pattern
 from ..messages import ClippingChanged
 from ..widgets.article import ArticleView, article_blocks, header_text
+from ..widgets.footer import Footer
 from .dialogs import ConfirmScreen, NoteScreen, TagsScreen
 from .similar import SimilarScreen
 from .versions import VersionsScreen
@@ -92,7 +93,8 @@ class ReaderScreen(Screen[None]):
             id="reader.versions",
         ),
         Binding("space", "page(1)", "Page down", show=False, id="reader.page_down"),
-        Binding("question_mark", "app.help", "Help", key_display="?", id="reader.help"),
+        # (F1 says Help in the footer already)
+        Binding("question_mark", "app.help", "Help", key_display="?", show=False, id="reader.help"),
     ]
 
     @dataclass

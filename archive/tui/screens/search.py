@@ -21,7 +21,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.events import Key
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Header, Input, OptionList, Static
 from textual.worker import get_current_worker
 
 from ...index import SORTS
@@ -36,6 +36,7 @@ from ..messages import (
     SearchDone,
 )
 from ..widgets.facets import FacetPanel
+from ..widgets.footer import Footer
 from ..widgets.results import ResultList
 from .dialogs import ConfirmScreen, SaveSearchScreen
 
