@@ -64,8 +64,14 @@ def _docs(searcher: Searcher, q: wq.Query) -> set[int]:
         return q.docs_in(searcher)
     if isinstance(q, (wq.Or, wq.DisjunctionMax)):
         found: set[int] = set()
-        for child in q.subqueries:
+        # the largest first, and done once every document of the segment is in: a common word
+        # typed is an OR of 300 terms (its stems and completions, in each field), the first
+        # few of which hold every clipping ("the" as you type: 15 ms of 105 at 10,000)
+        every = searcher.reader().doc_count()
+        for child in sorted(q.subqueries, key=lambda sub: -_estimate(searcher, sub)):
             found |= _docs(searcher, child)
+            if len(found) >= every:
+                break
         return found
     if isinstance(q, wq.And):
         found = set()
