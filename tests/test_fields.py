@@ -149,6 +149,9 @@ def test_the_title_repeated_above_the_body_and_a_banner_above_it_are_not_the_bod
         ("", "<div class='FeatureByline'>By <b>Nat Example</b> March 5, 2015</div>", "Nat Example"),
         ("", "<p class='byline'>Written by Rob Example<br>Edited by Bea Ex</p>", "Rob Example"),
         ("", "<div class='author'>Joshua Example May 20, 2019</div>", "Joshua Example"),
+        ("", "<div class='author'>Ann Example, May 2019</div>", "Ann Example"),
+        ("Laura June Example", "", "Laura June Example"),  # a month in a name: still the name
+        ("", "<div class='author'><em>Last Updated:</em> January 7, 2025</div>", ""),
         ("Reuters", "<span class='byline'>By Jane Example</span>", "Jane Example"),
         ("Associated Press", "", "Associated Press"),
         ("Reuters", "<span class='byline'>WASHINGTON (Reuters) -</span>", "Reuters"),

@@ -310,16 +310,20 @@ _NOT_NAMES = _NO_VALUE | frozenset(
         "admin", "administrator", "editor", "editors", "user", "username", "guest", "unknown",
         "staff", "author", "anonymous", "webmaster", "root",
         "contributor", "contributors", "redaktion", "redacción", "rédaction", "by",
+        # a date's label left where the byline would be ("Last Updated: January 7, 2025")
+        "updated", "last updated", "published", "posted", "modified", "last modified",
+        "date", "updated on", "published on", "posted on",
     }
 )  # fmt: skip
 _MONTH_NAMES = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 )
-# a date (or a time) glued after a name by a byline's markup: "Joshua Sokol May 23, 2019"
+# a date (or a time) glued after a name by a byline's markup: "Joshua Sokol May 23, 2019";
+# a month with a day or a year only: "Laura June Topolsky" and "Mary May" are names
 _TRAILING_DATE = re.compile(
     rf"[\s,|\u2022\u00b7-]+(?:(?:updated|published|posted|on)\s+)?"
-    rf"(?:(?:{_MONTH_NAMES})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+\d{{4}})?"
+    rf"(?:(?:{_MONTH_NAMES})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?|,?\s+\d{{4}})"
     rf"|\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}}|\d{{1,2}}:\d{{2}}).*$",
     re.I,
 )
