@@ -22,7 +22,7 @@ SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
             ("north korea", "both words, anywhere"),
             ("korea OR japan", "either word (AND, OR, NOT and parentheses work)"),
             ("sanctions -trade", "without the word 'trade' (NOT trade)"),
-            ('"maximum pressure"', "the exact phrase (if none has it: its words, closest first)"),
+            ('"maximum pressure"', "the exact phrase; else its words, closest first"),
             ('"pressure campaign"~3', "the words within 3 of each other"),
             ("press*", "words starting with 'press'"),
             ("presure~  presure~2", "misspellings: one letter off; two (the 16 closest words)"),
