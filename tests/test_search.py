@@ -425,3 +425,37 @@ def test_hits_with_some_of_the_words_whatever_the_sort(corpus: Archive, sort: st
     ]
     nothing = corpus.search("zeppelin blimp", sort=sort)
     assert nothing.total == 0 and not nothing.partial
+
+
+def test_similar_lists_only_pages_that_share_its_subject(archive: Archive, tmp_path: Path) -> None:
+    """A page that shares one or two of a clipping's telling words (and common words, which
+    every page has) is not like it: with nothing on its subject, nothing is listed."""
+    pages = {
+        "cranes.html": (
+            "Harbour cranes return to the old port",
+            "Three new cranes arrived at the old port. The cranes will double the capacity "
+            "of the harbour terminals, and dock workers trained on the cranes all winter. " * 3,
+        ),
+        "terminal.html": (
+            "Port terminal expands its harbour",
+            "The harbour terminal ordered new cranes; dock capacity at the port will double "
+            "once the cranes arrive, the terminal's workers said. " * 3,
+        ),
+        "gardens.html": (
+            "A quiet season for community gardens",
+            "Volunteers planted tomatoes and beans in the community gardens; the harvest of "
+            "the old gardens is expected in late summer. " * 3,
+        ),
+        "skiing.html": (
+            "Snow arrives early in the mountains",
+            "Ski resorts opened their slopes a month early after heavy snowfall, and the "
+            "mountain villages expect a long season of visitors. " * 3,
+        ),
+    }
+    for name, (title, body) in pages.items():
+        (tmp_path / name).write_text(saved_page(title, "Ann Lee", "2020-01-29", "Example", body))
+    archive.import_paths([tmp_path / name for name in pages])
+    by_title = {c.title: c.id for c in archive.clippings()}
+    cranes = archive.similar(by_title["Harbour cranes return to the old port"])
+    assert [hit.clipping.title for hit in cranes] == ["Port terminal expands its harbour"]
+    assert archive.similar(by_title["Snow arrives early in the mountains"]) == []

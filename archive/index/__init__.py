@@ -23,7 +23,7 @@ from whoosh.writing import CLEAR
 from ..crashpoints import crash_point
 from ..models import Clipping, ClippingsError
 from . import ranking
-from .analysis import fold, forms, is_common, mark, search_languages
+from .analysis import common_terms, fold, forms, is_common, mark, search_languages
 from .columns import Column, as_text
 from .dates import DateFilters
 from .dates import split as split_dates
@@ -46,6 +46,10 @@ __all__ = ["SORTS", "Index", "IndexBusy", "IndexHit", "IndexResults", "QueryErro
 SORTS = ("relevance", "newest", "oldest")
 RERANK = 50  # the best hits re-ranked by how close their words are (at least the page shown)
 SIMILAR_WORDS = 25  # the words of a clipping that "more like this" looks for
+SIMILAR_SHARED = 3  # of those, how many another clipping must have to be "like" it
+# the terms weighed to find those words: every one a page of figures has ("01", "2020"...), so
+# that its few words are among them (their weighing costs the same however many are kept)
+SIMILAR_TERMS = 1000
 _TELLING = re.compile(r"[^\W\d_].*[^\W\d_]|[^\x00-\u2e7f]")  # two letters, or a CJK one
 # matches between Whoosh's attempts to drop the parts of a query that can no longer reach the
 # top (its default, 10, walks a big OR's tree so often that a fuzzy word took seconds)
@@ -498,12 +502,13 @@ class Index:
         text = mark(clipping.language, f"{clipping.title}\n{clipping.title}\n{clipping.text}")
         if not text:
             return []
-        found = searcher.key_terms_from_text(
-            "body", text, numterms=SIMILAR_WORDS * 3, model=Bo1Model
-        )
+        found = searcher.key_terms_from_text("body", text, numterms=SIMILAR_TERMS, model=Bo1Model)
         # numbers and single letters tell nothing of a subject (a page of tables and code:
-        # "00", "2020", "f"), and would match any other page of figures
-        words = [(w, weight) for w, weight in found if _TELLING.search(w)][:SIMILAR_WORDS]
+        # "00", "2020", "f"), and would match any other page of figures; nor do common words
+        # ("the", "and", "many": every page has them)
+        common = common_terms(clipping.language)
+        words = [(w, weight) for w, weight in found if _TELLING.search(w) and w not in common]
+        words = words[:SIMILAR_WORDS]
         if not words:
             return []
         q = wq.Or(
@@ -513,8 +518,13 @@ class Index:
                 for field in ("title", "body")
             ]
         )
-        results = searcher.search(q, limit=limit, mask={docnum} if docnum is not None else None)
-        return [IndexHit(id=int(hit["id"]), score=hit.score or 0.0) for hit in results]
+        mask = {docnum} if docnum is not None else None
+        results = searcher.search(q, limit=limit * 3, mask=mask, terms=True)
+        # a page that shares one or two of its telling words ("list", "crash") is not like it
+        alike = [
+            hit for hit in results if len({t for _, t in hit.matched_terms()}) >= SIMILAR_SHARED
+        ]
+        return [IndexHit(id=int(hit["id"]), score=hit.score or 0.0) for hit in alike[:limit]]
 
     def facets(
         self, text: str, *, top: int = 12, as_you_type: bool = False
