@@ -368,7 +368,14 @@ def saved_list_cmd(as_json: bool) -> None:
 
 @saved_group.command("run")
 @click.argument("name")
-@click.option("--limit", "-n", default=20, show_default=True, help="How many hits to show.")
+@click.option(
+    "--limit",
+    "-n",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="How many hits to show.",
+)
 @click.option("--sort", type=SORT_CHOICE, default="relevance", show_default=True)
 @archive_option
 @json_option
@@ -765,7 +772,14 @@ def _progress(enabled: bool, unit: str = "files") -> Iterator[Callable[..., None
 # (a query may start with an exclusion, "-korea": not an option)
 @cli.command("search", context_settings={"ignore_unknown_options": True})
 @click.argument("query", nargs=-1)
-@click.option("--limit", "-n", default=20, show_default=True, help="How many hits to show.")
+@click.option(
+    "--limit",
+    "-n",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="How many hits to show.",
+)
 @click.option("--sort", type=SORT_CHOICE, default="relevance", show_default=True)
 @click.option(
     "--facets",
@@ -862,7 +876,14 @@ def _print_facets(total: int, facets: dict[str, list[tuple[str, int]]], as_json:
 
 @cli.command("similar")
 @click.argument("clipping_id", type=int)
-@click.option("--limit", "-n", default=10, show_default=True, help="How many to list.")
+@click.option(
+    "--limit",
+    "-n",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="How many to list.",
+)
 @archive_option
 @json_option
 def similar_cmd(clipping_id: int, limit: int, as_json: bool) -> None:
@@ -983,7 +1004,9 @@ def show_cmd(clipping_id: int, fmt: str, as_json: bool) -> None:
 
 
 @cli.command("list")
-@click.option("--limit", "-n", type=int, default=None, help="Show only the first N.")
+@click.option(
+    "--limit", "-n", type=click.IntRange(min=1), default=None, help="Show only the first N."
+)
 @archive_option
 @json_option
 def list_cmd(limit: int | None, as_json: bool) -> None:

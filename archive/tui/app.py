@@ -31,7 +31,7 @@ from ..location import archive_dir, watched_folders
 from ..models import ClippingsError, ImportReport
 from ..render import safe
 from .bindings import actions
-from .keymap import keymap_problems, load_keymap
+from .keymap import checked_keymap, load_keymap
 from .messages import (
     ArchiveFailed,
     ArchiveOpened,
@@ -101,8 +101,10 @@ class ClippingsApp(App[None]):
     def on_mount(self) -> None:
         keymap, problem = load_keymap()
         if keymap:
-            self.set_keymap(keymap)
-            for mistake in keymap_problems(keymap, _binding_owners()):
+            # an entry that is wrong is left out: its binding keeps its own keys
+            usable, mistakes = checked_keymap(keymap, _binding_owners())
+            self.set_keymap(usable)
+            for mistake in mistakes:
                 self.notify(safe(f"keymap.toml: {mistake}"), severity="warning", markup=False)
         if problem:
             self.notify(safe(f"Key remapping ignored: {problem}"), severity="warning", markup=False)

@@ -69,33 +69,51 @@ def _typed(key: str) -> bool:
     return len(base) == 1 or base in signs
 
 
-def keymap_problems(keymap: dict[str, str], owners: Iterable[type]) -> list[str]:
-    """What is wrong with ``keymap`` for the bindings of ``owners`` (the app, its screens and
-    widgets): ids no binding has, keys Textual does not know, and keys a remapping gives two
-    bindings of one screen."""
+def checked_keymap(
+    keymap: dict[str, str], owners: Iterable[type]
+) -> tuple[dict[str, str], list[str]]:
+    """The entries of ``keymap`` that can be used for the bindings of ``owners`` (the app, its
+    screens and widgets), and what is wrong with the others: ids no binding has, keys Textual
+    does not know or the query box would take as text, and keys a remapping gives two bindings
+    of one screen. A binding whose entry is left out keeps its own keys."""
     bindings: dict[type, list[Binding]] = {
         owner: [b for b in getattr(owner, "BINDINGS", []) if isinstance(b, Binding)]
         for owner in owners
     }
     known = {b.id for found in bindings.values() for b in found if b.id}
-    problems = [f"no binding {name!r}" for name in sorted(keymap) if name not in known]
+    problems: list[str] = []
+    usable: dict[str, str] = {}
     for name, keys in sorted(keymap.items()):
-        for key in (k.strip() for k in keys.split(",")):
-            if not _known_key(key):
-                problems.append(f"no key {key!r} (for {name!r})")
-            elif name.startswith(_WHILE_TYPING) and _typed(key):
-                problems.append(
-                    f"{key!r} (for {name!r}) would be typed into the search box: "
-                    "give it ctrl+, alt+ or a function key"
-                )
+        if name not in known:
+            problems.append(f"no binding {name!r}")
+            continue
+        wrong = _key_problems(name, keys)
+        problems += wrong
+        if not wrong:
+            usable[name] = keys
     for found in bindings.values():
         taken: dict[str, str] = {}
         for binding in found:
-            keys = keymap.get(binding.id or "", binding.key)
+            keys = usable.get(binding.id or "", binding.key)
             for key in (k.strip() for k in keys.split(",")):
                 other = taken.setdefault(key, binding.id or binding.action)
                 if other != (binding.id or binding.action) and (
-                    binding.id in keymap or other in keymap
+                    binding.id in usable or other in usable
                 ):
                     problems.append(f"{key!r} is both {other!r} and {binding.id!r}")
+                    usable.pop(binding.id or "", None)  # (the remapping that clashes)
+    return usable, problems
+
+
+def _key_problems(name: str, keys: str) -> list[str]:
+    """What is wrong with the keys ``keys`` given to the binding ``name``."""
+    problems = []
+    for key in (k.strip() for k in keys.split(",")):
+        if not _known_key(key):
+            problems.append(f"no key {key!r} (for {name!r})")
+        elif name.startswith(_WHILE_TYPING) and _typed(key):
+            problems.append(
+                f"{key!r} (for {name!r}) would be typed into the search box: "
+                "give it ctrl+, alt+ or a function key"
+            )
     return problems

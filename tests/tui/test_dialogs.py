@@ -7,7 +7,7 @@ import shutil
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from archive.api import Archive
 from archive.tui import create_app
@@ -189,6 +189,12 @@ async def test_keymap_mistakes_are_told(archive_path, tmp_path, monkeypatch):
         assert not any("search.sort" in message for message in told)
         # (a key the query box takes as text never reaches the binding)
         assert any("'5' (for 'search.save') would be typed" in m for m in told)
+        # an entry that is wrong is left out: its binding keeps its own key
+        app.open_reader(1, "korea")
+        await settle(pilot)
+        await pilot.press("slash")  # reader.find, whose "blorp+q" was refused
+        await settle(pilot)
+        assert app.screen.query_one("#find", Input).has_focus
 
 
 def test_a_path_typed_after_the_prefilled_folder_stands_on_its_own(monkeypatch, tmp_path):
