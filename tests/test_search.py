@@ -198,6 +198,14 @@ def test_accents_fold_both_ways(corpus: Archive) -> None:
 def test_dates_and_sorting(corpus: Archive) -> None:
     assert titles(corpus, "date:2019") == ["A Quiet Season for Community Gardens"]
     assert titles(corpus, "date:2020-06") == ["Talks at the Élysée Palace"]
+    # a month or a day of one digit is that month or day, not the whole year
+    assert titles(corpus, "date:2020-6") == ["Talks at the Élysée Palace"]
+    assert titles(corpus, "date:2020-6-15") == ["Talks at the Élysée Palace"]
+    assert titles(corpus, "date:2020-7") == []
+    assert set(titles(corpus, "date:2018-3..2019-5-20")) == {
+        "A Quiet Season for Community Gardens",
+        "Harbour Cranes Return to the Old Port",
+    }
     assert set(titles(corpus, "date:2019..2020")) == {
         "A Quiet Season for Community Gardens",
         "Talks at the Élysée Palace",
@@ -246,8 +254,12 @@ def test_a_hit_without_a_body_match_still_has_a_snippet(corpus: Archive) -> None
         ('"maximum pressure', "unclosed quote"),
         ("harbour)", "')' without"),
         ("colour:red", "unknown field 'colour:'"),
-        ("date:yesterdayish", "can't read the query"),
-        ("date:2019-13", "month must be in 1..12"),
+        ("date:yesterdayish", "can't read the date 'yesterdayish'"),
+        ("date:2019-13", "there is no date '2019-13'"),
+        ("date:2019-02-30", "there is no date '2019-02-30'"),
+        ("date:2019-11-18T10:00", "can't read the date '2019-11-18T10:00'"),
+        ("date:2020..2019", "ends before it starts"),
+        ("published:2019-11-18..2019-11-1", "ends before it starts"),
     ],
 )
 def test_queries_that_do_not_parse_give_one_line_errors(

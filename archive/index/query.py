@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 from whoosh import query as wq
@@ -72,6 +73,7 @@ def parse(text: str, *, today: datetime | None = None) -> wq.Query:
         raise QueryError(f"the query is too long: {len(text):,} characters (at most {MAX_QUERY:,})")
     text = _CONTROL.sub(" ", text)
     _check_balance(text)
+    text = _outside_quotes(_DATE_VALUE, lambda match: _date_value(match, text), text)
     _check_fields(text)
     source = _outside_quotes(_LOOSE_COLON, " ", text)
     source = _outside_quotes(_LOOSE_QUESTION, "", source)
@@ -108,14 +110,57 @@ _RELATIVE = re.compile(r"(?<![\w-])(date|published|saved):(\d{1,5})([dwmy])(?=[\
 _UNIT_DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
 
 
-def _outside_quotes(pattern: re.Pattern[str], replacement: str, text: str) -> str:
+def _outside_quotes(
+    pattern: re.Pattern[str], replacement: str | Callable[[re.Match[str]], str], text: str
+) -> str:
     """``text`` with the matches of ``pattern`` that are not inside quotes replaced."""
 
     def replace(match: re.Match[str]) -> str:
         inside = text.count('"', 0, match.start()) % 2
-        return match.group() if inside else replacement
+        if inside:
+            return match.group()
+        return replacement(match) if callable(replacement) else replacement
 
     return pattern.sub(replace, text)
+
+
+# a date field's value: a date, a range of dates (``..``), or the last days (``7d``); not
+# Whoosh's ``[2019 TO 2020]``, which it reads itself
+_DATE_VALUE = re.compile(r"(?<![\w-])(date|published|saved):(?![\[{(])([^\s)]+)", re.I)
+_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+_LAST_DAYS = re.compile(r"\d{1,5}[dwmy]", re.I)
+_DATE_FORMS = (
+    "2019, 2019-07, 2019-07-14, a range 2019-01..2019-06, or the last days: 7d, 2w, 3m, 1y"
+)
+
+
+def _date_value(match: re.Match[str], text: str) -> str:
+    """A date field's value as Whoosh reads it (months and days of two digits: "2019-7"
+    was read as the year 2019), or a ``QueryError`` saying what is wrong with it."""
+    field, value = match.group(1), match.group(2)
+    if _LAST_DAYS.fullmatch(value):
+        return match.group()
+    if ".." not in value:
+        return f"{field}:{_one_date(value, field, text)}"
+    start, _, end = value.partition("..")
+    if (not start and not end) or ".." in end:
+        raise QueryError(f"can't read the date {value!r} in {text!r}: write {_DATE_FORMS}")
+    first, last = (_one_date(part, field, text) if part else "" for part in (start, end))
+    if first and last and last < first[: len(last)]:
+        raise QueryError(f"the range {field}:{value} in {text!r} ends before it starts")
+    return f"{field}:{first}..{last}"
+
+
+def _one_date(value: str, field: str, text: str) -> str:
+    found = _DATE.fullmatch(value)
+    if not found:
+        raise QueryError(f"can't read the date {value!r} in {text!r}: write {_DATE_FORMS}")
+    year, month, day = found.groups()
+    try:
+        date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        raise QueryError(f"there is no date {value!r} (in {text!r})") from None
+    return "-".join([year, *(f"{int(part):02}" for part in (month, day) if part)])
 
 
 def _relative_dates(text: str, today: datetime) -> str:
