@@ -69,6 +69,34 @@ def test_misspellings_and_suggestions_use_the_words_as_written(
     assert all("harbour" in archive.get(hit.clipping.id).text.lower() for hit in hits)
 
 
+def test_two_letters_swapped_are_one_slip(archive: Archive, tmp_path: Path) -> None:
+    """ "plauge" is "plague" with two letters swapped: one edit (Damerau's), nearer than the
+    much more used "place", two edits away (Levenshtein's count made it "place")."""
+    pages = {
+        "plague.html": (
+            "Hunter catches plague",
+            "Ana Lima",
+            "2021-01-02",
+            "River News",
+            "A case of the plague was confirmed in the province. " * 5,
+        ),
+        **{
+            f"place-{n}.html": (
+                f"A place to meet {n}",
+                "Ana Lima",
+                "2021-01-02",
+                "River News",
+                f"The place in town number {n}, a place to be. " * 5,
+            )
+            for n in range(4)
+        },
+    }
+    _import(archive, tmp_path / "pages", pages)
+    assert archive.suggest("bubonic plauge") == "bubonic plague"
+    assert archive.suggest("teh place") == "the place"
+    assert [h.clipping.title for h in archive.search("plauge~").hits] == ["Hunter catches plague"]
+
+
 def test_a_deleted_clippings_words_are_not_suggested(archive: Archive, tmp_path: Path) -> None:
     pages = {
         "one.html": ("Sturgeon Sightings", "Ana Lima", "2021-01-02", "River News", "Sturgeon. "),

@@ -83,8 +83,13 @@ class Words:
 
     def within(self, text: str, maxdist: int, prefix: int) -> set[str]:
         """The words at most ``maxdist`` edits from ``text`` that share its first ``prefix``
-        letters."""
-        return within_sorted(self.sorted(), text, maxdist, prefix)
+        letters; two letters swapped count as one edit (Damerau's), the commonest slip of
+        the keys: "plauge" is one edit from "plague", not two, and "teh" from "the"."""
+        words = self.sorted()
+        found = within_sorted(words, text, maxdist, prefix)
+        if maxdist >= 1:
+            found.update(word for word in swapped(text) if _has(words, word))
+        return found
 
     def add(self, written: Iterable[str], *, clear: bool = False) -> None:
         """Keep the words of ``written`` the lists lack (with ``clear``: those alone, the
@@ -117,6 +122,15 @@ class Words:
         finally:
             with contextlib.suppress(FileNotFoundError):
                 temporary.unlink()
+
+
+def swapped(text: str) -> set[str]:
+    """``text`` with two letters next to each other swapped, each way it can be."""
+    return {
+        text[:i] + text[i + 1] + text[i] + text[i + 2 :]
+        for i in range(len(text) - 1)
+        if text[i] != text[i + 1]
+    }
 
 
 def _has(words: list[str], word: str) -> bool:
