@@ -92,6 +92,8 @@ async def test_the_path_box_completes_names():
     root = str(PAGES.parent)
     assert await suggester.get_suggestion(root + "/pa") == root + "/pages/"
     assert await suggester.get_suggestion(root + "/nothing-like-this") is None
+    # a folder typed whole is what Enter imports: none of its files is offered after it
+    assert await suggester.get_suggestion(root + "/pages/") is None
 
 
 async def test_help_lists_the_keys_with_their_ids_and_the_query_language(app):
@@ -287,7 +289,8 @@ async def test_tab_completes_what_names_share_and_stays_where_they_part(
     async with import_dialog(archive_path, tmp_path) as (app, pilot, box):
         await type_text(pilot, "rep")
         await pilot.press("tab")
-        assert box.value == f"{tmp_path}/reports-202"  # as far as they agree
+        assert box.value == f"{tmp_path}/reports-202"  # as far as they agree, and which
+        assert any("reports-2020, reports-2021" in n.message for n in app._notifications)
         box.value = f"{tmp_path}/dl"
         await pilot.press("tab")
         assert box.has_focus and box.value == f"{tmp_path}/dl"

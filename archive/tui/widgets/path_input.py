@@ -38,7 +38,9 @@ class PathSuggester(Suggester):
         self.prefill = prefill
 
     async def get_suggestion(self, value: str) -> str | None:
-        if not value:
+        if not value or value.endswith(os.sep):
+            # a folder typed whole is what Enter imports: a file of it suggested after the
+            # separator read as if the box had changed to that file
             return None
         typed = typed_path(value, self.prefill)
         folder, stem = (typed, "") if value.endswith(os.sep) else (typed.parent, typed.name)
@@ -120,10 +122,15 @@ class PathInput(Input):
         if shared != stem and len(shared) > len(stem):
             self.value = value + shared[len(stem) :]
             self.cursor_position = len(self.value)
+            if len(names) > 1:  # where they part: which they are
+                self._list(names)
             return
         if len(names) == 1:  # complete already: on to the Import button
             self.screen.focus_next()
             return
         self.app.bell()
+        self._list(names)
+
+    def _list(self, names: list[str]) -> None:
         listed = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
         self.notify(listed, title="Several names begin so", markup=False, timeout=4)
