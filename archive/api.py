@@ -569,6 +569,9 @@ class Archive:
             for done, clipping_id in enumerate(ids, 1):
                 try:
                     self.reextract(clipping_id)
+                except FileNotFoundError:
+                    reason = "its original is missing ('clippings check' tells what to do)"
+                    failures.append(ImportFailure(f"clipping {clipping_id}", reason))
                 except (ClippingsError, OSError) as error:
                     failures.append(ImportFailure(f"clipping {clipping_id}", str(error)))
                 if progress:

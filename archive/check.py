@@ -90,9 +90,17 @@ def _check_originals(archive: Archive, report: CheckReport) -> None:
     for clipping_id, sha in rows:
         path = archive.originals.path(sha)
         if not path.is_file():
-            report.problems.append(f"clipping {clipping_id}: its original is missing ({path})")
+            report.problems.append(
+                f"clipping {clipping_id}: its original is missing ({path}); {_RESTORE}"
+            )
         elif _file_sha256(path) != sha:
-            report.problems.append(f"clipping {clipping_id}: its original is damaged ({path})")
+            report.problems.append(
+                f"clipping {clipping_id}: its original is damaged ({path}); {_RESTORE}"
+            )
+
+
+# what to do about an original lost: the archive's own copy is gone, a backup has it
+_RESTORE = "a backup has it: 'clippings restore BACKUP' (or import the saved page again)"
 
 
 def _check_leftovers(archive: Archive, report: CheckReport, repair: bool) -> None:

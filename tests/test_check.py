@@ -73,6 +73,11 @@ def test_a_missing_original_is_named_and_not_repaired(archive: Archive) -> None:
     result = check(archive.path, "--repair")
     assert result.exit_code == 1
     assert f"problem: clipping 3: its original is missing ({path})" in result.stderr
+    assert "a backup has it: 'clippings restore BACKUP'" in result.stderr
+    # a reindex that extracts again keeps its last extraction, and says why in words
+    again = CliRunner().invoke(cli, ["--archive", str(archive.path), "reindex"])
+    assert "kept the old extraction of clipping 3: its original is missing" in again.stderr
+    assert "Errno" not in again.stderr
 
 
 def test_index_entries_of_clippings_the_catalog_lacks_are_found_and_removed(
