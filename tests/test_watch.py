@@ -446,3 +446,34 @@ def test_a_browsers_empty_placeholder_is_no_failure(archive: Archive, saved: Pat
         wait_for(lambda: running.events)
         time.sleep(SETTLE * 3)
     assert [e.outcome for e in running.events] == ["imported"]
+
+
+def test_a_ctrl_c_during_an_import_ends_it_at_once_and_says_what_was_kept(
+    saved: Path, tmp_path: Path
+) -> None:
+    """Ctrl+C to ``clippings import`` (the terminal signals the whole group): it ends at once
+    with status 130 and says how to finish. The index's writing processes waited on their
+    queue for good, and the import with them, joining them as it exited."""
+    _many_pages(saved / "many", 150)
+    command = [*ARCHIVE_COMMAND, str(tmp_path / "archive"), "import", str(saved / "many")]
+    process = subprocess.Popen(
+        [*command, "--events", "--jobs", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).parent.parent,
+        start_new_session=True,
+    )
+    _STARTED.append(process)
+    assert process.stdout is not None
+    while json.loads(process.stdout.readline()).get("event") != "file":
+        pass  # (the index catching up first, if it must)
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=WAIT)
+    assert process.returncode == 130, err
+    assert "Traceback" not in err
+    assert "interrupted:" in err and "the same import again finishes it" in err
+    again = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert again.returncode == 0, again.stderr
+    with Archive.open(tmp_path / "archive") as archive:
+        assert len(archive) == 1 + 150

@@ -84,6 +84,18 @@ class ParallelWriter(MpWriter):  # type: ignore[misc]
         self._commit_toc(finalsegments)
         self._finish()
 
+    def cancel(self) -> None:
+        """End the sub-writers, then drop what was written. Whoosh's own ``cancel`` only sets
+        a flag on its copies of them, in this process: they waited on their queue for good,
+        and this process, joining them as it exits, with them (a Ctrl+C in an import hung).
+        They ignore SIGTERM (see ``archive.children``); what they wrote no commit lists."""
+        for task in self.tasks:
+            if task.is_alive():
+                task.kill()
+        for task in self.tasks:
+            task.join(timeout=10)
+        super().cancel()
+
     def _new_task(self) -> _SubWriter:
         task = _SubWriter(
             self.storage,
