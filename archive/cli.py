@@ -243,19 +243,19 @@ def import_cmd(
         _print_json(summary)
     else:
         for failure in report.failed:
-            click.echo(f"failed: {_safe(failure.source)}: {_safe(failure.reason)}", err=True)
+            click.echo(f"failed: {_name(failure.source)}: {_safe(failure.reason)}", err=True)
         for source in report.unknown:
-            click.echo(f"skipped, unknown type: {_safe(source)}", err=True)
+            click.echo(f"skipped, unknown type: {_name(source)}", err=True)
         for source, clipping_id, like in report.near_duplicates:
             others = ", ".join(f"#{i}" for i in like)
-            click.echo(f"near-duplicate: {_safe(source)} (#{clipping_id}) reads like {others}")
+            click.echo(f"near-duplicate: {_name(source)} (#{clipping_id}) reads like {others}")
         for source, clipping_id, current in report.versions:
             if current == clipping_id:
                 said = "the earlier save stays, as an older version"
             else:
                 said = f"kept as an older version: #{current} stays the one shown"
             click.echo(
-                f"new version: {_safe(source)} (#{clipping_id}; {said}: "
+                f"new version: {_name(source)} (#{clipping_id}; {said}: "
                 f"clippings versions {current})"
             )
         again = f" ({len(report.versions)} of them a page saved before)" if report.versions else ""
@@ -1101,12 +1101,12 @@ def watch_cmd(folders: tuple[str, ...], settle: float | None, as_json: bool) -> 
             if as_json:
                 _print_json(event.to_dict())
             elif event.outcome == "failed":
-                click.echo(f"failed: {_safe(event.path)}: {_safe(event.reason)}", err=True)
+                click.echo(f"failed: {_name(event.path)}: {_safe(event.reason)}", err=True)
             else:
                 title = _safe(archive.get(event.id).title) if event.id else ""
                 said = {"imported": "imported", "version": "new version"}
                 what = said.get(event.outcome, "already in the archive")
-                click.echo(f"{what} #{event.id} {title}  ({_safe(event.path)})")
+                click.echo(f"{what} #{event.id} {title}  ({_name(event.path)})")
 
         def started() -> None:
             if as_json:
@@ -1189,7 +1189,7 @@ def reindex_cmd(from_catalog: bool, pending: bool, as_json: bool) -> None:
         return
     for failure in failures:
         click.echo(
-            f"kept the old extraction of {_safe(failure.source)}: {_safe(failure.reason)}",
+            f"kept the old extraction of {_name(failure.source)}: {_safe(failure.reason)}",
             err=True,
         )
     click.echo(f"{'indexed' if pending else 'reindexed'} {count} clippings")
@@ -1232,7 +1232,7 @@ def extract_cmd(files: tuple[str, ...], fmt: str, as_json: bool) -> None:
             failed = True
             if as_json or fmt == "json":
                 _print_json({"source": source, "error": str(error)})
-            click.echo(f"clippings: {_safe(source)}: {_safe(error)}", err=True)
+            click.echo(f"clippings: {_name(source)}: {_safe(error)}", err=True)
             continue
         clipping = Clipping(**vars(article), source=source, sha256=sha256_of(page.data))
         if as_json or fmt == "json":
@@ -1241,6 +1241,13 @@ def extract_cmd(files: tuple[str, ...], fmt: str, as_json: bool) -> None:
             click.echo(render.article_plain(clipping, markdown=True))
     if failed:
         sys.exit(1)
+
+
+def _name(path: object) -> str:
+    """A file's path as printed: what a terminal would act on written out (``render.safe_name``)."""
+    from .render import safe_name
+
+    return safe_name(path)
 
 
 def _safe(text: object, *, block: bool = False) -> str:

@@ -30,6 +30,13 @@ def safe(text: object, *, block: bool = False) -> str:
     return printable(text, block=block)
 
 
+def safe_name(path: object) -> str:
+    """A file's name or path as the terminal may show it and its owner can find it: each
+    character a terminal would act on (an escape sequence, a bell, a bidi control) written out
+    as Python writes it (``\\x1b``), not left out: "badname.html" named no file there is."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(path))
+
+
 def partial_heading(query: str) -> tuple[str, str]:
     """What a search says when no clipping has all its query asks for (``partial``): that,
     and what the hits have instead. A quoted phrase was looked for as its words."""

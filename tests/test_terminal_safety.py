@@ -36,6 +36,7 @@ from .hostile import (
     SAVED_RUN,
     UNDECODABLE_FILE_NAME,
     assert_inert,
+    forbidden,
     hostile,
     hostile_file_name,
     hostile_values,
@@ -84,6 +85,14 @@ def hostile_archive(archive_of_hostile_pages: Hostile) -> Hostile:
     return archive_of_hostile_pages
 
 
+def named(suffix: str) -> str:
+    """The hostile file name as a line about its file shows it: each control written out
+    (``\\x1b[2J``), so that the name can be found, never acted on."""
+    shown_name = render.safe_name(hostile_file_name(suffix))
+    assert not forbidden(shown_name)
+    return shown_name
+
+
 def clipping(folder: Path, clipping_id: int) -> Clipping:
     with Archive.open(folder) as archive:
         return archive.get(clipping_id)
@@ -98,10 +107,10 @@ def test_import_lines_quote_file_names_inertly(hostile_archive: Hostile) -> None
     assert result.exit_code == 1  # the PNG and the empty file failed
     failed = [line for line in text.splitlines() if line.startswith("failed: ")]
     assert len(failed) == 2
-    assert any(f"{MARKUP['file']} link .html: binary data" in line for line in failed)
+    assert any(f"{named('.html')}: binary data" in line for line in failed)
     assert any("empty latin1 \\x9b2J \\xe9t\\xe9.html: empty file" in line for line in failed)
-    assert f"skipped, unknown type: {hostile_archive.saved}/{MARKUP['file']} link .xyz" in text
-    assert re.search(rf"near-duplicate: .*{re.escape(MARKUP['file'])} link \.htm \(#\d+\)", text)
+    assert f"skipped, unknown type: {hostile_archive.saved}/{named('.xyz')}" in text
+    assert re.search(rf"near-duplicate: .*{re.escape(named('.htm'))} \(#\d+\)", text)
     assert "imported 3," in text  # the Latin-1 named page is in (its name's bytes as \\xNN)
     latin1 = [c for c in Archive(hostile_archive.folder).clippings() if "Latin-1" in c.title]
     assert latin1 and latin1[0].source.endswith("latin1 \\x9b2J \\xe9t\\xe9.html")
@@ -127,7 +136,7 @@ def test_retry_failed_reports_inertly(hostile_archive: Hostile, tmp_path: Path) 
     folder = tmp_path / "copy"
     shutil.copytree(hostile_archive.folder, folder)
     text = output(invoke(folder, "import", "--retry-failed"))
-    assert f"{MARKUP['file']} link .html: binary data" in text
+    assert f"{named('.html')}: binary data" in text
 
 
 # -- every command that prints page text ------------------------------------------------------
@@ -247,7 +256,7 @@ def test_extract_errors_quote_file_names_inertly(hostile_archive: Hostile) -> No
     result = invoke(hostile_archive.folder, "extract", "--format", "markdown", str(png), latin1)
     text = output(result)
     assert result.exit_code == 1
-    assert f"{MARKUP['file']} link .html: binary data" in text
+    assert f"{named('.html')}: binary data" in text
     assert "Allotments, gardens" in text
     as_json = output(invoke(hostile_archive.folder, "extract", str(png)))
     assert json.loads(as_json.splitlines()[0])["source"] == str(png)
@@ -262,7 +271,7 @@ def test_one_line_errors_quote_file_names_inertly(hostile_archive: Hostile, tmp_
     assert text.startswith("clippings: ") and f"{MARKUP['file']} link .zip" in text
     missing = hostile_archive.saved / "gone" / hostile_file_name(".html")
     text = output(invoke(hostile_archive.folder, "import", str(missing)))
-    assert f"{MARKUP['file']} link .html" in text
+    assert f"{named('.html')}: no such file" in text
 
 
 def test_problems_with_the_archive_path_in_them(hostile_archive: Hostile, tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from textual.app import App
 from textual.widgets import Input, Static
 
 from archive.api import Archive
+from archive.render import safe_name
 from archive.tui import create_app
 from archive.tui.screens.dialogs import ConfirmScreen, TagsScreen
 from archive.tui.screens.import_dialog import ImportScreen
@@ -31,6 +32,7 @@ from ..hostile import (
     MARKUP,
     PAGE_FILE,
     assert_inert,
+    hostile_file_name,
     write_hostile_values,
     write_saved_pages,
 )
@@ -223,7 +225,7 @@ async def test_hostile_file_names_in_the_import_dialog(
         assert (app.import_state.imported, app.import_state.failed) == (3, 2)
         failures = plain(app.screen.query_one("#import-failures", Static))
         assert_inert(failures)
-        assert f"{MARKUP['file']} link .html: binary data" in failures
+        assert f"{safe_name(hostile_file_name('.html'))}: binary data" in failures
         assert "empty latin1 \\x9b2J \\xe9t\\xe9.html: empty file" in failures
         terminal_text(app)
 

@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DirectoryTree, Input, ProgressBar, Static
 
-from ...render import safe
+from ...render import safe, safe_name
 from ..messages import ImportState
 from ..widgets.path_input import PathInput
 
@@ -51,7 +51,7 @@ def failures_text(state: ImportState) -> Text:
     if state.report is None:
         return text
     for failure in state.report.failed[:200]:
-        text.append(safe(failure.source), style="bold")
+        text.append(safe_name(failure.source), style="bold")
         text.append(": " + safe(failure.reason) + "\n", style="red")
     if len(state.report.failed) > 200:
         text.append(f"… and {len(state.report.failed) - 200:,} more\n", style="dim")
