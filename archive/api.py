@@ -8,6 +8,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime
@@ -236,12 +237,13 @@ class Archive:
     @_serialized
     def viewable_original(self, clipping_id: int) -> Path:
         """A copy of the saved page under its own file name, in a temp folder, for a browser
-        (the stored original has no suffix, and stays read-only and untouched)."""
+        (the stored original has no suffix, and stays read-only and untouched). The copies of
+        more than ``VIEWS_KEPT`` ago go then."""
         clipping = self.get(clipping_id)
         name = Path(clipping.source).name
         if name in ("", ".", "..") or "\\" in name:  # a name from a zip member, shown escaped
             name = f"clipping-{clipping_id}{_suffix(clipping.source) or '.html'}"
-        folder = Path(tempfile.mkdtemp(prefix=f"clippings-{clipping_id}-"))
+        folder = Path(tempfile.mkdtemp(prefix=f"{clipping_id}-", dir=_views()))
         copy = folder / name
         shutil.copyfile(self.originals.path(clipping.sha256), copy)
         assets = self.catalog.page_info(clipping_id)["assets_sha256"]
@@ -723,6 +725,23 @@ class Archive:
                 yield
             finally:
                 self._writer = None
+
+
+# how long a copy of a page opened in a browser is kept: the browser reads it when it will (and
+# reads it again on a reload); the next copy made sweeps the older ones away
+VIEWS_KEPT = 24 * 3600  # seconds
+
+
+def _views() -> Path:
+    """The folder of this user's copies for browsers, those older than ``VIEWS_KEPT`` gone."""
+    views = Path(tempfile.gettempdir()) / f"clippings-views-{os.getuid()}"
+    views.mkdir(mode=0o700, exist_ok=True)
+    old = time.time() - VIEWS_KEPT
+    for folder in views.iterdir():
+        with contextlib.suppress(OSError):
+            if folder.stat().st_mtime < old:
+                shutil.rmtree(folder, ignore_errors=True)
+    return views
 
 
 def _suffix(source: str) -> str:

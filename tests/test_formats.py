@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import time
 from pathlib import Path
 
 from archive.api import Archive
@@ -112,5 +114,10 @@ def test_the_files_folder_is_kept_with_the_page_and_opens_beside_it(archive: Arc
     assert (files / "chart.png").read_bytes() == (original / "chart.png").read_bytes()
     report = archive.check()
     assert report.ok and not report.notes  # the folder's zip is an original of the clipping
+    # copies made for a browser a day ago and more go when the next is made
+    day_old = time.time() - 25 * 3600
+    os.utime(copy.parent, (day_old, day_old))
+    again = archive.viewable_original(clipping_id)
+    assert again.exists() and not copy.exists()
     archive.remove(clipping_id)
     assert archive.check().notes == []  # and goes with it
