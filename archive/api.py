@@ -150,7 +150,7 @@ class Archive:
             if self.catalog.created():
                 return
             if not self.catalog.ids(every_version=True):
-                self.import_paths(bundled.pages(), jobs=1)
+                self.import_paths(bundled.pages(), jobs=1, remember=False)
             crash_point("create.before_mark")
             with self.catalog.transaction():
                 self.catalog.mark_created()
@@ -335,6 +335,7 @@ class Archive:
         jobs: int | None = None,
         waiting: Callable[[], None] | None = None,
         stop: Callable[[], bool] | None = None,
+        remember: bool = True,
     ) -> ImportReport:
         """Import files and folders (recursively); failures are reported, never raised.
 
@@ -342,6 +343,8 @@ class Archive:
         runs at a time per archive: another waits for it, calling ``waiting`` (else
         ``on_wait``) once. The failures are remembered for ``retry_failed``. Raises
         ``ArchiveWriteError`` when the archive can't be written (what was committed stays).
+        ``remember=False``: an import the user did not ask for (a watcher's, an upload's, the
+        sample's, a repair's) leaves the failures of the user's last one for ``retry_failed``.
         ``stop``, asked after each file, ends the import there when it says so (a watcher
         told to stop), what it did kept.
         """
@@ -359,8 +362,9 @@ class Archive:
                 jobs=jobs,
                 stop=stop,
             )
-            with self.catalog.transaction():
-                self.catalog.set_failures(report.failed)
+            if remember:
+                with self.catalog.transaction():
+                    self.catalog.set_failures(report.failed)
         return report
 
     def receive(self, data: bytes, name: str = "page.html", url: str = "") -> uploads.Received:
@@ -372,11 +376,15 @@ class Archive:
         with self.writing():
             left = uploads.pending(self.path)  # staged by an upload a kill interrupted
             if left:
-                self.import_paths([uploads.candidate(path) for path in left], jobs=1)
+                self.import_paths(
+                    [uploads.candidate(path) for path in left], jobs=1, remember=False
+                )
                 for path in left:
                     path.unlink(missing_ok=True)
             staged = uploads.stage(self.path, data, name)
-            report = self.import_paths([uploads.candidate(staged, url=url, label=name)], jobs=1)
+            report = self.import_paths(
+                [uploads.candidate(staged, url=url, label=name)], jobs=1, remember=False
+            )
             staged.unlink(missing_ok=True)
         received = uploads.outcome(report)
         if received.outcome == "present":

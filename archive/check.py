@@ -132,7 +132,7 @@ def _check_leftovers(archive: Archive, report: CheckReport, repair: bool) -> Non
             )
     if unreferenced:
         if repair:
-            adopted = archive.import_paths([stored[sha] for sha in unreferenced])
+            adopted = archive.import_paths([stored[sha] for sha in unreferenced], remember=False)
             report.repaired.append(
                 f"took in {len(adopted.imported)} originals of an interrupted import"
             )

@@ -327,7 +327,11 @@ class Watcher:
         self._failed_now, self._imported_now = {}, []
         try:
             report = self.archive.import_paths(
-                given, progress=self._event, waiting=self._waiting, stop=self.stop.is_set
+                given,
+                progress=self._event,
+                waiting=self._waiting,
+                stop=self.stop.is_set,
+                remember=False,  # (it keeps its own: ``remember_watch_failures``)
             )
         except ClippingsError as error:  # the archive can't be written: say so, go on watching
             for path in paths or todo:

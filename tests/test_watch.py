@@ -477,3 +477,18 @@ def test_a_ctrl_c_during_an_import_ends_it_at_once_and_says_what_was_kept(
     assert again.returncode == 0, again.stderr
     with Archive.open(tmp_path / "archive") as archive:
         assert len(archive) == 1 + 150
+
+
+def test_a_watchers_failures_leave_the_last_imports_for_retry_failed(
+    archive: Archive, saved: Path, tmp_path: Path
+) -> None:
+    """``import --retry-failed`` retries what the user's last import failed; the watcher
+    keeps its own list (it took the watcher's last failures)."""
+    broken = tmp_path / "broken.html"
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    archive.import_paths([broken])
+    assert [f.source for f in archive.last_failures()] == [str(broken)]
+    with Running(archive, [saved]) as running:
+        (saved / "photo.html").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(300))
+        wait_for(lambda: running.outcomes("photo.html") == ["failed"])
+    assert [f.source for f in archive.last_failures()] == [str(broken)]
