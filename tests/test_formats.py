@@ -121,3 +121,15 @@ def test_the_files_folder_is_kept_with_the_page_and_opens_beside_it(archive: Arc
     assert again.exists() and not copy.exists()
     archive.remove(clipping_id)
     assert archive.check().notes == []  # and goes with it
+
+
+def test_a_warc_or_a_zip_named_as_a_page_is_opened_as_what_it_is(
+    archive: Archive, tmp_path: Path
+) -> None:
+    """A capture renamed ``.html`` was refused as "binary data (gzip archive)"."""
+    shutil.copy(FORMATS / "capture.warc.gz", tmp_path / "capture.html")
+    shutil.copy(FORMATS / "saved-pages.zip", tmp_path / "pages.htm")
+    as_named = archive.import_paths([FORMATS / "capture.warc.gz", FORMATS / "saved-pages.zip"])
+    renamed = archive.import_paths([tmp_path / "capture.html", tmp_path / "pages.htm"])
+    assert renamed.failed == []
+    assert len(renamed.already_present) == len(as_named.imported) > 0

@@ -8,10 +8,12 @@ to send to a worker process); ``read_page`` reads its bytes when its turn comes.
 
 from __future__ import annotations
 
+import gzip
 import os
 import re
+import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from glob import escape as glob_escape
 from pathlib import Path
 
@@ -124,6 +126,9 @@ def _opened(candidate: Candidate) -> Iterator[Candidate]:
 
 
 def _open(candidate: Candidate) -> Iterator[Candidate]:
+    if candidate.format in ("html", "text", "unknown") and not candidate.member:
+        # a WARC or a zip named as a page ("capture.html"): opened as what it is
+        candidate = replace(candidate, format=_container(candidate.path) or candidate.format)
     if candidate.format == "warc" and not candidate.member:
         try:
             for offset, is_html in warc_records(candidate.path):
@@ -153,6 +158,22 @@ def _open(candidate: Candidate) -> Iterator[Candidate]:
                 yield Candidate(candidate.path, None, _skip_reason(Path(name)), member=name)
     else:
         yield candidate
+
+
+def _container(path: Path) -> str | None:
+    """ "warc" or "zip" when the file's first bytes say it is one, whatever its name."""
+    try:
+        with open(path, "rb") as file:
+            head = file.read(5)
+            if head[:2] == b"\x1f\x8b":  # gzip: a WARC's records are gzipped one by one
+                file.seek(0)
+                with gzip.open(file) as unzipped:
+                    head = unzipped.read(5)
+    except (OSError, EOFError, zlib.error):
+        return None
+    if head == b"WARC/":
+        return "warc"
+    return "zip" if head[:4] == b"PK\x03\x04" else None
 
 
 def candidate_for(path: Path) -> Candidate:
