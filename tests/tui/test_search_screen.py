@@ -186,6 +186,11 @@ async def test_ctrl_f_goes_to_the_panel_and_escape_back_to_the_query(app):
         assert app.focused is panel and panel.display
         await pilot.press("escape")
         assert isinstance(app.focused, QueryInput) and panel.display
+        # a letter typed in the panel goes to the query (it was lost)
+        before = app.screen.query_one(QueryInput).value
+        await pilot.press("ctrl+f", "k", "o")
+        assert isinstance(app.focused, QueryInput)
+        assert app.screen.query_one(QueryInput).value == before + "ko"
         await pilot.press("ctrl+f", "ctrl+f")
         assert not panel.display
         assert isinstance(app.focused, QueryInput)

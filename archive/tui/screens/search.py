@@ -355,6 +355,13 @@ class SearchScreen(Screen[None]):
     def _leave_panel(self) -> None:
         self.query_box.focus()
 
+    @on(FacetPanel.Typed)
+    def _typed_in_panel(self, event: FacetPanel.Typed) -> None:
+        """Back to the query box, the character typed added where its cursor is."""
+        box = self.query_box
+        box.focus()
+        box.insert_text_at_cursor(event.character)
+
     @on(FacetPanel.Selected)
     def _narrow(self, event: FacetPanel.Selected) -> None:
         value = self.query_box.value.rstrip()

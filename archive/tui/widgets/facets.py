@@ -12,6 +12,7 @@ from typing import Any
 
 from rich.text import Text
 from textual.binding import Binding
+from textual.events import Key
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
@@ -74,8 +75,22 @@ class FacetPanel(OptionList):
     class Leave(Message):
         """Escape: back to the query box (the panel stays open)."""
 
+    @dataclass
+    class Typed(Message):
+        """A character typed in the panel: it belongs to the query (it was lost)."""
+
+        character: str
+
     def action_leave(self) -> None:
         self.post_message(self.Leave())
+
+    async def _on_key(self, event: Key) -> None:
+        if event.is_printable and event.character and event.character != " ":
+            event.prevent_default()
+            event.stop()
+            self.post_message(self.Typed(event.character))
+            return
+        await super()._on_key(event)
 
     @dataclass
     class SavedChosen(Message):
