@@ -260,6 +260,8 @@ def test_a_hit_without_a_body_match_still_has_a_snippet(corpus: Archive) -> None
         ("date:2019-11-18T10:00", "can't read the date '2019-11-18T10:00'"),
         ("date:2020..2019", "ends before it starts"),
         ("published:2019-11-18..2019-11-1", "ends before it starts"),
+        ("harbour^x", "weighs a word by a number"),
+        ('"old port"~x', "says how far apart its words may be"),
     ],
 )
 def test_queries_that_do_not_parse_give_one_line_errors(

@@ -75,6 +75,7 @@ def parse(text: str, *, today: datetime | None = None) -> wq.Query:
     _check_balance(text)
     text = _outside_quotes(_DATE_VALUE, lambda match: _date_value(match, text), text)
     _check_fields(text)
+    _check_weights(text)
     source = _outside_quotes(_LOOSE_COLON, " ", text)
     source = _outside_quotes(_LOOSE_QUESTION, "", source)
     source = _outside_quotes(_PUNCTUATION, " ", source)
@@ -227,6 +228,28 @@ def _check_balance(text: str) -> None:
                 raise QueryError(f"a ')' without its '(' in {text!r}")
     if depth:
         raise QueryError(f"unclosed '(' in {text!r}: add the closing ')'")
+
+
+# "^" not followed by a number (a word's weight), "~" after a phrase not followed by one (how
+# far apart its words may be): Whoosh reads them as words, and found nothing, unexplained
+_BAD_BOOST = re.compile(r"(?<=[\w\")])\^(?![\d.])")
+_BAD_SLOP = re.compile(r'(?<=")~(?!\d)')
+
+
+def _check_weights(text: str) -> None:
+    if _BAD_BOOST.search(_quotes_blanked(text)):
+        raise QueryError(f"'^' in {text!r} weighs a word by a number: korea^2")
+    if _BAD_SLOP.search(text):
+        raise QueryError(
+            f"'~' after a phrase in {text!r} says how far apart its words may be, as a "
+            'number: "pressure campaign"~3'
+        )
+
+
+def _quotes_blanked(text: str) -> str:
+    """``text`` with what is inside quotes blanked (a "^" there is a character of a phrase)."""
+    parts = text.split('"')
+    return '"'.join(part if i % 2 == 0 else " " * len(part) for i, part in enumerate(parts))
 
 
 def _check_fields(text: str) -> None:
