@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from rich.text import Text
 
 from archive.api import Archive
@@ -150,6 +151,22 @@ async def open_side_panel(app, pilot) -> FacetPanel:
     panel = app.screen.query_one(FacetPanel)
     assert panel.display
     return panel
+
+
+@pytest.mark.parametrize("width", [60, 100, 160])
+async def test_a_long_facet_value_and_its_count_stay_on_one_line(app, width: int):
+    """At 100 columns and less, a site's count went onto a line of its own."""
+    async with app.run_test(size=(width, 36)) as pilot:
+        panel = await open_side_panel(app, pilot)
+        long_name = "Como Educar Seus Filhos e Outras Historias"
+        panel.show({"site": [(long_name, 2), ("Example", 1_234)], "year": [("2019", 7)]})
+        await settle(pilot)
+        room = panel.content_region.width - panel.styles.scrollbar_size_vertical
+        for i in range(panel.option_count):
+            prompt = panel.get_option_at_index(i).prompt
+            assert prompt.cell_len <= room, prompt.plain
+        sites = [panel.get_option_at_index(i).prompt.plain for i in range(panel.option_count)]
+        assert any(label.startswith("Como Educar") and label.endswith(" 2") for label in sites)
 
 
 async def test_facets_count_the_matches_and_selecting_one_narrows(app):

@@ -23,8 +23,9 @@ from ...render import safe
 
 TITLES = {"site": "Site", "year": "Year", "tag": "Tag", "language": "Language"}
 SAVED = "saved"  # the saved searches' options have the ids "saved\x00<name>"
-# characters a value and its count take in the panel (30 columns, less its frame)
-LABEL_WIDTH = 25
+# characters a value and its count take in the panel before it is laid out (30 columns, less
+# its frame and a scroll bar)
+LABEL_WIDTH = 24
 SAVED_TITLE = "Saved searches"
 NAME_SHOWN = 20  # characters of a saved search's name: its count stays in view
 
@@ -137,9 +138,10 @@ class FacetPanel(OptionList):
                 options.append(None)
             facets_shown = True
             options.append(Option(Text(title, style="bold"), disabled=True))
+            width = self._label_width()
             for value, count in values:
                 shown, number = safe(value), f" {count:,}"
-                room = LABEL_WIDTH - len(number)
+                room = width - len(number)
                 if len(shown) > room:  # one line each, the count kept in view
                     shown = shown[: room - 1].rstrip() + "…"
                 label = Text(shown, no_wrap=True)
@@ -154,6 +156,17 @@ class FacetPanel(OptionList):
         if chosen is not None:  # the same entry stays chosen when the counts change
             with contextlib.suppress(OptionDoesNotExist):
                 self.highlighted = self.get_option_index(chosen)
+
+    def _label_width(self) -> int:
+        """The columns a value and its count may take: the panel's, less its frame, its
+        padding and a scroll bar's room (a count pushed onto a line of its own read as an
+        entry); ``LABEL_WIDTH`` before the panel is laid out."""
+        inner = self.content_region.width - self.styles.scrollbar_size_vertical
+        return max(8, inner - 1) if self.content_region.width else LABEL_WIDTH
+
+    def on_resize(self) -> None:
+        if self._facets is not None:
+            self._rebuild()
 
     def _chosen_id(self) -> str | None:
         if self.highlighted is None or self.highlighted >= self.option_count:
