@@ -838,8 +838,9 @@ def search_cmd(query: tuple[str, ...], limit: int, sort: str, facets: bool, as_j
         heading, have = render.partial_heading(text)
         click.echo(f"{heading[0].lower()}{heading[1:]}: these have {have}", err=True)
     if as_json:
+        partial = {"partial": True} if result.partial else {}
         for hit in result.hits:
-            _print_json(hit.to_dict())
+            _print_json({**hit.to_dict(), **partial})
         return
     out = _console()
     if not result.hits:

@@ -164,6 +164,11 @@ def test_when_no_clipping_has_every_word_those_with_some_come_back(corpus: Archi
     quoted = ["--archive", str(corpus.path), "search", '"tomatoes and cranes"']
     cli_run = CliRunner().invoke(cli, quoted)
     assert "no clipping has the phrase as written: these have some of its words" in cli_run.output
+    as_json = CliRunner().invoke(cli, [*quoted, "--json"])
+    hits = [json.loads(line) for line in as_json.stdout.splitlines()]
+    assert hits and all(hit["partial"] is True for hit in hits)
+    whole = CliRunner().invoke(cli, ["--archive", str(corpus.path), "search", "tomatoes", "--json"])
+    assert all("partial" not in json.loads(line) for line in whole.stdout.splitlines())
 
 
 @pytest.mark.parametrize("end", [".", ",", "!", "...", ";"])
