@@ -61,9 +61,16 @@ def app(archive_path: Path) -> ClippingsApp:
 
 def _busy(app: object) -> bool:
     # a DirectoryTree keeps a loader worker alive for as long as it is shown
-    return any(
+    if any(
         worker.is_running and not isinstance(worker.node, DirectoryTree) for worker in app.workers
-    )
+    ):
+        return True
+    # a worker's result posted but not handled yet (a loaded machine is slow to): its handler
+    # may start the next worker (a search's facets)
+    screen = app.screen
+    if any(node._message_queue.qsize() for node in (app, screen)):
+        return True
+    return getattr(screen, "_in_flight", None) is not None  # a search's result to come
 
 
 async def settle(pilot: Pilot[None], timeout: float = 30.0) -> None:

@@ -18,7 +18,7 @@ from archive.tui.widgets.path_input import PathInput, PathSuggester, typed_path
 from archive.tui.widgets.results import ResultList
 
 from ..conftest import PAGES
-from .conftest import plain, settle, type_text
+from .conftest import plain, settle, type_text, wait_until
 
 
 def saved_pages(tmp_path: Path) -> Path:
@@ -322,6 +322,7 @@ async def test_the_tree_follows_a_folder_typed_and_enter_on_the_picked_file_impo
         assert Path(tree.path) == elsewhere
         tree.focus()
         await settle(pilot)
+        await wait_until(pilot, lambda: tree.root.children)  # (loaded by a worker of its own)
         await pilot.press("down", "enter")
         await settle(pilot)
         assert box.path == elsewhere / "quince.txt"

@@ -36,7 +36,7 @@ from ..hostile import (
     write_hostile_values,
     write_saved_pages,
 )
-from .conftest import plain, search_for, settle, type_text
+from .conftest import plain, search_for, settle, type_text, wait_until
 
 
 def rendered_lines(widget) -> list[str]:
@@ -258,6 +258,7 @@ async def test_file_names_with_escapes_stay_text_in_the_import_dialog(tmp_path: 
         tree = app.screen.query_one("#import-tree")
         tree.focus()
         await settle(pilot)
+        await wait_until(pilot, lambda: tree.root.children)  # (loaded by a worker of its own)
         await pilot.press("down", "enter")
         await settle(pilot)
         assert_inert(box.value) and box.value.endswith(".html")
