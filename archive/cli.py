@@ -375,16 +375,25 @@ def saved_list_cmd(as_json: bool) -> None:
     _console().print(table)
 
 
+def limit_option(default: int | None, help: str) -> Callable[[Any], Any]:
+    """``--limit``/``-n``: how many to show, one at least (0 or -3 showed nothing, or all)."""
+    return click.option(
+        "--limit",
+        "-n",
+        type=click.IntRange(min=1),
+        default=default,
+        show_default=default is not None,
+        help=help,
+    )
+
+
+# how many hits ``search`` and ``saved run`` show
+hits_limit_option = limit_option(20, "How many hits to show.")
+
+
 @saved_group.command("run")
 @click.argument("name")
-@click.option(
-    "--limit",
-    "-n",
-    type=click.IntRange(min=1),
-    default=20,
-    show_default=True,
-    help="How many hits to show.",
-)
+@hits_limit_option
 @click.option("--sort", type=SORT_CHOICE, default="relevance", show_default=True)
 @archive_option
 @json_option
@@ -781,14 +790,7 @@ def _progress(enabled: bool, unit: str = "files") -> Iterator[Callable[..., None
 # (a query may start with an exclusion, "-korea": not an option)
 @cli.command("search", context_settings={"ignore_unknown_options": True})
 @click.argument("query", nargs=-1)
-@click.option(
-    "--limit",
-    "-n",
-    type=click.IntRange(min=1),
-    default=20,
-    show_default=True,
-    help="How many hits to show.",
-)
+@hits_limit_option
 @click.option("--sort", type=SORT_CHOICE, default="relevance", show_default=True)
 @click.option(
     "--facets",
@@ -886,14 +888,7 @@ def _print_facets(total: int, facets: dict[str, list[tuple[str, int]]], as_json:
 
 @cli.command("similar")
 @click.argument("clipping_id", type=int)
-@click.option(
-    "--limit",
-    "-n",
-    type=click.IntRange(min=1),
-    default=10,
-    show_default=True,
-    help="How many to list.",
-)
+@limit_option(10, "How many to list.")
 @archive_option
 @json_option
 def similar_cmd(clipping_id: int, limit: int, as_json: bool) -> None:
@@ -1014,9 +1009,7 @@ def show_cmd(clipping_id: int, fmt: str, as_json: bool) -> None:
 
 
 @cli.command("list")
-@click.option(
-    "--limit", "-n", type=click.IntRange(min=1), default=None, help="Show only the first N."
-)
+@limit_option(None, "Show only the first N.")
 @archive_option
 @json_option
 def list_cmd(limit: int | None, as_json: bool) -> None:

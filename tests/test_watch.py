@@ -311,9 +311,13 @@ def _no_watcher_left() -> Iterator[None]:
 
 def _watch_process(folder: Path, archive: Path, *extra: str) -> subprocess.Popen[str]:
     """``clippings watch FOLDER`` in a process group of its own (as a terminal starts it)."""
-    command = [*ARCHIVE_COMMAND, str(archive), "watch", str(folder), "--settle", str(SETTLE)]
+    return _cli_process(archive, "watch", str(folder), "--settle", str(SETTLE), *extra)
+
+
+def _cli_process(archive: Path, *args: str) -> subprocess.Popen[str]:
+    """``clippings ARGS`` in a process group of its own (as a terminal starts it)."""
     process = subprocess.Popen(
-        [*command, *extra],
+        [*ARCHIVE_COMMAND, str(archive), *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -456,15 +460,9 @@ def test_a_ctrl_c_during_an_import_ends_it_at_once_and_says_what_was_kept(
     queue for good, and the import with them, joining them as it exited."""
     _many_pages(saved / "many", 150)
     command = [*ARCHIVE_COMMAND, str(tmp_path / "archive"), "import", str(saved / "many")]
-    process = subprocess.Popen(
-        [*command, "--events", "--jobs", "2"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=Path(__file__).parent.parent,
-        start_new_session=True,
+    process = _cli_process(
+        tmp_path / "archive", "import", str(saved / "many"), "--events", "--jobs", "2"
     )
-    _STARTED.append(process)
     assert process.stdout is not None
     while json.loads(process.stdout.readline()).get("event") != "file":
         pass  # (the index catching up first, if it must)
