@@ -99,8 +99,12 @@ def _check_originals(archive: Archive, report: CheckReport) -> None:
             )
 
 
-# what to do about an original lost: the archive's own copy is gone, a backup has it
-_RESTORE = "a backup has it: 'clippings restore BACKUP' (or import the saved page again)"
+# what to do about an original lost: the archive's own copy is gone (a backup, if there is
+# one, has it; the page saved again makes a new clipping of it)
+_RESTORE = (
+    "restore it from a backup if you have one ('clippings restore BACKUP'), "
+    "or import the saved page again"
+)
 
 
 def _check_leftovers(archive: Archive, report: CheckReport, repair: bool) -> None:

@@ -221,17 +221,17 @@ def import_cmd(
             if not paths:
                 click.echo("nothing to retry: the last import had no failures", err=True)
                 return
-        before = len(archive)
+        before = archive.newest_id()  # (ids only grow: a page saved again gets one too)
         try:
             with _progress(enabled=not (as_json or events)) as progress:
                 report = archive.import_paths(
                     paths, progress=_print_event if events else progress, jobs=jobs
                 )
         except KeyboardInterrupt:
-            kept = len(archive) - before
+            kept = archive.newest_id() - before
             _fail(
-                f"interrupted: {_n(kept, 'clipping')} imported before the stop; the same "
-                "import again finishes it (what is stored already is skipped)",
+                f"interrupted: {_n(kept, 'page')} stored before the stop; the same import "
+                "again finishes it (what is stored already is skipped)",
                 status=130,
             )
     summary = report.to_dict()

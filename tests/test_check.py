@@ -73,7 +73,7 @@ def test_a_missing_original_is_named_and_not_repaired(archive: Archive) -> None:
     result = check(archive.path, "--repair")
     assert result.exit_code == 1
     assert f"problem: clipping 3: its original is missing ({path})" in result.stderr
-    assert "a backup has it: 'clippings restore BACKUP'" in result.stderr
+    assert "restore it from a backup if you have one ('clippings restore BACKUP')" in result.stderr
     # a reindex that extracts again keeps its last extraction, and says why in words
     again = CliRunner().invoke(cli, ["--archive", str(archive.path), "reindex"])
     assert "kept the old extraction of clipping 3: its original is missing" in again.stderr

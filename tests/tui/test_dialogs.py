@@ -329,3 +329,11 @@ async def test_the_tree_follows_a_folder_typed_and_enter_on_the_picked_file_impo
         await pilot.press("enter")
         await settle(pilot)
         assert app.import_state.imported == 1
+
+
+async def test_a_dialog_shows_its_own_keys_in_the_footer(archive_path, tmp_path):
+    """The import dialog's footer tells of its keys; the search screen's below it told of
+    the search screen's ("esc Clear", "^s Sort") while the dialog had them."""
+    async with import_dialog(archive_path, tmp_path / "start") as (app, _pilot, _box):
+        keys = {key.action for key in app.screen.query("FooterKey") if key.display}
+        assert "dismiss" in keys and "sort" not in keys and "clear" not in keys

@@ -15,6 +15,7 @@ from textual.widgets import Static
 from ... import query_help
 from ..bindings import actions
 from ..keymap import keymap_path
+from ..widgets.footer import Footer
 
 
 def keys_table(screen: Screen[object]) -> Table:
@@ -67,3 +68,4 @@ class HelpScreen(ModalScreen[None]):
         )
         with VerticalScroll(classes="dialog-box help-box"):
             yield Static(body, id="help-body")
+        yield Footer()  # this screen's keys (the screen's below told of its own)

@@ -20,6 +20,7 @@ from textual.widgets import Button, DirectoryTree, Input, ProgressBar, Static
 
 from ...render import safe, safe_name
 from ..messages import ImportState
+from ..widgets.footer import Footer
 from ..widgets.path_input import PathInput
 
 
@@ -88,6 +89,7 @@ class ImportScreen(ModalScreen[None]):
             yield Static(id="import-failures")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Close", id="import-close")
+        yield Footer()  # this dialog's keys (the screen's below told of its own)
 
     def on_mount(self) -> None:
         self.query_one("#import-path", PathInput).focus()

@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from ...models import ClippingsError
 from ...render import safe
+from ..widgets.footer import Footer
 
 
 class PickScreen(ModalScreen[int | None]):
@@ -54,6 +55,7 @@ class PickScreen(ModalScreen[int | None]):
             yield Static(Text.assemble((self.HEADING, "bold"), (self.clipping_title, "italic")))
             yield OptionList(id="picks")
             yield Static(Text("Looking…", style="dim"), id="picks-status")
+        yield Footer()  # this dialog's keys (the screen's below told of its own)
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
