@@ -293,7 +293,7 @@ def test_no_browser_program_is_needed_to_run_the_tests():
 
 async def test_m_lists_more_like_this_and_enter_reads_the_one_chosen(app):
     async with app.run_test(size=(100, 40)) as pilot:
-        reader = await open_clipping(app, pilot, 2)
+        reader = await open_clipping(app, pilot, 1)
         await pilot.press("m")
         await settle(pilot)
         screen = app.screen
@@ -301,9 +301,9 @@ async def test_m_lists_more_like_this_and_enter_reads_the_one_chosen(app):
         options = screen.query_one(OptionList)
         assert options.option_count >= 1
         chosen = int(options.get_option_at_index(0).id)
-        assert chosen != 2
+        assert chosen != 1
         with Archive(app.archive_path) as archive:
-            assert chosen == archive.similar(2)[0].clipping.id
+            assert chosen == archive.similar(1)[0].clipping.id
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ReaderScreen) and app.screen.clipping_id == chosen
