@@ -10,6 +10,8 @@ Whoosh's ``StemmingAnalyzer``); then, for each page:
   title    its whole title, unquoted, punctuation dropped        -> MRR, titles of >= 3 words
   part     four words from inside its title (words 2-5)           -> MRR, titles of >= 6 words
   phrase   a 6-word quoted phrase from the middle of its true body -> share found first
+  slip     that phrase remembered with a slip: a word wrong, one left out, two swapped
+           (three queries a page)                                 -> share found first
 
 Per set, per half of each set (by a hash of the page's name, as in ``extract_quality.py``) and
 for all pages in one archive. A page's title is its expected one where the set has it
@@ -44,7 +46,9 @@ import plain  # noqa: E402
 from archive.api import Archive  # noqa: E402
 
 SETS = {"dev": "dev", "readability": "readability-dev"}
-KINDS = ("title", "part", "phrase")
+KINDS = ("title", "part", "phrase", "slip")
+# the word put in place of one of a phrase's, to remember it wrong (no page is about it)
+WRONG_WORD = "something"
 
 
 def half_of(page_id: str) -> str:
@@ -71,12 +75,20 @@ def queries(title: str, body: str) -> list[tuple[str, str]]:
         found.append(("part", " ".join(words[1:5])))
     if len(body_words) >= 12:
         middle = len(body_words) // 2
-        found.append(("phrase", '"' + " ".join(body_words[middle : middle + 6]) + '"'))
+        phrase = body_words[middle : middle + 6]
+        found.append(("phrase", '"' + " ".join(phrase) + '"'))
+        # the same phrase remembered with a slip: a word wrong, a word left out, two swapped
+        for slip in (
+            [*phrase[:3], WRONG_WORD, *phrase[4:]],
+            [*phrase[:3], *phrase[4:]],
+            [*phrase[:2], phrase[3], phrase[2], *phrase[4:]],
+        ):
+            found.append(("slip", '"' + " ".join(slip) + '"'))
     return found
 
 
 def score(kind: str, rank: int | None) -> float:
-    if kind == "phrase":
+    if kind in ("phrase", "slip"):
         return float(rank == 1)
     return 1 / rank if rank else 0.0
 
@@ -167,7 +179,10 @@ def main() -> None:
                 ms[system].append((time.perf_counter() - started) * 1000)
 
     print(f"known-item search, {len(pages)} pages in one archive; Clippings / plain build")
-    print(f"{'set':13} {'title MRR':>18} {'part-title MRR':>18} {'phrase first':>18}")
+    print(
+        f"{'set':13} {'title MRR':>18} {'part-title MRR':>18} {'phrase first':>18}"
+        f" {'phrase w/ a slip first':>22}"
+    )
     groups = [f"{n}{h}" for n in args.sets.split(",") for h in (" a", " b", "")] + ["all"]
     for group in groups:
         cells = []
@@ -179,7 +194,7 @@ def main() -> None:
                 if ours
                 else f"{'—':>18}"
             )
-        print(f"{group:13} " + " ".join(f"{c:>18}" for c in cells))
+        print(f"{group:13} " + " ".join(f"{c:>18}" for c in cells[:3]) + f" {cells[3]:>22}")
     if sample:
         print(
             f"search as a new process, median of {len(sample)}: "

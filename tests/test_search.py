@@ -117,6 +117,11 @@ def test_a_phrase_remembered_a_little_wrong_finds_its_words(corpus: Archive) -> 
     assert found.hits[0].clipping.title == "Harbour Cranes Return to the Old Port"
     exact = corpus.search('"three new cranes arrived"')
     assert not exact.partial and exact.total == 1
+    # a word remembered wrong: the page holding the rest of it in order comes first, above
+    # pages that have its words apart
+    wrong = corpus.search('"dock workers said the cranes would triple the capacity"')
+    assert wrong.partial
+    assert wrong.hits[0].clipping.title == "Harbour Cranes Return to the Old Port"
 
 
 def test_fields(corpus: Archive) -> None:
