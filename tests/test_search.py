@@ -124,6 +124,33 @@ def test_a_phrase_remembered_a_little_wrong_finds_its_words(corpus: Archive) -> 
     assert wrong.hits[0].clipping.title == "Harbour Cranes Return to the Old Port"
 
 
+def test_a_phrase_with_a_slip_finds_the_page_holding_the_rest_of_it_in_order(
+    archive: Archive, tmp_path: Path
+) -> None:
+    """ "sold the company the right to use the name We" for a page that says "…the word
+    'We'": the page holding the rest of the phrase in order comes first, above one that
+    holds its words apart, and more often."""
+    pages = {
+        "wework.html": (
+            "Attorney General investigating WeWork",
+            "An entity Neumann controlled also sold the company the right to use the word "
+            "We for millions, though he later returned the money. " + FILLER,
+        ),
+        "yahoo.html": (
+            "Yahoo sale leaves shareholders with little say",
+            "Shareholders sold shares. A company spokesman said its name stays. "
+            + FILLER
+            + " Its right of veto, we hear, goes to a use of its brand name.",
+        ),
+    }
+    for name, (title, body) in pages.items():
+        (tmp_path / name).write_text(saved_page(title, "Ann Lee", "2019-11-18", "Example", body))
+    archive.import_paths([tmp_path / name for name in pages])
+    found = archive.search('"sold the company the right to use the name We"')
+    assert found.partial
+    assert found.hits[0].clipping.title == "Attorney General investigating WeWork"
+
+
 def test_fields(corpus: Archive) -> None:
     assert titles(corpus, "author:keller") == ["Harbour Cranes Return to the Old Port"]
     assert titles(corpus, "site:paris") == ["Talks at the Élysée Palace"]

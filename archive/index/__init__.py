@@ -33,7 +33,7 @@ from .matches import count, countable, matching
 from .parallel import ParallelWriter
 from .plan import Plan, plan, without_words
 from .postings import install as install_postings
-from .proximity import boosted, proximity
+from .proximity import IN_ORDER_WEIGHT, boosted, in_order, proximity
 from .query import QueryError
 from .schema import FACETS, PROSE_FIELDS, SCHEMA, SCHEMA_VERSION, document, names
 from .snippets import lead, matching_words, snippet
@@ -355,13 +355,16 @@ class Index:
             feedback = not as_you_type and texts is not None and ranking.wants_feedback(asks)
             depth = None if end is None else max(end, RERANK, feedback * ranking.FEEDBACK_DEPTH)
             results, total = self._run(q, limit=depth)
+            slip: list[list[str]] = []
             if results.is_empty() and p.loose is not None:
                 # (a word still being typed is no sign that no clipping has every word)
                 q, partial = self._title_first(p, self._expanded(p, p.loose)), not p.unfinished
                 results, total = self._run(q, limit=depth)
+                if '"' in p.text and p.phrases:  # a quoted phrase, remembered with a slip
+                    slip = [forms(word, languages) for word in max(p.phrases, key=len)]
             if feedback and (rescored := ranking.rerank(searcher, results.top_n, texts, asks)):
                 results.top_n = rescored  # Whoosh's Results make their hits from this list
-            page = self._reranked(results, words, depth=max(end or 0, RERANK))
+            page = self._reranked(results, words, depth=max(end or 0, RERANK), phrase=slip)
             page = page[offset:end]
         else:
             page, total = self._by_date(q, end, newest=sort == "newest")
@@ -386,15 +389,27 @@ class Index:
                 hit.snippet = lead(body)
         return IndexResults(total, hits, partial and total > 0)
 
-    def _reranked(self, results: object, words: list[list[str]], *, depth: int) -> list[object]:
+    def _reranked(
+        self,
+        results: object,
+        words: list[list[str]],
+        *,
+        depth: int,
+        phrase: list[list[str]] | None = None,
+    ) -> list[object]:
         """The first ``depth`` hits of ``results``, the query's ``words`` close together
-        first, equal scores newest first (see ``archive.index.proximity``); then the rest."""
+        first, equal scores newest first (see ``archive.index.proximity``); then the rest.
+        ``phrase``: a quoted phrase none holds as written, whose pairs of words side by side
+        lift the hits that hold them (see ``proximity.in_order``)."""
         hits, rest = list(results[:depth]), list(results[depth:])
         reader = self._current().reader()
-        near = proximity(reader, [hit.docnum for hit in hits], words)
+        docnums = [hit.docnum for hit in hits]
+        near = proximity(reader, docnums, words)
+        order = in_order(reader, docnums, phrase) if phrase else {}
         dates = self._column("date", 0, translate=False)
         for hit in hits:
             hit.score = boosted(hit.score or 0.0, near.get(hit.docnum, 0.0))
+            hit.score *= 1.0 + IN_ORDER_WEIGHT * order.get(hit.docnum, 0.0)
         # equal scores and dates: the older clipping first, whatever the index's segments (a
         # clipping updated moves to a newer segment, and Whoosh's own order with it)
         hits.sort(key=lambda hit: (-round(hit.score, 6), -(dates[hit.docnum] or 0), int(hit["id"])))

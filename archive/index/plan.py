@@ -13,7 +13,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import pairwise
 
 from whoosh import query as wq
 
@@ -178,11 +177,7 @@ def any_word(q: wq.Query, *, phrases_too: bool = False) -> wq.Query | None:
 
 def _phrase_words(part: wq.Query) -> list[wq.Query]:
     """A free word or phrase (OR-ed over the default fields) as free words: a phrase's each
-    word, and each two words that follow each other in it (as a phrase: a page that holds
-    more of it as written scores higher, as Solr's ``pf2`` boosts), in the fields the phrase
-    was looked for in; ``[part]`` when it holds no phrase. "sold the company the right to use
-    the name" put a page with "name", "company" and "right" far apart above the one that has
-    "sold the company the right to use the word"."""
+    word in the fields the phrase was looked for in; ``[part]`` when it holds no phrase."""
     phrases = [leaf for leaf in part.leaves() if type(leaf) is wq.Phrase]
     if not phrases:
         return [part]
@@ -191,11 +186,6 @@ def _phrase_words(part: wq.Query) -> list[wq.Query]:
     words = [
         wq.Or([wq.Term(ph.fieldname, word, boost=ph.boost) for ph in phrases if word in ph.words])
         for word in order
-    ]
-    pairs = dict.fromkeys(pair for ph in phrases for pair in pairwise(ph.words))
-    words += [
-        wq.Or([wq.Phrase(ph.fieldname, list(pair), boost=ph.boost) for ph in phrases])
-        for pair in pairs
     ]
     return [*words, wq.Or(others)] if others else words
 
