@@ -285,6 +285,7 @@ class Archive:
             hits,
             offset,
             partial=found.partial,
+            phrases=found.phrases,
             unindexed=recovery.unindexed(self.catalog, self.index),
             outdated=self.index.outdated,
         )

@@ -837,7 +837,7 @@ def search_cmd(query: tuple[str, ...], limit: int, sort: str, facets: bool, as_j
     from . import render
 
     if result.partial and result.total:
-        heading, have = render.partial_heading(text)
+        heading, have = render.partial_heading(result.phrases)
         click.echo(f"{heading[0].lower()}{heading[1:]}: these have {have}", err=True)
     if as_json:
         partial = {"partial": True} if result.partial else {}

@@ -152,6 +152,8 @@ class SearchResult:
     offset: int = 0  # the rank of the first hit, counted from 0
     # no clipping had every word: these hits have some of them (most first)
     partial: bool = False
+    # (partial) how many quoted phrases none held as written: the hits have their words
+    phrases: int = 0
     # clippings the index lacks yet (it is catching up): a search can't find them
     unindexed: int = 0
     # the index searched is the previous version's, until the new version's is built

@@ -37,11 +37,11 @@ def safe_name(path: object) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(path))
 
 
-def partial_heading(query: str) -> tuple[str, str]:
+def partial_heading(phrases: int) -> tuple[str, str]:
     """What a search says when no clipping has all its query asks for (``partial``): that,
-    and what the hits have instead. A quoted phrase was looked for as its words."""
-    if '"' in query:
-        phrase = "phrases" if query.count('"') > 2 else "phrase"
+    and what the hits have instead; ``phrases``: the quoted phrases looked for as words."""
+    if phrases:
+        phrase = "phrases" if phrases > 1 else "phrase"
         return f"No clipping has the {phrase} as written", "some of its words"
     return "No clipping has every word", "some of them"
 

@@ -38,7 +38,9 @@ def test_only_a_quoted_phrase_is_loosened_to_its_words() -> None:
     unquoted = plan("sweden's election")
     assert [type(part) for part in unquoted.loose.subqueries] == [wq.Or, wq.Or]
     assert any(type(leaf) is wq.Phrase for leaf in unquoted.loose.leaves())
+    assert unquoted.quoted == 0
     quoted = plan('"harbour cranes" arrived')
+    assert quoted.quoted == 1 and plan('"a b" "c d"').quoted == 2
     assert not any(type(leaf) is wq.Phrase for leaf in quoted.loose.leaves())
     assert plan('"harbour"').loose is None  # one word: nothing to loosen
 

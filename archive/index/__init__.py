@@ -72,6 +72,7 @@ class IndexResults:
     total: int
     hits: list[IndexHit]
     partial: bool = False  # no clipping had every word: these have some of them
+    phrases: int = 0  # (partial) the quoted phrases none held as written, searched as words
 
 
 @dataclass
@@ -360,7 +361,7 @@ class Index:
                 # (a word still being typed is no sign that no clipping has every word)
                 q, partial = self._title_first(p, self._expanded(p, p.loose)), not p.unfinished
                 results, total = self._run(q, limit=depth)
-                if '"' in p.text and p.phrases:  # a quoted phrase, remembered with a slip
+                if p.quoted and p.phrases:  # a quoted phrase, remembered with a slip
                     slip = [forms(word, languages) for word in max(p.phrases, key=len)]
             if feedback and (rescored := ranking.rerank(searcher, results.top_n, texts, asks)):
                 results.top_n = rescored  # Whoosh's Results make their hits from this list
@@ -387,7 +388,8 @@ class Index:
             hit.snippet, hit.highlights = snippet(body, terms, language)
             if not hit.snippet:
                 hit.snippet = lead(body)
-        return IndexResults(total, hits, partial and total > 0)
+        partial = partial and total > 0
+        return IndexResults(total, hits, partial, p.quoted if partial else 0)
 
     def _reranked(
         self,

@@ -37,10 +37,11 @@ class Plan:
     the re-ranker brings close together. ``title``: the query's words as a title key, when the
     query is only words and phrases (no fields, no operators): a title equal to it comes first.
     ``loose``: the query with its free words OR-ed, for when no clipping has them all; None
-    when it has not two such words or says how they combine. ``ranges``: the date ranges it
-    requires (``archive.index.dates``). ``unfinished``: typed as you type, it ends with a word
-    too short to be looked for as a prefix ("deck of ca"): a clipping lacking that word is no
-    sign that none has every word.
+    when it has not two such words or says how they combine. ``quoted``: how many phrases
+    it quotes; those stand for their words in ``loose`` (a phrase remembered with a slip).
+    ``ranges``: the date ranges it requires (``archive.index.dates``). ``unfinished``: typed
+    as you type, it ends with a word too short to be looked for as a prefix ("deck of ca"): a
+    clipping lacking that word is no sign that none has every word.
     """
 
     text: str
@@ -50,6 +51,7 @@ class Plan:
     phrases: tuple[tuple[str, ...], ...] = ()
     title: str = ""
     loose: wq.Query | None = None
+    quoted: int = 0
     ranges: tuple[Range, ...] = field(default=())
     unfinished: bool = False
 
@@ -86,6 +88,7 @@ def plan(text: str, *, as_you_type: bool = False, today: datetime | None = None)
     # (the word being typed is a free word)
     free = not _EXPLICIT.search(text) and (rest is wq.NullQuery or _free_only(rest))
     _, ranges = split_dates(parsed)
+    quoted = text.count('"') // 2
     return Plan(
         text=text,
         parsed=parsed,
@@ -93,7 +96,8 @@ def plan(text: str, *, as_you_type: bool = False, today: datetime | None = None)
         words=tuple(prose_words(rest)),
         phrases=tuple(_phrases(parsed)),
         title=exact_title(text.replace('"', " ")) if free else "",
-        loose=None if _EXPLICIT.search(text) else any_word(parsed, phrases_too='"' in text),
+        loose=None if _EXPLICIT.search(text) else any_word(parsed, phrases_too=bool(quoted)),
+        quoted=quoted,
         ranges=tuple(ranges),
         unfinished=unfinished,
     )

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from glob import escape as glob_escape
 from pathlib import Path
 
-from ..extract.sniff import HTML_SUFFIXES, TEXT_SUFFIXES, guess_format
+from ..extract.sniff import HTML_SUFFIXES, TEXT_SUFFIXES, binary_kind, guess_format
 from ..models import ClippingsError, RawPage, too_large
 from .mhtml import html_of_mhtml
 from .saved_from import page_origin
@@ -161,19 +161,21 @@ def _open(candidate: Candidate) -> Iterator[Candidate]:
 
 
 def _container(path: Path) -> str | None:
-    """ "warc" or "zip" when the file's first bytes say it is one, whatever its name."""
+    """ "warc" or "zip" when the file's first bytes say it is one, whatever its name (what
+    they are: ``extract.sniff``)."""
     try:
         with open(path, "rb") as file:
-            head = file.read(5)
-            if head[:2] == b"\x1f\x8b":  # gzip: a WARC's records are gzipped one by one
+            head = file.read(16)
+            kind = binary_kind(head)
+            if kind == "gzip archive":  # a WARC's records are gzipped one by one
                 file.seek(0)
                 with gzip.open(file) as unzipped:
                     head = unzipped.read(5)
     except (OSError, EOFError, zlib.error):
         return None
-    if head == b"WARC/":
+    if head.startswith(b"WARC/"):
         return "warc"
-    return "zip" if head[:4] == b"PK\x03\x04" else None
+    return "zip" if kind == "ZIP archive" else None
 
 
 def candidate_for(path: Path) -> Candidate:

@@ -92,6 +92,7 @@ class SearchScreen(Screen[None]):
         self.error = ""
         self.suggestion: str | None = None
         self.partial = False  # no clipping has every word: the hits have some of them
+        self.partial_phrases = 0  # ... or the phrases quoted as written: the hits have words
         self.unindexed = 0  # clippings the index is still catching up on
         self.outdated = False  # the previous version's index is searched while this one's is built
         self._latest = 0  # generation of the latest request
@@ -213,6 +214,7 @@ class SearchScreen(Screen[None]):
         if message.result is not None:
             self.result_total = message.result.total
             self.partial = message.result.partial
+            self.partial_phrases = message.result.phrases
             self.unindexed = message.result.unindexed
             self.outdated = message.result.outdated
             self.results.show(message.result.hits)
@@ -265,7 +267,7 @@ class SearchScreen(Screen[None]):
         if self.error:
             text.append(safe(self.error), style="bold red")
         elif self.partial:
-            heading, have = partial_heading(query)
+            heading, have = partial_heading(self.partial_phrases)
             text.append(heading, style="bold")
             noun = "has" if self.result_total == 1 else "have"
             text.append(f" · {self.result_total:,} {noun} {have}", style="")
