@@ -78,6 +78,21 @@ PAGES = {
         "The city budget deficit grew again; the council must approve cuts to close the "
         "deficit in the budget. " + FILLER,
     ),
+    # a letter typed alone is a word of the text, not an author's initial
+    "initial.html": (
+        "Citrus Growers Count Their Losses",
+        "Ann C. Lee",
+        "2012-02-02",
+        "Farm Weekly",
+        "Vitamin sales from citrus fell; vitamin makers blame the frost. " + FILLER,
+    ),
+    "letter.html": (
+        "What Oranges Are Good For",
+        "Bo Chan",
+        "2012-03-03",
+        "Farm Weekly",
+        "An orange holds vitamin C, as every citrus does. " + FILLER,
+    ),
 }
 
 
@@ -122,6 +137,12 @@ def test_equal_scores_newest_first(ranked: Archive) -> None:
 
 def test_sorting_by_date_overrides_relevance(ranked: Archive) -> None:
     assert names(ranked, "lighthouse", sort="oldest") == ["older.html", "newer.html"]
+
+
+def test_a_letter_typed_alone_is_not_an_authors_initial(ranked: Archive) -> None:
+    # "Ann C. Lee" has "c" only as an initial: it does not make her page one about vitamin C
+    assert names(ranked, "vitamin c") == ["letter.html"]
+    assert names(ranked, "author:c") == ["initial.html"]
 
 
 def test_more_like_this(ranked: Archive) -> None:
