@@ -253,6 +253,9 @@ def rerank(
                 continue
             postings = searcher.postings(fieldname, term)
             for docnum in docnums:
+                # (a word whose postings are all of deleted clippings has none to read)
+                if not postings.is_active():
+                    break
                 if postings.id() < docnum:
                     postings.skip_to(docnum)
                 if not postings.is_active():
