@@ -15,7 +15,7 @@ from archive.tui.screens.search import PAGE, QueryInput, SearchScreen
 from archive.tui.widgets.facets import FacetPanel
 from archive.tui.widgets.results import ResultList
 
-from .conftest import search_for, settle, type_text
+from .conftest import search_for, settle, type_text, wait_until
 
 
 def status(app) -> str:
@@ -362,9 +362,15 @@ async def test_an_index_left_behind_catches_up_in_the_background(archive_path: P
     app = create_app(archive_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, timeout=60)
-        said = [notification.message for notification in app._notifications]
-        assert any(f"Indexing {count:,} clippings in the background" in m for m in said)
-        assert any(f"The index caught up: {count:,} clippings indexed" in m for m in said)
+
+        def said() -> list[str]:
+            return [notification.message for notification in app._notifications]
+
+        assert any(f"Indexing {count:,} clippings in the background" in m for m in said())
+        # (a child process catches up: under load it may end after the app has settled)
+        caught_up = f"The index caught up: {count:,} clippings indexed"
+        await wait_until(pilot, lambda: any(caught_up in m for m in said()), timeout=60)
+        await settle(pilot)
         await search_for(pilot, "pressure")
         assert 1 in result_ids(app)
         assert "not searchable" not in status(app)
