@@ -519,7 +519,8 @@ class Archive:
     @_writes
     def remove(self, clipping_id: int) -> Clipping:
         """Delete a clipping: its catalog row, its index entry and its original. If it was
-        the current version of a page, the newest older version becomes current.
+        the current version of a page, its newest other save that reads as the article (else its
+        newest) becomes current.
 
         The catalog goes first, journaling the rest (the index entry, the original to
         delete), so that a kill at any point is finished when the archive next opens."""
@@ -531,8 +532,11 @@ class Archive:
             current = self.catalog.is_current(clipping_id)
             self.catalog.remove(clipping_id)
             if current and others:
-                promoted = others[0]
-                self.catalog.promote(promoted, others[1:])
+                # the newest save that reads as the article, as at import (a later save with
+                # no article, a paywall page, does not take its place); else the newest
+                readable = [i for i in others if not self.catalog.is_whole_page(i)]
+                promoted = (readable or others)[0]
+                self.catalog.promote(promoted, [i for i in others if i != promoted])
             self.catalog.remove_original_later(clipping.sha256)
             if clipping.sha256 in bundled.hashes():  # the user's choice: check won't restore it
                 self.catalog.record_bundled_removed(clipping.sha256)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .models import ClippingsError
+from .models import Clipping, ClippingsError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -234,6 +234,12 @@ def import_cmd(
                 "again finishes it (what is stored already is skipped)",
                 status=130,
             )
+        # a new save kept beside the one shown: because no article was found in it, or not
+        no_article = {
+            clipping_id
+            for _, clipping_id, current in report.versions
+            if clipping_id != current and archive.get(clipping_id).whole_page
+        }
     summary = report.to_dict()
     if report_file:
         Path(report_file).write_text(_json(summary, indent=2) + "\n")
@@ -252,8 +258,10 @@ def import_cmd(
         for source, clipping_id, current in report.versions:
             if current == clipping_id:
                 said = "the earlier save stays, as an older version"
+            elif clipping_id in no_article:
+                said = f"no article found in it: #{current} stays the one shown"
             else:
-                said = f"kept as an older version: #{current} stays the one shown"
+                said = f"saved before #{current}, which stays the one shown"
             click.echo(
                 f"new version: {_name(source)} (#{clipping_id}; {said}: "
                 f"clippings versions {current})"
@@ -277,6 +285,8 @@ def import_cmd(
 def versions_cmd(clipping_id: int, as_json: bool) -> None:
     """List every saved version of a clipping's page (same URL): first the current one, which
     search and list show, then the others, newest first, readable with `show ID`."""
+    from . import render
+
     with open_archive() as archive:
         archive.get(clipping_id)
         versions = archive.versions(clipping_id)
@@ -284,7 +294,7 @@ def versions_cmd(clipping_id: int, as_json: bool) -> None:
         if as_json:
             _print_json({**clipping.to_dict(), "current": number == 0})
         else:
-            mark = "current" if number == 0 else "older"
+            mark = "current" if number == 0 else render.version_mark(clipping, versions[0])
             saved = _safe(clipping.saved[:19])
             click.echo(f"#{clipping.id}\t{saved}\t{mark}\t{_safe(clipping.title)}")
 
@@ -1043,12 +1053,17 @@ def rm_cmd(clipping_ids: tuple[int, ...], as_json: bool) -> None:
         for clipping_id in clipping_ids:
             saves = [saved.id for saved in archive.versions(clipping_id)]
             removed = archive.remove(clipping_id)
-            # the page's current save removed: the one before it takes its place
-            after = saves[1] if saves[0] == clipping_id and len(saves) > 1 else None
+            # the page's current save removed: another of its saves takes its place
+            after = None
+            if saves[0] == clipping_id and len(saves) > 1:
+                after = archive.versions(saves[1])[0]
             if as_json:
-                _print_json({**removed.to_dict(), "now_current": after})
+                _print_json({**removed.to_dict(), "now_current": after.id if after else None})
             else:
-                now = f" (#{after}, the save before it, is now the one listed)" if after else ""
+                now = ""
+                if after:
+                    saved = _safe(after.saved[:10])
+                    now = f" (#{after.id}, its save of {saved}, is now the one listed)"
                 click.echo(f"removed #{removed.id}: {_safe(removed.title)}{now}")
 
 
@@ -1100,7 +1115,11 @@ def watch_cmd(folders: tuple[str, ...], settle: float | None, as_json: bool) -> 
                 title = _safe(archive.get(event.id).title) if event.id else ""
                 said = {"imported": "imported", "version": "new version"}
                 what = said.get(event.outcome, "already in the archive")
-                click.echo(f"{what} #{event.id} {title}  ({_name(event.path)})")
+                aside = ""
+                if event.outcome == "version":
+                    shown = archive.versions(event.id)[0].id
+                    aside = f" (kept beside #{shown}, the one shown)" if shown != event.id else ""
+                click.echo(f"{what} #{event.id} {title}{aside}  ({_name(event.path)})")
 
         def started() -> None:
             if as_json:
@@ -1211,7 +1230,6 @@ def extract_cmd(files: tuple[str, ...], fmt: str, as_json: bool) -> None:
 
     from . import render
     from .extract import extract
-    from .models import Clipping
     from .sources import candidate_for, read_page, shown
     from .store import sha256_of
 

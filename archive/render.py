@@ -126,6 +126,14 @@ def list_row(clipping: Clipping) -> tuple[Text, Text, Text, Text]:
     )
 
 
+def version_mark(clipping: Clipping, current: Clipping) -> str:
+    """How a save that is not the one shown stands to it, ``current``: saved before it, or
+    after it (a later save kept aside, as one in which no article was found)."""
+    if clipping.saved <= current.saved:
+        return "older"
+    return "newer, no article" if clipping.whole_page else "newer"
+
+
 def versions_line(clipping_id: int, versions: list[int], how: str = "") -> str:
     """What a clipping is among the saves of its page (``versions``: their ids, the current
     one first): "" for a page saved once. ``how``: how to list them, where it is shown (the
@@ -133,7 +141,7 @@ def versions_line(clipping_id: int, versions: list[int], how: str = "") -> str:
     if len(versions) < 2:
         return ""
     if versions[0] != clipping_id:
-        return f"an older save of this page: #{versions[0]} is the one listed and searched"
+        return f"another save of this page: #{versions[0]} is the one listed and searched"
     older = ", ".join(f"#{number}" for number in versions[1:])
     how = how or f"clippings versions {clipping_id}; v in the reader"
     return f"saved before as {older} ({how})"

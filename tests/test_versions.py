@@ -107,17 +107,22 @@ def test_an_older_version_takes_no_tags_or_note_and_says_which_does(archive: Arc
     assert [h.clipping.id for h in archive.search("tag:kept").hits] == [new_id]
 
 
-def test_a_later_save_with_no_article_does_not_hide_the_one_with_it(archive: Archive, tmp_path):
-    # saved again cut short (or as an error page): both are kept, the article stays shown
-    first = save(tmp_path, "a.html", "Wed Jul 31 2019 10:00:00 GMT+0000", "Morning edition.")
-    cut = tmp_path / "cut.html"
+def cut_short(folder: Path, date: str) -> Path:
+    """A save of URL on ``date`` in which no article is found (cut short, a paywall page)."""
+    cut = folder / "cut.html"
     cut.write_text(
-        f"<!--\n Page saved with SingleFile \n url: {URL} \n saved date: "
-        "Thu Aug 01 2019 10:00:00 GMT+0000\n-->"
+        f"<!--\n Page saved with SingleFile \n url: {URL} \n saved date: {date}\n-->"
         "<html><head><title>Harbour cranes return</title></head><body><nav><ul>"
         "<li><a href='/'>Home</a></li><li><a href='/world'>World</a></li></ul></nav>",
         encoding="utf-8",
     )
+    return cut
+
+
+def test_a_later_save_with_no_article_does_not_hide_the_one_with_it(archive: Archive, tmp_path):
+    # saved again cut short (or as an error page): both are kept, the article stays shown
+    first = save(tmp_path, "a.html", "Wed Jul 31 2019 10:00:00 GMT+0000", "Morning edition.")
+    cut = cut_short(tmp_path, "Thu Aug 01 2019 10:00:00 GMT+0000")
     [article_id] = archive.import_paths([first]).imported
     report = archive.import_paths([cut])
     [cut_id] = report.imported
@@ -128,7 +133,7 @@ def test_a_later_save_with_no_article_does_not_hide_the_one_with_it(archive: Arc
     listed = CliRunner().invoke(cli, ["--archive", str(archive.path), "versions", str(cut_id)])
     assert [line.split("\t")[:3:2] for line in listed.output.splitlines()] == [
         [f"#{article_id}", "current"],
-        [f"#{cut_id}", "older"],
+        [f"#{cut_id}", "newer, no article"],
     ]
 
 
@@ -168,7 +173,7 @@ def test_show_says_which_save_of_the_page_it_is(archive: Archive, tmp_path):
         assert done.exit_code == 0, done.output
         return done.output
 
-    assert f"an older save of this page: #{new_id} is the one listed" in show(str(old_id))
+    assert f"another save of this page: #{new_id} is the one listed" in show(str(old_id))
     assert f"saved before as #{old_id} (clippings versions {new_id}; v in" in show(str(new_id))
     assert json.loads(show(str(old_id), "--json"))["versions"] == [new_id, old_id]
     assert "Versions:" not in show("1")  # the sample: saved once
@@ -180,5 +185,32 @@ def test_removing_the_current_save_says_which_takes_its_place(archive: Archive, 
     [old_id] = archive.import_paths([first]).imported
     [new_id] = archive.import_paths([later]).imported
     done = CliRunner().invoke(cli, ["--archive", str(archive.path), "rm", str(new_id)])
-    assert f"(#{old_id}, the save before it, is now the one listed)" in done.output
+    assert f"(#{old_id}, its save of 2019-07-31, is now the one listed)" in done.output
     assert [h.clipping.id for h in archive.search("cranes").hits] == [old_id]
+
+
+def test_removing_the_shown_save_brings_back_an_article_not_a_later_cut_save(
+    archive: Archive, tmp_path
+):
+    first = save(tmp_path, "a.html", "Wed Jul 31 2019 10:00:00 GMT+0000", "Morning edition.")
+    later = save(tmp_path, "b.html", "Thu Aug 01 2019 10:00:00 GMT+0000", "Evening update.")
+    cut = cut_short(tmp_path, "Fri Aug 02 2019 10:00:00 GMT+0000")
+    [first_id] = archive.import_paths([first]).imported
+    [later_id] = archive.import_paths([later]).imported
+    done = CliRunner().invoke(cli, ["--archive", str(archive.path), "import", str(cut)])
+    cut_id = later_id + 1
+    assert f"(#{cut_id}; no article found in it: #{later_id} stays the one shown" in done.output
+    done = CliRunner().invoke(cli, ["--archive", str(archive.path), "rm", str(later_id)])
+    assert f"(#{first_id}, its save of 2019-07-31, is now the one listed)" in done.output
+    assert [h.clipping.id for h in archive.search("cranes").hits] == [first_id]
+    assert [c.id for c in archive.versions(cut_id)] == [first_id, cut_id]
+    assert archive.check().ok
+
+
+def test_a_save_older_than_the_shown_one_says_so_at_import(archive: Archive, tmp_path):
+    later = save(tmp_path, "b.html", "Thu Aug 01 2019 10:00:00 GMT+0000", "Evening update.")
+    first = save(tmp_path, "a.html", "Wed Jul 31 2019 10:00:00 GMT+0000", "Morning edition.")
+    [later_id] = archive.import_paths([later]).imported
+    done = CliRunner().invoke(cli, ["--archive", str(archive.path), "import", str(first)])
+    said = f"(#{later_id + 1}; saved before #{later_id}, which stays the one shown"
+    assert said in done.output

@@ -375,7 +375,7 @@ async def test_the_reader_says_which_save_of_its_page_it_is(app, tmp_path: Path)
         older = app.screen
         assert isinstance(older, ReaderScreen) and older.clipping.id == old_id
         header = plain(older.query_one("#article-header", Static))
-        assert f"An older save of this page: #{new_id} is the one listed" in header
+        assert f"Another save of this page: #{new_id} is the one listed" in header
         assert "Morning edition" in article_plain(older)
         await pilot.press("escape")
         await settle(pilot)

@@ -1,5 +1,5 @@
 """The saves of the page being read (the same URL saved again): the one listed first, then the
-older ones, newest first."""
+others, newest first."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.widgets.option_list import Option
 
 from ...models import Clipping
-from ...render import safe
+from ...render import safe, version_mark
 from .picker import PickScreen
 
 
@@ -20,7 +20,9 @@ class VersionsScreen(PickScreen):
     NOTHING = "Saved once: no other version"
 
     def find(self) -> list[object]:
-        return list(self.app.archive.versions(self.clipping_id))
+        saves = list(self.app.archive.versions(self.clipping_id))
+        self.shown: Clipping | None = saves[0] if saves else None
+        return saves
 
     def enough(self, items: list[object]) -> bool:
         return len(items) > 1
@@ -29,7 +31,10 @@ class VersionsScreen(PickScreen):
         save: Clipping = item  # type: ignore[assignment]
         prompt = Text(f"#{save.id}  ", style="cyan")
         prompt.append(f"saved {safe((save.saved or '')[:16].replace('T', ' '))}  ")
-        prompt.append("listed and searched" if number == 0 else "older", style="dim")
+        if number == 0 or self.shown is None:
+            prompt.append("listed and searched", style="dim")
+        else:
+            prompt.append(version_mark(save, self.shown), style="dim")
         if save.id == self.clipping_id:
             prompt.append("  (reading)", style="italic")
         prompt.append("\n")
