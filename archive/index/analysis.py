@@ -11,8 +11,11 @@ of the archive, which ``expand`` turns into alternatives.
 Words are runs of letters and digits: an apostrophe, a hyphen or a dot parts them, on both
 sides (``don't`` → ``don t``, ``U.S.`` → ``u s``, ``polygraph.info`` → ``polygraph info``, as
 someone typing them from memory would). The index also keeps, at the same position, the
-joined form of an acronym written with dots (``U.S.`` → ``us``) and of a number written with
-thousands separators (``1,000`` → ``1000``), so both spellings find it.
+joined form of an acronym written with dots (``U.S.`` → ``us``), of a number written with
+thousands separators (``1,000`` → ``1000``) and of a word with an apostrophe (``we're`` →
+``were``, ``don't`` → ``dont``; a possessive's is not joined: ``swedens`` stems to ``sweden``
+already, and the stem counted twice would weigh the word double), so both spellings find it:
+the apostrophe is often left out.
 
 Chinese, Japanese and Korean have no spaces between words: each run of their characters is
 indexed as overlapping character pairs (北京大学 → 北京 京大 大学), and a query's run becomes a
@@ -31,9 +34,12 @@ from whoosh.lang.porter import stem as porter_stem
 from whoosh.support.charset import accent_map
 
 _MARK = "\x1f"
-# a run of words joined by dots or commas (u.s, 3.5, 1,000, polygraph.info): its words are
-# indexed one by one, and an acronym's or a number's joined form beside them
-_COMPOUND = re.compile(r"\w+(?:[.,]\w+)*")
+# a run of words joined by dots, commas or apostrophes (u.s, 3.5, 1,000, polygraph.info,
+# don't): its words are indexed one by one, and an acronym's, a number's or a contraction's
+# joined form beside them
+_COMPOUND = re.compile(r"\w+(?:[.,'\u2019]\w+)*")
+_JOINERS = frozenset(".,'\u2019")
+_APOSTROPHES = re.compile(r"\w+(?:['\u2019]\w+)+")
 _PART = re.compile(r"\w+")
 _THOUSANDS = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
 # Han (with extensions and compatibility forms), kana, Hangul syllables and jamo
@@ -183,7 +189,7 @@ def tokens(text: str) -> Iterator[tuple[str, int, int, bool]]:
     cjk = _HAS_CJK.search(text) is not None
     for match in _COMPOUND.finditer(text):
         compound, at = match.group(), match.start()
-        if not cjk and "." not in compound and "," not in compound:
+        if not cjk and _JOINERS.isdisjoint(compound):
             yield compound, at, match.end(), False  # one word: most of them
             continue
         parts = list(_PART.finditer(compound))
@@ -193,6 +199,11 @@ def tokens(text: str) -> Iterator[tuple[str, int, int, bool]]:
         if len(parts) > 1 and (
             all(len(p.group()) == 1 and not p.group().isdigit() for p in parts)
             or _THOUSANDS.fullmatch(compound)
+            or (
+                _APOSTROPHES.fullmatch(compound)
+                and not _HAS_CJK.search(compound)
+                and parts[-1].group().lower() != "s"  # "Sweden's": "swedens" stems to sweden
+            )
         ):
             yield "".join(p.group() for p in parts), at, match.end(), True
 

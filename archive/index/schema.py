@@ -13,7 +13,7 @@ from ..models import Clipping
 from .analysis import ProseAnalyzer, common_terms, fold, language_of, mark, words
 
 # Bump when the schema or an analyzer changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 # Prose: words (CJK runs as character pairs), accents folded (élysée = elysee), then the stems
 # of the clipping's own language; every word kept, common ones too (see ``analysis``).

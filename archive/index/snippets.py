@@ -36,7 +36,12 @@ def _candidates(terms: frozenset[str]) -> re.Pattern[str]:
     if starts:
         alternatives = "|".join(re.escape(t) for t in reversed(starts))
         parts.append(rf"(?<!\w)(?:{alternatives})\w*(?:\.\w+)*")
+        parts.append(_CONTRACTION)  # "we're", for "were": the index's joined form
     return re.compile("|".join(parts) or r"(?!)")
+
+
+_CONTRACTION = r"(?<!\w)\w+(?:['\u2019]\w+)+"
+_APOSTROPHE = re.compile(r"['\u2019]")
 
 
 def find(text: str, terms: frozenset[str], language: str = "") -> list[Match]:
@@ -49,6 +54,8 @@ def find(text: str, terms: frozenset[str], language: str = "") -> list[Match]:
     found: list[Match] = []
     for match in _candidates(terms).finditer(folded):
         word = match.group()
+        if not is_cjk(word) and _APOSTROPHE.search(word):
+            word = _APOSTROPHE.sub("", word)  # (a word with an apostrophe, joined)
         if word in terms or (not is_cjk(word) and form(word, language) in terms):
             found.append((match.start(), match.end(), word))
     return found
