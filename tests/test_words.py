@@ -131,3 +131,30 @@ def test_an_index_of_another_schema_version_starts_its_words_anew(
         assert reopened.suggest("harbuor") == "harbour"
     finally:
         reopened.close()
+
+
+def test_a_suggestion_is_the_word_found_beside_the_others(archive: Archive, tmp_path: Path) -> None:
+    """ "fether" is one edit from "father" and from "feather": beside "duvet", the word the
+    duvet's page holds, though "father" is the more used; alone, the more used."""
+    pages = {
+        "duvet.html": (
+            "Feather Duvet Lung",
+            "Ana Lima",
+            "2021-01-02",
+            "River News",
+            "A feather duvet can make the lungs sick, doctors warn. " * 3,
+        ),
+        **{
+            f"father-{n}.html": (
+                f"A father's day {n}",
+                "Ana Lima",
+                "2021-01-02",
+                "River News",
+                f"The father of {n} children, a father to all. " * 5,
+            )
+            for n in range(3)
+        },
+    }
+    _import(archive, tmp_path / "pages", pages)
+    assert archive.suggest("fether duvet") == "feather duvet"
+    assert archive.suggest("fether") == "father"
