@@ -646,14 +646,17 @@ class Archive:
         return restore_backup(file, archive_dir(path), force=force)
 
     @_serialized
-    def check(self, *, repair: bool = False) -> CheckReport:
-        """Verify originals, catalog and index (see ``archive.check``); repair if asked.
-        Holds the write lock (it waits for an import: a check mid-import would report the
-        import's work in progress), unless the archive is read-only and no repair is asked."""
+    def check(
+        self, *, repair: bool = False, backup: str | os.PathLike[str] | None = None
+    ) -> CheckReport:
+        """Verify originals, catalog and index (see ``archive.check``); repair if asked, the
+        originals lost taken from the backup file ``backup`` too when given. Holds the write
+        lock (it waits for an import: a check mid-import would report the import's work in
+        progress), unless the archive is read-only and no repair is asked."""
         if self.read_only and not repair:
-            return check_archive(self)
+            return check_archive(self, backup=backup)
         with self.writing():
-            return check_archive(self, repair=repair)
+            return check_archive(self, repair=repair, backup=backup)
 
     @_writes
     def sync_index(self, *, timeout: float = 60.0) -> recovery.IndexGap:

@@ -61,6 +61,7 @@ class BackgroundImport:
                 outcome=str(data["outcome"]),
                 reason=str(data.get("reason") or ""),
                 clipping_id=data.get("id"),
+                restored=bool(data.get("restored")),
             )
             self._record(event)
             yield event
@@ -71,6 +72,8 @@ class BackgroundImport:
             self._report.imported.append(int(event.clipping_id))
         elif event.outcome == "present":
             self._report.already_present.append(source)
+            if event.restored and event.clipping_id is not None:
+                self._report.restored.append((source, int(event.clipping_id)))
         elif event.outcome == "duplicate":
             self._report.duplicates.append(source)
         elif event.outcome == "skipped":

@@ -11,17 +11,27 @@ The index is left out: it is derived, and a restore rebuilds it from the catalog
 written to a temporary file beside its target and renamed when complete, so a backup file is
 whole or absent; an earlier backup at the same name is replaced, any other file refused.
 
+An original the archive has lost is named in the manifest: missing (not in the backup), or
+damaged (its bytes no longer match its hash: backed up as they are, since they may be most of
+the page). Such a backup does not take the place of an earlier one that holds any of those
+originals intact: it is written beside it, under a dated name, and the earlier one kept.
+
 A restore reads nothing it has not checked: every entry's name must be one a backup writes
-(no path can leave the archive folder), each original must match its hash, the catalog its
-recorded hash and SQLite's integrity check, and every clipping must have its original. It is
-unpacked into a temporary folder beside the archive and renamed into place only when the index
-is rebuilt; an archive already there is replaced only when asked (``force``).
+(no path can leave the archive folder), the catalog must match its recorded hash and pass
+SQLite's integrity check, or nothing is restored. Each original is checked against its hash:
+one missing from the backup, unreadable in it, or damaged (written as it is) costs that
+clipping its original, not the restore, and is named in the words of ``check``, which lists
+it again in the restored archive. The archive is unpacked into a temporary folder beside its
+place and renamed into place only when the index is rebuilt; an archive already there is
+replaced only when asked (``force``). ``write_back_originals`` gives lost originals back to an
+archive from a backup (``check --repair --from BACKUP``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -36,11 +46,12 @@ from pathlib import Path
 from typing import IO, Any
 
 from . import aside
+from .check import original_problem
 from .crashpoints import crash_point
 from .export import file_in_the_way, new_folder
 from .location import ARCHIVE_ENTRIES
 from .models import ClippingsError, now_iso
-from .store import SCHEMA_VERSION, exclusive_lock
+from .store import SCHEMA_VERSION, Originals, exclusive_lock, sha256_of
 from .uploads import TOKEN_FILE
 
 MANIFEST = "clippings-backup.json"
@@ -52,6 +63,9 @@ ATTEMPTS = 3  # snapshots taken when originals vanish meanwhile (a clipping dele
 
 _ORIGINAL = re.compile(r"originals/([0-9a-f]{2})/([0-9a-f]{62})")
 _CHUNK = 1 << 20
+# what can go wrong reading one entry of a zip whose directory was read (bad CRC, bad deflate
+# data, a cut-off entry, a compression method this Python lacks)
+_ENTRY_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError)
 # what an archive folder may hold: the only folders ``force`` will replace
 
 
@@ -69,6 +83,13 @@ class BackupReport:
     originals: int = 0
     size: int = 0  # bytes of the backup file
     missing: list[str] = field(default_factory=list)  # originals the archive had lost
+    damaged: list[str] = field(default_factory=list)  # ... or had damaged (backed up as is)
+    problems: list[str] = field(default_factory=list)  # one line per clipping of those
+    # the earlier backup at the target, kept because it holds intact originals this one lacks
+    # (this one is then written beside it: ``path``), and the clippings whose they are
+    kept: Path | None = None
+    kept_for: list[int] = field(default_factory=list)
+    owners: dict[str, list[int]] = field(default_factory=dict)  # lost original → clippings
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -78,6 +99,9 @@ class BackupReport:
             "originals": self.originals,
             "size": self.size,
             "missing_originals": list(self.missing),
+            "damaged_originals": list(self.damaged),
+            "problems": list(self.problems),
+            "kept": None if self.kept is None else str(self.kept),
         }
 
 
@@ -92,7 +116,11 @@ class RestoreReport:
     saved_searches: int = 0
     created: str = ""  # when the backup was made
     replaced: bool = False  # an archive was there and was replaced
-    missing: list[str] = field(default_factory=list)  # originals the backup says were lost
+    missing: list[str] = field(default_factory=list)  # originals not restored
+    damaged: list[str] = field(default_factory=list)  # restored as they are, not matching
+    problems: list[str] = field(default_factory=list)  # per clipping, as ``check`` says it
+    # originals the backup held whole when it was made, lost since: the file is damaged
+    lost_in_file: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -104,6 +132,9 @@ class RestoreReport:
             "created": self.created,
             "replaced": self.replaced,
             "missing_originals": list(self.missing),
+            "damaged_originals": list(self.damaged),
+            "problems": list(self.problems),
+            "damaged_in_the_backup": list(self.lost_in_file),
         }
 
 
@@ -134,9 +165,11 @@ def create_backup(folder: str | os.PathLike[str], file: str | os.PathLike[str]) 
                     continue
                 out.flush()
                 os.fsync(out.fileno())
-            os.replace(partial, target)
+            if report.missing or report.damaged:
+                _keep_a_better_earlier(target, report)
+            os.replace(partial, report.path)
             _sync_folder(target.parent)
-            report.size = target.stat().st_size
+            report.size = report.path.stat().st_size
             return report
         except OSError as error:
             raise BackupError(f"can't write {target}: {_reason(error)}") from None
@@ -145,6 +178,57 @@ def create_backup(folder: str | os.PathLike[str], file: str | os.PathLike[str]) 
         finally:
             partial.unlink(missing_ok=True)
     raise AssertionError("unreachable")  # the last attempt writes whatever it finds
+
+
+def _keep_a_better_earlier(target: Path, report: BackupReport) -> None:
+    """A backup that lacks originals (missing or damaged) does not replace an earlier backup
+    at ``target`` that holds any of them intact: ``report.path`` becomes a dated name beside
+    it (``NAME-<date>-<time>.zip``), the earlier one kept."""
+    lacking = set(report.missing) | set(report.damaged)
+    held = _intact_in(target, lacking) if target.is_file() else set()
+    if not held:
+        return
+    report.kept = target
+    report.kept_for = sorted({i for sha in held for i in report.owners.get(sha, ())})
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    for number in itertools.count(1):
+        suffix = "" if number == 1 else f"-{number}"
+        beside = target.with_name(f"{target.stem}-{stamp}{suffix}{target.suffix}")
+        if not beside.exists():
+            report.path = beside
+            return
+
+
+def _intact_in(file: Path, wanted: set[str]) -> set[str]:
+    """Which of the ``wanted`` originals the backup ``file`` holds intact (read and hashed)."""
+    held: set[str] = set()
+    try:
+        with zipfile.ZipFile(file) as archive:
+            names = set(archive.namelist())
+            for sha in sorted(wanted):
+                name = _entry_name(sha)
+                if name not in names:
+                    continue
+                try:
+                    if _entry_sha256(archive, name) == sha:
+                        held.add(sha)
+                except _ENTRY_ERRORS:
+                    continue
+    except (OSError, zipfile.BadZipFile):
+        return set()
+    return held
+
+
+def _entry_name(sha: str) -> str:
+    return f"originals/{sha[:2]}/{sha[2:]}"
+
+
+def _entry_sha256(archive: zipfile.ZipFile, name: str) -> str:
+    digest = hashlib.sha256()
+    with archive.open(name) as source:
+        while chunk := source.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _sweep_backup_leftovers(target: Path) -> None:
@@ -187,13 +271,11 @@ def _write_backup(folder: Path, out: IO[bytes], target: Path, *, last: bool) -> 
         snapshot = Path(scratch) / CATALOG
         _copy_catalog(folder / CATALOG, snapshot)
         with contextlib.closing(sqlite3.connect(snapshot)) as db:
-            needed = {
-                row[0]
-                for row in db.execute(
-                    "SELECT sha256 FROM clippings UNION "
-                    "SELECT assets_sha256 FROM clippings WHERE assets_sha256 IS NOT NULL"
-                )
-            }
+            rows = db.execute(
+                "SELECT id, sha256 FROM clippings UNION ALL SELECT id, assets_sha256 "
+                "FROM clippings WHERE assets_sha256 IS NOT NULL ORDER BY id"
+            ).fetchall()
+            needed = {sha for _, sha in rows}
             report.versions = db.execute("SELECT count(*) FROM clippings").fetchone()[0]
             report.clippings = db.execute(
                 "SELECT count(*) FROM clippings WHERE superseded_by IS NULL"
@@ -202,11 +284,13 @@ def _write_backup(folder: Path, out: IO[bytes], target: Path, *, last: bool) -> 
         if needed - stored.keys() and not last:
             return None
         written: set[str] = set()
+        damaged: set[str] = set()  # written as they are: their bytes no longer match
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
             archive.write(snapshot, CATALOG)
             for sha, path in sorted(stored.items()):
                 try:
-                    archive.write(path, f"originals/{sha[:2]}/{sha[2:]}")
+                    if _add_original(archive, path, _entry_name(sha)) != sha:
+                        damaged.add(sha)
                 except FileNotFoundError:  # deleted since it was listed
                     if sha in needed and not last:
                         return None
@@ -217,6 +301,18 @@ def _write_backup(folder: Path, out: IO[bytes], target: Path, *, last: bool) -> 
             report.originals = len(written)
             missing = sorted(needed - written)
             report.missing = missing
+            report.damaged = sorted(damaged & needed)
+            for clipping_id, sha in rows:
+                if sha in damaged or sha in report.missing:
+                    report.owners.setdefault(sha, []).append(clipping_id)
+                if sha in damaged:
+                    report.problems.append(
+                        f"clipping {clipping_id}: its original is damaged (backed up as it is)"
+                    )
+                elif sha in report.missing:
+                    report.problems.append(
+                        f"clipping {clipping_id}: its original is missing (not in the backup)"
+                    )
             manifest = {
                 "kind": BACKUP_KIND,
                 "version": BACKUP_VERSION,
@@ -227,9 +323,24 @@ def _write_backup(folder: Path, out: IO[bytes], target: Path, *, last: bool) -> 
                 "originals": report.originals,
                 "catalog_sha256": _file_sha256(snapshot),
                 "missing_originals": missing,
+                "damaged_originals": sorted(damaged),
             }
             archive.writestr(MANIFEST, json.dumps(manifest, indent=2) + "\n")
     return report
+
+
+def _add_original(archive: zipfile.ZipFile, path: Path, name: str) -> str:
+    """Write the file ``path`` to the zip as ``name``, byte for byte; returns its SHA-256 (read
+    once: the bytes hashed are the bytes written)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as source:
+        info = zipfile.ZipInfo.from_file(path, name)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with archive.open(info, "w") as out:
+            while chunk := source.read(_CHUNK):
+                digest.update(chunk)
+                out.write(chunk)
+    return digest.hexdigest()
 
 
 def _copy_catalog(source: Path, snapshot: Path) -> None:
@@ -267,17 +378,7 @@ def restore_backup(
     the catalog. ``folder`` must be missing or empty, or hold an archive and ``force``."""
     file = Path(file).expanduser()
     folder = Path(folder).expanduser().absolute()
-    try:
-        archive = zipfile.ZipFile(file)
-    except FileNotFoundError:
-        raise BackupError(f"{file}: no such file") from None
-    except IsADirectoryError:
-        raise BackupError(f"{file}: is a folder, not a backup file") from None
-    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError):
-        raise BackupError(f"{file}: not a Clippings backup (not a zip file)") from None
-    except OSError as error:
-        raise BackupError(f"{file}: can't read it: {_reason(error)}") from None
-    with archive:
+    with _open_backup(file) as archive:
         manifest = _manifest(archive, file)
         _check_names(archive, file)
         aside.put_back(folder)  # an archive a killed restore moved aside: back first
@@ -302,6 +403,47 @@ def restore_backup(
         finally:
             shutil.rmtree(work, ignore_errors=True)
     return report
+
+
+def _open_backup(file: Path) -> zipfile.ZipFile:
+    """The backup ``file`` opened as a zip; raises ``BackupError`` in one line."""
+    try:
+        return zipfile.ZipFile(file)
+    except FileNotFoundError:
+        raise BackupError(f"{file}: no such file") from None
+    except IsADirectoryError:
+        raise BackupError(f"{file}: is a folder, not a backup file") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError):
+        raise BackupError(f"{file}: not a Clippings backup (not a zip file)") from None
+    except OSError as error:
+        raise BackupError(f"{file}: can't read it: {_reason(error)}") from None
+
+
+def write_back_originals(
+    file: str | os.PathLike[str], originals: Originals, wanted: set[str]
+) -> dict[str, str]:
+    """Write back to ``originals`` each of the ``wanted`` originals (missing or damaged in the
+    archive) whose copy in the backup ``file`` is intact; returns, for each one it could not
+    give, why. Raises ``BackupError`` for a file that is not a backup."""
+    file = Path(file).expanduser()
+    left: dict[str, str] = {}
+    with _open_backup(file) as archive:
+        _manifest(archive, file)
+        names = set(archive.namelist())
+        for sha in sorted(wanted):
+            name = _entry_name(sha)
+            if name not in names:
+                left[sha] = "it is not in the backup"
+                continue
+            try:
+                data = archive.read(name)
+            except _ENTRY_ERRORS:
+                data = b""
+            if sha256_of(data) != sha:
+                left[sha] = "the backup's copy is damaged too"
+                continue
+            originals.write_back(data, sha)
+    return left
 
 
 def _check_restore_target(folder: Path, *, force: bool) -> bool:
@@ -393,27 +535,33 @@ def _unpack(
     work: Path,
     report: RestoreReport,
 ) -> None:
-    """Write the catalog and the originals under ``work``, each checked against its hash."""
+    """Write the catalog and the originals under ``work``, each checked against its hash: a
+    catalog that fails restores nothing; an original that can't be read is left out, one that
+    does not match its hash is written as it is (as the archive had it), and both are named."""
     catalog = work / CATALOG
     try:
         digest = _extract(archive, CATALOG, catalog)
-        if manifest.get("catalog_sha256") not in (None, digest):
-            raise BackupError(f"{file}: damaged (the catalog does not match its hash)")
-        for info in archive.infolist():
-            match = _ORIGINAL.fullmatch(info.filename)
-            if not match:
-                continue
-            target = work / "originals" / match[1] / match[2]  # made from the hex digits only
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if _extract(archive, info.filename, target) != match[1] + match[2]:
-                raise BackupError(
-                    f"{file}: damaged (original {match[1] + match[2]} does not match its hash)"
-                )
-            os.chmod(target, 0o444)
-            report.originals += 1
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as error:
+    except _ENTRY_ERRORS as error:
         raise BackupError(f"{file}: damaged ({_first_line(error)})") from None
-    _check_catalog(catalog, work / "originals", file, manifest, report)
+    if manifest.get("catalog_sha256") not in (None, digest):
+        raise BackupError(f"{file}: damaged (the catalog does not match its hash)")
+    damaged: set[str] = set()
+    for info in archive.infolist():
+        match = _ORIGINAL.fullmatch(info.filename)
+        if not match:
+            continue
+        target = work / "originals" / match[1] / match[2]  # made from the hex digits only
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            digest = _extract(archive, info.filename, target)
+        except _ENTRY_ERRORS:  # unreadable in the backup: that original is not restored
+            target.unlink(missing_ok=True)
+            continue
+        os.chmod(target, 0o444)
+        report.originals += 1
+        if digest != match[1] + match[2]:
+            damaged.add(match[1] + match[2])
+    _check_catalog(catalog, work / "originals", file, manifest, report, damaged)
 
 
 def _extract(archive: zipfile.ZipFile, name: str, target: Path) -> str:
@@ -427,9 +575,18 @@ def _extract(archive: zipfile.ZipFile, name: str, target: Path) -> str:
 
 
 def _check_catalog(
-    catalog: Path, originals: Path, file: Path, manifest: dict[str, Any], report: RestoreReport
+    catalog: Path,
+    originals: Path,
+    file: Path,
+    manifest: dict[str, Any],
+    report: RestoreReport,
+    damaged: set[str],
 ) -> None:
-    allowed_missing = set(manifest.get("missing_originals") or [])
+    """The catalog is whole and one this version reads; each clipping whose original is
+    missing or ``damaged`` is named, as ``check`` will name it in the restored archive."""
+    recorded = set(manifest.get("missing_originals") or [])
+    recorded |= set(manifest.get("damaged_originals") or [])
+    knows_damage = "damaged_originals" in manifest  # (a backup from before that left it out)
     try:
         with contextlib.closing(sqlite3.connect(catalog)) as db:
             if db.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
@@ -455,13 +612,19 @@ def _check_catalog(
     except sqlite3.DatabaseError as error:
         raise BackupError(f"{file}: damaged (its catalog can't be read: {error})") from None
     for clipping_id, sha in rows:
-        if (originals / sha[:2] / sha[2:]).is_file():
+        if not (originals / sha[:2] / sha[2:]).is_file():
+            state, lost = "missing", report.missing
+        elif sha in damaged:
+            state, lost = "damaged", report.damaged
+        else:
             continue
-        if sha not in allowed_missing:
-            raise BackupError(
-                f"{file}: incomplete (the original of clipping {clipping_id} is not in it)"
-            )
-        report.missing.append(sha)
+        place = report.path / "originals" / sha[:2] / sha[2:]
+        report.problems.append(original_problem(clipping_id, state, place))
+        if sha not in lost:
+            lost.append(sha)
+        told = sha in recorded or (state == "damaged" and not knows_damage)
+        if not told and sha not in report.lost_in_file:
+            report.lost_in_file.append(sha)
 
 
 def _rebuild_index(work: Path) -> None:

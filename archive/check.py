@@ -1,8 +1,10 @@
 """``clippings check``: is every original intact, every catalog row backed by its original, and
 the index in step with the catalog? With ``repair``, fix what can be fixed.
 
-Problems (exit status 1 unless repaired): an original missing or not matching its hash (never
-repaired: the catalog can't make an original again, and a backup can); the index out of step
+Problems (exit status 1 unless repaired): an original missing or not matching its hash (the
+catalog can't make an original again: ``--repair`` writes back the bundled pages' from their
+files, and with ``--from BACKUP`` those the backup holds intact; importing the saved page
+again writes its original back too); the index out of step
 with the catalog (missing clippings, entries of deleted ones) in a way the catalog's journal
 does not explain, or holding a clipping twice; a bundled page (the sample) missing that the
 user did not delete (``--repair`` restores it). Notes (no failure, ``--repair`` deals with
@@ -14,7 +16,7 @@ clippings still stored, and temporary files of an interrupted write.
 
 from __future__ import annotations
 
-import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -50,10 +52,15 @@ class CheckReport:
         }
 
 
-def check_archive(archive: Archive, *, repair: bool = False) -> CheckReport:
-    """Check ``archive`` (the caller holds its write lock, see ``Archive.check``)."""
+def check_archive(
+    archive: Archive, *, repair: bool = False, backup: str | os.PathLike[str] | None = None
+) -> CheckReport:
+    """Check ``archive`` (the caller holds its write lock, see ``Archive.check``); ``repair``
+    takes lost originals from the backup file ``backup`` too, when given."""
+    if backup is not None and not repair:
+        raise ClippingsError(f"{backup}: originals are taken from a backup only with --repair")
     report = CheckReport()
-    _check_originals(archive, report)
+    _check_originals(archive, report, repair, None if backup is None else Path(backup))
     _check_bundled(archive, report, repair)  # (before the leftovers: a lost sample's original)
     _check_leftovers(archive, report, repair)
     _check_index(archive, report, repair)
@@ -80,30 +87,74 @@ def _check_bundled(archive: Archive, report: CheckReport, repair: bool) -> None:
         report.repaired.append(f"restored the bundled page {page.name} as clipping {clipping_id}")
 
 
-def _check_originals(archive: Archive, report: CheckReport) -> None:
-    """Every clipping's original (and Page_files/ zip) is there and matches its hash."""
+def _check_originals(
+    archive: Archive, report: CheckReport, repair: bool, backup: Path | None
+) -> None:
+    """Every clipping's original (and Page_files/ zip) is there and matches its hash. With
+    ``repair``, a lost one is written back where its bytes are found intact: the bundled
+    pages, and the backup file ``backup`` (``check --repair --from BACKUP``)."""
     rows = archive.catalog.db.execute(
         "SELECT id, sha256 FROM clippings UNION ALL "
         "SELECT id, assets_sha256 FROM clippings WHERE assets_sha256 IS NOT NULL ORDER BY id"
     ).fetchall()
     report.clippings = archive.catalog.db.execute("SELECT count(*) FROM clippings").fetchone()[0]
+    states: dict[str, str] = {}
+    for _, sha in rows:
+        if sha not in states:
+            states[sha] = archive.originals.state(sha)
+    lost = {sha for sha, state in states.items() if state != "intact"}
+    found: dict[str, str] = {}  # written back: where from
+    if repair:
+        found = _write_back(archive, lost, backup, report, rows)
     for clipping_id, sha in rows:
-        path = archive.originals.path(sha)
-        if not path.is_file():
-            report.problems.append(
-                f"clipping {clipping_id}: its original is missing ({path}); {_RESTORE}"
+        if sha in found:
+            report.repaired.append(
+                f"clipping {clipping_id}: its original was {states[sha]}: written back from "
+                f"{found[sha]}"
             )
-        elif _file_sha256(path) != sha:
+        elif sha in lost:
             report.problems.append(
-                f"clipping {clipping_id}: its original is damaged ({path}); {_RESTORE}"
+                original_problem(clipping_id, states[sha], archive.originals.path(sha))
             )
 
 
-# what to do about an original lost: the archive's own copy is gone (a backup, if there is
-# one, has it; the page saved again makes a new clipping of it)
+def _write_back(
+    archive: Archive,
+    lost: set[str],
+    backup: Path | None,
+    report: CheckReport,
+    rows: list[tuple[int, str]],
+) -> dict[str, str]:
+    """Write back the ``lost`` originals whose bytes are at hand (a bundled page's file, the
+    ``backup``'s copy), each checked against its hash; returns where each came from."""
+    found: dict[str, str] = {}
+    for sha, page in bundled.hashes().items():
+        if sha in lost and archive.originals.write_back(page.read_bytes(), sha):
+            found[sha] = f"the bundled page {page.name}"
+    if backup is not None:
+        from .backup import write_back_originals  # (backup.py words its problems as check does)
+
+        left = write_back_originals(backup, archive.originals, lost - found.keys())
+        found.update((sha, str(backup)) for sha in lost - found.keys() - left.keys())
+        for clipping_id, sha in rows:
+            if sha in left:
+                report.notes.append(
+                    f"{backup} can't give the original of clipping {clipping_id}: {left[sha]}"
+                )
+    return found
+
+
+def original_problem(clipping_id: int, state: str, path: Path) -> str:
+    """What is said of a clipping whose original is ``missing`` or ``damaged``: by ``check``,
+    and in the same words by ``restore`` of a backup that lacks it."""
+    return f"clipping {clipping_id}: its original is {state} ({path}); {_RESTORE}"
+
+
+# what to do about an original lost: the same bytes, found again, are written back (their hash
+# is the original's name): the page saved again, imported, or a backup's copy
 _RESTORE = (
-    "restore it from a backup if you have one ('clippings restore BACKUP'), "
-    "or import the saved page again"
+    "import the saved page again ('clippings import FILE' writes it back), or take it from "
+    "a backup that has it ('clippings check --repair --from BACKUP')"
 )
 
 
@@ -190,11 +241,3 @@ def _check_index(archive: Archive, report: CheckReport, repair: bool) -> None:
         )
     else:
         report.problems.append(f"{what} (check --repair fixes it)")
-
-
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as source:
-        while chunk := source.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()

@@ -227,6 +227,7 @@ def import_cmd(
                 report = archive.import_paths(
                     paths, progress=_print_event if events else progress, jobs=jobs
                 )
+            titles = {i: archive.get(i).title for _, i in report.restored}
         except KeyboardInterrupt:
             kept = archive.newest_id() - before
             _fail(
@@ -265,6 +266,11 @@ def import_cmd(
             click.echo(
                 f"new version: {_name(source)} (#{clipping_id}; {said}: "
                 f"clippings versions {current})"
+            )
+        for source, clipping_id in report.restored:
+            click.echo(
+                f"original restored: #{clipping_id} {_safe(titles[clipping_id])} "
+                f"(its stored copy was missing or damaged: written back from {_name(source)})"
             )
         again = f" ({len(report.versions)} of them a page saved before)" if report.versions else ""
         click.echo(
@@ -444,13 +450,29 @@ def saved_rm_cmd(names: tuple[str, ...], as_json: bool) -> None:
 
 @cli.command("check")
 @click.option("--repair", is_flag=True, help="Fix what can be fixed (the index, leftovers).")
+@click.option(
+    "--from",
+    "backup",
+    type=click.Path(),
+    metavar="BACKUP",
+    help="With --repair: write back the missing or damaged originals this backup holds intact.",
+)
 @archive_option
 @json_option
-def check_cmd(repair: bool, as_json: bool) -> None:
+def check_cmd(repair: bool, backup: str | None, as_json: bool) -> None:
     """Verify every original against its hash, every clipping against its original, and the
-    index against the catalog. Exits with status 1 on a problem left unfixed, naming it."""
+    index against the catalog. Exits with status 1 on a problem left unfixed, naming it.
+
+    An original missing or damaged is written back by importing the saved page again, or
+    by --repair --from BACKUP, from a backup file (of `clippings backup`) that holds it.
+
+    \b
+    Examples:
+      clippings check
+      clippings check --repair --from ~/backups/clippings.zip
+    """
     with open_archive(sync=False) as archive:
-        report = archive.check(repair=repair)
+        report = archive.check(repair=repair, backup=backup)
     if as_json:
         _print_json(report.to_dict())
     else:
@@ -528,6 +550,10 @@ def backup_cmd(file: str, as_json: bool) -> None:
     folder: the backup is then named clippings-backup-<date>-<time>.zip in it. An earlier
     backup at FILE is replaced; any other file is left alone.
 
+    An original the archive has lost (missing, or damaged: backed up as it is) is named, and
+    exits with status 1. Such a backup does not replace an earlier one at FILE that holds
+    any of those originals intact: it is written beside it, as FILE-<date>-<time>.zip.
+
     \b
     Examples:
       clippings backup ~/backups/clippings.zip
@@ -538,8 +564,16 @@ def backup_cmd(file: str, as_json: bool) -> None:
 
     folder = archive_dir(click.get_current_context().ensure_object(dict).get("archive"))
     report = create_backup(folder, file)
-    for sha in report.missing:
-        click.echo(f"problem: original {_safe(sha)} is missing from the archive", err=True)
+    for line in report.problems:
+        click.echo(f"problem: {_safe(line)}", err=True)
+    if report.kept is not None:
+        whose = ", ".join(str(i) for i in report.kept_for)
+        which = "original of clipping" if len(report.kept_for) == 1 else "originals of clippings"
+        click.echo(
+            f"kept the earlier backup {_safe(report.kept)}: it holds the {which} {whose} intact, "
+            "which this one lacks (this one is written beside it)",
+            err=True,
+        )
     if as_json:
         _print_json(report.to_dict())
     else:
@@ -549,7 +583,7 @@ def backup_cmd(file: str, as_json: bool) -> None:
             f"backed up {_n(report.clippings, 'clipping')}{versions} and "
             f"{_n(report.originals, 'original')} to {_safe(report.path)} ({_size(report.size)})"
         )
-    if report.missing:
+    if report.missing or report.damaged:
         sys.exit(1)
 
 
@@ -563,8 +597,11 @@ def restore_cmd(file: str, force: bool, as_json: bool) -> None:
     --archive DIR (else the default archive folder), and rebuild its search index.
 
     The folder must be new or empty; an archive there is replaced only with --force (and
-    only once the restored one is complete). The file is checked first: a damaged or
-    foreign file, or one that names paths outside the archive, restores nothing.
+    only once the restored one is complete). The file is checked first: a foreign file, one
+    whose catalog is damaged, or one that names paths outside the archive, restores nothing.
+    An original missing from the backup or damaged (lost before the backup was made, or in
+    the file since) costs only its clipping's page: the rest is restored, and each such
+    clipping named as `clippings check` names it, with exit status 1.
 
     \b
     Examples:
@@ -575,21 +612,28 @@ def restore_cmd(file: str, force: bool, as_json: bool) -> None:
 
     path = click.get_current_context().ensure_object(dict).get("archive")
     report = Archive.restore(file, path, force=force)
-    for sha in report.missing:
+    for line in report.problems:
+        click.echo(f"problem: {_safe(line)}", err=True)
+    if report.lost_in_file:
         click.echo(
-            f"note: original {_safe(sha)} was already missing when the backup was made", err=True
+            f"note: the backup file itself is damaged: {len(report.lost_in_file)} of those "
+            "originals were whole in it when it was made",
+            err=True,
         )
     if as_json:
         _print_json(report.to_dict())
-        return
-    older = report.versions - report.clippings
-    versions = f" (and {_n(older, 'older version')})" if older else ""
-    searches = f", {_n(report.saved_searches, 'saved search')}" if report.saved_searches else ""
-    click.echo(
-        f"restored {_n(report.clippings, 'clipping')}{versions}, "
-        f"{_n(report.originals, 'original')}{searches} into {_safe(report.path)} "
-        f"(backup of {_safe(report.created) or 'unknown date'}); index rebuilt"
-    )
+    else:
+        older = report.versions - report.clippings
+        versions = f" (and {_n(older, 'older version')})" if older else ""
+        saved = report.saved_searches
+        searches = f", {_n(saved, 'saved search')}" if saved else ""
+        click.echo(
+            f"restored {_n(report.clippings, 'clipping')}{versions}, "
+            f"{_n(report.originals, 'original')}{searches} into {_safe(report.path)} "
+            f"(backup of {_safe(report.created) or 'unknown date'}); index rebuilt"
+        )
+    if report.problems:
+        sys.exit(1)
 
 
 # where `clippings serve` listens unless told otherwise: this machine alone (the browser that
@@ -733,6 +777,8 @@ def _print_event(event: Any) -> None:
         "reason": event.reason,
         "id": event.clipping_id,
     }
+    if getattr(event, "restored", False):
+        data["restored"] = True
     click.echo(_json(data))
     sys.stdout.flush()
 

@@ -1,8 +1,9 @@
 """The import pipeline: files → saved pages → articles → originals + catalog → index.
 
 Extraction runs in worker processes (``jobs``, default: every core). A worker reads a page,
-hashes it, skips it if the catalog already has those bytes, stores the original (atomic and
-content-addressed, so two workers never clash) and extracts the article. The main process
+hashes it, skips it if the catalog already has those bytes (writing its original back if the
+stored copy is missing or damaged), stores the original (atomic and content-addressed, so two
+workers never clash) and extracts the article. The main process
 takes the results in file order, so ids follow it whatever the number of workers; only a
 bounded window of pages is in flight, so memory stays flat however many files there are.
 
@@ -69,6 +70,7 @@ class ImportProgress:
     reason: str = ""  # why it failed, or was skipped
     clipping_id: int | None = None  # the clipping's id: the new one, or the one there already
     version: bool = False  # imported as a new version of a page saved before (same URL)
+    restored: bool = False  # present, and its stored original (missing or damaged) written back
 
 
 ProgressCallback = Callable[[ImportProgress], None]
@@ -87,6 +89,7 @@ class Prepared:
     reason: str = ""
     signature: bytes | None = None  # MinHash of the text (near-duplicates)
     assets_sha256: str | None = None  # the stored zip of its Page_files/ folder
+    restored: bool = False  # present, and its original (or files folder) written back
 
 
 def default_jobs() -> int:
@@ -141,6 +144,7 @@ def import_paths(
                         reason,
                         clipping_id,
                         version=len(report.versions) > versions,
+                        restored=outcome == "present" and prepared.restored,
                     )
                     # told once the rows before it are committed: a page said imported is
                     # (a kill before the commit imports it again at the next run, and
@@ -206,6 +210,8 @@ def _record(
     present = catalog.id_for_hash(prepared.sha256)
     if prepared.outcome == "present" or present is not None:
         report.already_present.append(source)
+        if prepared.restored and present is not None:
+            report.restored.append((source, present))
         return "present", present
     assert prepared.article is not None
     crash_point("catalog.before")
@@ -296,15 +302,26 @@ def _start_worker(catalog_path: str) -> None:
     _worker_catalog = sqlite3.connect(f"file:{catalog_path}?mode=ro", uri=True, timeout=30.0)
 
 
-def _known_in_worker(sha256: str) -> bool:
+@dataclass(frozen=True)
+class Known:
+    """A page the catalog has already: the hash of its stored files folder, if it has one."""
+
+    assets_sha256: str | None = None
+
+
+def _known_in_worker(sha256: str) -> Known | None:
     if _worker_catalog is None:
-        return False
-    row = _worker_catalog.execute("SELECT 1 FROM clippings WHERE sha256 = ?", (sha256,))
-    return row.fetchone() is not None
+        return None
+    row = _worker_catalog.execute(
+        "SELECT assets_sha256 FROM clippings WHERE sha256 = ?", (sha256,)
+    ).fetchone()
+    return None if row is None else Known(row[0])
 
 
 def prepare(
-    candidate: Candidate, originals_root: str, known: Callable[[str], bool] | None = None
+    candidate: Candidate,
+    originals_root: str,
+    known: Callable[[str], Known | None] | None = None,
 ) -> Prepared:
     """Read, hash, store and extract one candidate; never raises."""
     source = candidate.source
@@ -315,10 +332,12 @@ def prepare(
         if candidate.url and not page.url:
             page = replace(page, url=candidate.url)
         sha = sha256_of(page.stored)
-        if (known or _known_in_worker)(sha):
-            return Prepared("present", page.source, sha)
-        article = extract(page)
         originals = Originals(Path(originals_root))
+        there = (known or _known_in_worker)(sha)
+        if there is not None:
+            restored = _write_back(originals, page.stored, sha, candidate, there)
+            return Prepared("present", page.source, sha, restored=restored)
+        article = extract(page)
         assets = originals.put(pack_assets(Path(candidate.assets))) if candidate.assets else None
         originals.put(page.stored, sha)
     except ArchiveWriteError:
@@ -339,6 +358,21 @@ def prepare(
         signature=signature(article.text),
         assets_sha256=assets,
     )
+
+
+def _write_back(
+    originals: Originals, stored: bytes, sha: str, candidate: Candidate, known: Known
+) -> bool:
+    """A page the archive has, imported again: its original written back if the stored copy
+    is missing or damaged (these bytes hash to it), and so is its files folder's zip when the
+    folder packs to the same bytes again. True when anything was written."""
+    restored = originals.write_back(stored, sha)
+    expected = known.assets_sha256
+    if candidate.assets and expected and originals.state(expected) != "intact":
+        with contextlib.suppress(ClippingsError):  # a folder too large now: the page is there
+            if originals.write_back(pack_assets(Path(candidate.assets)), expected):
+                restored = True
+    return restored
 
 
 def _iso_utc(moment: datetime | None) -> str | None:
@@ -368,8 +402,10 @@ class _Prepare:
             return ((c, prepare(c, root, self._known_in_catalog)) for c in self.todo)
         return self._parallel()
 
-    def _known_in_catalog(self, sha256: str) -> bool:
-        return self.catalog.id_for_hash(sha256) is not None
+    def _known_in_catalog(self, sha256: str) -> Known | None:
+        if self.catalog.id_for_hash(sha256) is None:
+            return None
+        return Known(self.catalog.assets_for_hash(sha256))
 
     def __exit__(self, *exc: object) -> None:
         if self.pool is not None:

@@ -181,6 +181,9 @@ class ImportReport:
     near_duplicates: list[tuple[str, int, list[int]]] = field(default_factory=list)
     failed: list[ImportFailure] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    # already present, but the stored original was missing or damaged and these bytes (which
+    # hash to it) were written back: (source, the clipping's id)
+    restored: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -200,6 +203,7 @@ class ImportReport:
             ],
             "skipped": len(self.skipped),
             "failed": [asdict(f) for f in self.failed],
+            "restored": [{"source": source, "id": i} for source, i in self.restored],
         }
 
 

@@ -161,6 +161,7 @@ def sha256_of(data: bytes) -> str:
 
 
 TEMP_PREFIX = ".incoming-"  # an original being written (left behind by a killed write)
+_CHUNK = 1 << 20  # an original is hashed a megabyte at a time: flat memory for large files
 
 
 class Originals:
@@ -180,9 +181,41 @@ class Originals:
         synced, and renamed into place (the folder synced too), so a file under a hash is
         always whole. Raises ``ArchiveWriteError`` (a full disk, a read-only folder)."""
         sha256 = sha256 or sha256_of(data)
+        if not self.path(sha256).is_file():
+            self._write(data, sha256)
+        return sha256
+
+    def write_back(self, data: bytes, sha256: str) -> bool:
+        """Write ``data`` as the original ``sha256`` when the stored copy is missing or
+        damaged (is not these bytes): an original lost, found again (the page imported
+        again, a backup's copy). ``data`` that does not hash to ``sha256`` is never written.
+        True when the original was written; raises ``ArchiveWriteError`` as ``put`` does."""
+        if sha256_of(data) != sha256 or self._holds(sha256, data):
+            return False
+        self._write(data, sha256)  # (the rename takes the place of a damaged copy)
+        return True
+
+    def state(self, sha256: str) -> str:
+        """``intact``, ``missing``, or ``damaged`` (the stored bytes do not match the hash)."""
+        path = self.path(sha256)
+        if not path.is_file():
+            return "missing"
+        digest = hashlib.sha256()
+        with path.open("rb") as source:
+            while chunk := source.read(_CHUNK):
+                digest.update(chunk)
+        return "intact" if digest.hexdigest() == sha256 else "damaged"
+
+    def _holds(self, sha256: str, data: bytes) -> bool:
+        """Whether the stored copy of ``sha256`` is ``data``, byte for byte."""
+        path = self.path(sha256)
+        try:
+            return path.stat().st_size == len(data) and path.read_bytes() == data
+        except OSError:
+            return False
+
+    def _write(self, data: bytes, sha256: str) -> None:
         target = self.path(sha256)
-        if target.is_file():
-            return sha256
         crash_point("original.before")
         tmp = None
         try:
@@ -202,7 +235,6 @@ class Originals:
                 raise write_error(error, target.parent) from error
             raise
         crash_point("original.after")
-        return sha256
 
     def read(self, sha256: str) -> bytes:
         return self.path(sha256).read_bytes()
@@ -433,6 +465,13 @@ class Catalog:
 
     def id_for_hash(self, sha256: str) -> int | None:
         row = self.db.execute("SELECT id FROM clippings WHERE sha256 = ?", (sha256,)).fetchone()
+        return row[0] if row else None
+
+    def assets_for_hash(self, sha256: str) -> str | None:
+        """The hash of the stored files folder of the clipping whose original is ``sha256``."""
+        row = self.db.execute(
+            "SELECT assets_sha256 FROM clippings WHERE sha256 = ?", (sha256,)
+        ).fetchone()
         return row[0] if row else None
 
     def get(self, clipping_id: int) -> Clipping:

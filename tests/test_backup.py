@@ -243,20 +243,94 @@ def test_a_clipping_deleted_during_the_backup_starts_it_again(
     assert leftovers(tmp_path) == []
 
 
-def test_an_archive_missing_an_original_is_still_backed_up_and_says_so(
+def damage(archive_copy: Path, damaged: int, missing: int) -> None:
+    """Flip one bit of clipping ``damaged``'s original, delete clipping ``missing``'s."""
+    with Archive.open(archive_copy) as archive:
+        path = archive.original_path(damaged)
+        data = bytearray(path.read_bytes())
+        data[len(data) // 2] ^= 0x01
+        os.chmod(path, 0o644)
+        path.write_bytes(bytes(data))
+        archive.original_path(missing).unlink()
+
+
+def problems(folder: Path) -> list[str]:
+    """What ``clippings check`` says is wrong in the archive in ``folder``."""
+    result = run("--archive", folder, "check", "--json")
+    return json.loads(result.stdout)["problems"]
+
+
+def test_a_backup_of_damaged_and_missing_originals_restores_everything_else(
     archive_copy: Path, tmp_path: Path
 ) -> None:
-    with Archive.open(archive_copy) as archive:
-        lost = archive.get(3).sha256
-        archive.original_path(3).unlink()
-    result = run("--archive", archive_copy, "backup", tmp_path / "b.zip")
-    assert result.exit_code == 1
-    assert f"problem: original {lost} is missing from the archive" in result.output
-    back = run("--archive", tmp_path / "restored", "restore", tmp_path / "b.zip")
-    assert back.exit_code == 0, back.output
-    assert f"note: original {lost} was already missing" in back.output
-    with Archive.open(tmp_path / "restored") as archive:
-        assert archive.get(3).sha256 == lost
+    """A bit flipped in one original, another deleted: the backup says so for each clipping,
+    and its restore gives back the rest, naming those two as ``check`` does (it refused the
+    whole file, for an original that did not match its hash)."""
+    damage(archive_copy, damaged=2, missing=4)
+    made = run("--archive", archive_copy, "backup", tmp_path / "b.zip")
+    assert made.exit_code == 1
+    assert made.stderr.splitlines() == [
+        "problem: clipping 2: its original is damaged (backed up as it is)",
+        "problem: clipping 4: its original is missing (not in the backup)",
+    ]
+
+    restored = tmp_path / "restored"
+    back = run("--archive", restored, "restore", tmp_path / "b.zip")
+    assert back.exit_code == 1, back.output
+    named = [line.removeprefix("problem: ") for line in back.stderr.splitlines()]
+    assert len(named) == 2 and "Traceback" not in back.output
+    assert named[0].startswith(f"clipping 2: its original is damaged ({restored}/originals/")
+    assert named[1].startswith(f"clipping 4: its original is missing ({restored}/originals/")
+    assert f"into {restored}" in back.stdout
+
+    # the restored archive is the source, and fails its check on those two alone, as it did
+    assert problems(restored) == named
+    assert [p.split(" (")[0] for p in problems(archive_copy)] == [p.split(" (")[0] for p in named]
+    assert originals(restored) == originals(archive_copy)
+    for sql in ("SELECT * FROM clippings ORDER BY id", "SELECT * FROM tags ORDER BY tag"):
+        assert table(restored, sql) == table(archive_copy, sql)
+    with Archive.open(restored) as archive:
+        report = archive.check()
+        assert len(report.problems) == 2 and not report.notes, report.to_dict()
+        assert archive.search("europa").total == 1
+    assert leftovers(tmp_path) == []
+
+
+def test_check_repair_from_a_backup_writes_back_the_originals_it_holds(
+    archive_copy: Path, tmp_path: Path
+) -> None:
+    """``check --repair --from BACKUP``: the originals lost since the backup, taken from it
+    (each checked against its hash); one it lacks stays a problem, and it says why."""
+    before = originals(archive_copy)
+    assert run("--archive", archive_copy, "backup", tmp_path / "good.zip").exit_code == 0
+    damage(archive_copy, damaged=2, missing=4)
+    assert run("--archive", archive_copy, "backup", tmp_path / "poor.zip").exit_code == 1
+
+    alone = run("--archive", archive_copy, "check", "--from", tmp_path / "good.zip")
+    one_line_error(alone, "only with --repair")
+    junk = tmp_path / "junk.zip"
+    junk.write_bytes(b"not a backup")
+    one_line_error(
+        run("--archive", archive_copy, "check", "--repair", "--from", junk),
+        f"{junk}: not a Clippings backup",
+    )
+
+    partly = run("--archive", archive_copy, "check", "--repair", "--from", tmp_path / "poor.zip")
+    assert partly.exit_code == 1
+    assert f"{tmp_path / 'poor.zip'} can't give the original of clipping 2: " in partly.stdout
+    assert "clipping 4: its original is missing" in partly.stderr
+
+    fixed = run("--archive", archive_copy, "check", "--repair", "--from", tmp_path / "good.zip")
+    assert fixed.exit_code == 0, fixed.output
+    good = tmp_path / "good.zip"
+    assert f"repaired: clipping 2: its original was damaged: written back from {good}" in (
+        fixed.stdout
+    )
+    assert f"repaired: clipping 4: its original was missing: written back from {good}" in (
+        fixed.stdout
+    )
+    assert originals(archive_copy) == before
+    assert problems(archive_copy) == []
 
 
 # -- writing the backup file ----------------------------------------------------------------
@@ -283,20 +357,53 @@ def test_an_earlier_backup_is_replaced_but_no_other_file(
     assert leftovers(tmp_path) == []
 
 
+def test_a_backup_lacking_originals_keeps_an_earlier_one_that_has_them(
+    archive_copy: Path, tmp_path: Path
+) -> None:
+    """Written to the name of an earlier backup, a backup that lacks originals (damaged or
+    missing in the archive) does not take the place of one that holds them intact: it is
+    written beside it. An earlier backup that lacks them too is replaced as usual."""
+    file = tmp_path / "b.zip"
+    assert run("--archive", archive_copy, "backup", file).exit_code == 0
+    good = file.read_bytes()
+    damage(archive_copy, damaged=2, missing=4)
+    worse = run("--archive", archive_copy, "backup", file)
+    assert worse.exit_code == 1
+    assert (
+        f"kept the earlier backup {file}: it holds the originals of clippings 2, 4 intact, "
+        "which this one lacks (this one is written beside it)"
+    ) in worse.stderr
+    assert file.read_bytes() == good
+    [beside] = tmp_path.glob("b-*.zip")
+    assert f"to {beside} " in worse.stdout
+    assert beside.name.startswith("b-") and beside.stat().st_size > 0
+
+    # the earlier backup still gives every original back
+    restore_backup(file, tmp_path / "from-earlier")
+    assert problems(tmp_path / "from-earlier") == []
+
+    other = tmp_path / "other.zip"
+    assert run("--archive", archive_copy, "backup", other).exit_code == 1
+    again = run("--archive", archive_copy, "backup", other)  # the earlier lacks them too
+    assert again.exit_code == 1 and "kept the earlier" not in again.output
+    assert {p.name for p in tmp_path.glob("*.zip")} == {"b.zip", beside.name, "other.zip"}
+    assert leftovers(tmp_path) == []
+
+
 def test_a_failed_backup_leaves_the_earlier_one_whole(
     archive_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     file = tmp_path / "b.zip"
     assert run("--archive", archive_copy, "backup", file).exit_code == 0
     before = file.read_bytes()
-    write = zipfile.ZipFile.write
+    open_entry = zipfile.ZipFile.open
 
-    def disk_full(self, filename, arcname=None, *args, **kwargs):
-        if str(arcname).startswith("originals/"):
+    def disk_full(self, name, mode="r", *args, **kwargs):
+        if mode == "w" and getattr(name, "filename", name).startswith("originals/"):
             raise OSError(28, "No space left on device")
-        return write(self, filename, arcname, *args, **kwargs)
+        return open_entry(self, name, mode, *args, **kwargs)
 
-    monkeypatch.setattr(zipfile.ZipFile, "write", disk_full)
+    monkeypatch.setattr(zipfile.ZipFile, "open", disk_full)
     one_line_error(
         run("--archive", archive_copy, "backup", file),
         f"can't write {file}: No space left on device",
@@ -509,7 +616,34 @@ def test_a_damaged_byte_inside_an_original(good_backup: Path, tmp_path: Path) ->
     data[start + info.compress_size // 2] ^= 0xFF
     damaged = tmp_path / "damaged.zip"
     damaged.write_bytes(bytes(data))
-    refused(damaged, tmp_path, f"{damaged}: damaged")
+    sha = info.filename.removeprefix("originals/").replace("/", "")
+    restored_around(damaged, tmp_path, {sha: "missing"})
+
+
+def restored_around(file: Path, tmp_path: Path, lost: dict[str, str]) -> None:
+    """Restoring ``file``, damaged inside, gives back everything but the ``lost`` originals
+    (hash → what ``check`` calls it), names their clippings as ``check`` does, and says the
+    file itself is damaged."""
+    target = tmp_path / "restored"
+    result = run("--archive", target, "restore", file)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    named = [line.removeprefix("problem: ") for line in result.stderr.splitlines()[:-1]]
+    assert result.stderr.splitlines()[-1].startswith("note: the backup file itself is damaged")
+    owners = table(
+        target,
+        "SELECT id, sha256 FROM clippings UNION ALL SELECT id, assets_sha256 "
+        "FROM clippings WHERE assets_sha256 IS NOT NULL ORDER BY id",
+    )
+    expected = [
+        f"clipping {i}: its original is {lost[sha]} ({target}/originals/{sha[:2]}/{sha[2:]})"
+        for i, sha in owners
+        if sha in lost
+    ]
+    assert [line.split(";")[0] for line in named] == expected
+    assert problems(target) == named
+    intact = {name: digest for name, digest in originals(target).items() if name not in lost}
+    assert all(name == digest for name, digest in intact.items())
+    assert leftovers(tmp_path) == []
 
 
 def test_an_original_that_does_not_match_its_name(good_backup: Path, tmp_path: Path) -> None:
@@ -517,7 +651,9 @@ def test_an_original_that_does_not_match_its_name(good_backup: Path, tmp_path: P
         return (name, data + b"<!-- changed -->") if name.startswith("originals/") else (name, data)
 
     file = rewrite(good_backup, tmp_path / "swapped.zip", swap)
-    refused(file, tmp_path, "does not match its hash")
+    with zipfile.ZipFile(file) as archive:
+        names = [n for n in archive.namelist() if n.startswith("originals/")]
+    restored_around(file, tmp_path, {n[10:12] + n[13:]: "damaged" for n in names})
 
 
 def test_a_damaged_catalog(good_backup: Path, tmp_path: Path) -> None:
@@ -538,7 +674,7 @@ def test_a_backup_missing_an_original(good_backup: Path, tmp_path: Path) -> None
         return name, data
 
     file = rewrite(good_backup, tmp_path / "short.zip", drop_one)
-    refused(file, tmp_path, "incomplete (the original of clipping")
+    restored_around(file, tmp_path, {dropped[0][10:12] + dropped[0][13:]: "missing"})
 
 
 def test_a_zip_that_is_not_a_backup(tmp_path: Path) -> None:

@@ -41,12 +41,31 @@ def test_the_index_out_of_step_is_found_and_repaired(archive: Archive) -> None:
 
 
 def test_a_damaged_original_is_named_and_fails_the_check(archive: Archive) -> None:
-    path = archive.original_path(1)
+    archive.import_paths([PAGES])
+    path = archive.original_path(2)
     os.chmod(path, stat.S_IWUSR | stat.S_IRUSR)
     path.write_bytes(path.read_bytes() + b"tampered")
     result = check(archive.path, "--repair")
     assert result.exit_code == 1
-    assert "clipping 1: its original is damaged" in result.stderr
+    assert "clipping 2: its original is damaged" in result.stderr
+
+
+def test_repair_writes_back_a_bundled_page_s_original_from_its_file(archive: Archive) -> None:
+    """The sample's original, damaged or missing: its bytes ship with Clippings."""
+    path = archive.original_path(1)
+    before = path.read_bytes()
+    os.chmod(path, stat.S_IWUSR | stat.S_IRUSR)
+    path.write_bytes(before + b"tampered")
+    assert "clipping 1: its original is damaged" in check(archive.path).stderr
+    repaired = check(archive.path, "--repair")
+    assert repaired.exit_code == 0, repaired.output
+    assert "repaired: clipping 1: its original was damaged: written back from the bundled" in (
+        repaired.stdout
+    )
+    assert path.read_bytes() == before and check(archive.path).exit_code == 0
+    path.unlink()
+    assert check(archive.path, "--repair").exit_code == 0
+    assert path.read_bytes() == before
 
 
 def test_leftovers_of_an_interrupted_import_are_notes_and_repair_takes_them_in(
@@ -73,7 +92,10 @@ def test_a_missing_original_is_named_and_not_repaired(archive: Archive) -> None:
     result = check(archive.path, "--repair")
     assert result.exit_code == 1
     assert f"problem: clipping 3: its original is missing ({path})" in result.stderr
-    assert "restore it from a backup if you have one ('clippings restore BACKUP')" in result.stderr
+    assert (
+        "import the saved page again ('clippings import FILE' writes it back), or take it from "
+        "a backup that has it ('clippings check --repair --from BACKUP')"
+    ) in result.stderr
     # a reindex that extracts again keeps its last extraction, and says why in words
     again = CliRunner().invoke(cli, ["--archive", str(archive.path), "reindex"])
     assert "kept the old extraction of clipping 3: its original is missing" in again.stderr

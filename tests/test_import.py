@@ -19,7 +19,15 @@ from archive.api import Archive
 from archive.cli import cli
 from archive.store import exclusive_lock
 
-from .conftest import PAGES, ROOT, assert_ended, assert_pool_ended, children_of, pool_processes
+from .conftest import (
+    FIXTURES,
+    PAGES,
+    ROOT,
+    assert_ended,
+    assert_pool_ended,
+    children_of,
+    pool_processes,
+)
 
 
 def many_pages(folder: Path, copies: int) -> Path:
@@ -299,3 +307,68 @@ def test_an_import_killed_while_its_index_sub_writers_run_leaves_none(tmp_path: 
     with Archive.open(folder) as archive:
         assert archive.index.doc_count() == len(archive) == 150 + 1
         assert archive.search("").total == len(archive)
+
+
+def lose(archive: Archive, damaged: int, missing: int) -> dict[int, bytes]:
+    """Damage clipping ``damaged``'s stored original (a byte changed), delete ``missing``'s;
+    returns what they held."""
+    held = {}
+    for clipping_id in (damaged, missing):
+        path = archive.original_path(clipping_id)
+        held[clipping_id] = path.read_bytes()
+        os.chmod(path, 0o644)
+    path = archive.original_path(damaged)
+    path.write_bytes(held[damaged][:100] + b"#" + held[damaged][101:])
+    archive.original_path(missing).unlink()
+    return held
+
+
+def test_importing_a_page_again_writes_back_its_lost_original(
+    archive: Archive, html_pages: Path
+) -> None:
+    """``check`` says: import the saved page again. The same bytes, whose hash names the
+    original, are written back when the stored copy is missing or damaged (they were taken
+    for "already present", and the original stayed lost)."""
+    archive.import_paths([html_pages])
+    held = lose(archive, damaged=2, missing=4)
+    before = CliRunner().invoke(cli, ["--archive", str(archive.path), "check"])
+    assert before.exit_code == 1 and "import the saved page again" in before.stderr
+
+    again = CliRunner().invoke(cli, ["--archive", str(archive.path), "import", str(html_pages)])
+    assert again.exit_code == 0, again.output
+    for clipping_id in (2, 4):
+        title = archive.get(clipping_id).title
+        assert f"original restored: #{clipping_id} {title} (its stored copy was missing or " in (
+            again.stdout
+        )
+    assert "imported 0, already present 6," in again.stdout
+    for clipping_id, data in held.items():
+        assert archive.original_path(clipping_id).read_bytes() == data
+    after = CliRunner().invoke(cli, ["--archive", str(archive.path), "check"])
+    assert after.exit_code == 0, after.output
+
+    quiet = archive.import_paths([html_pages])  # nothing lost now: nothing written
+    assert quiet.restored == [] and len(quiet.already_present) == 6
+
+
+def test_worker_processes_write_back_lost_originals_and_files_folders(
+    archive: Archive, tmp_path: Path
+) -> None:
+    """The same in worker processes, and for the zip of a "Webpage, complete" save's files
+    folder, packed again from the folder to the same bytes."""
+    pages = many_pages(tmp_path / "pages", 2)
+    complete = FIXTURES / "formats" / "complete"
+    archive.import_paths([pages, complete], jobs=2)
+    [(saved, assets_sha)] = archive.catalog.db.execute(
+        "SELECT id, assets_sha256 FROM clippings WHERE assets_sha256 IS NOT NULL"
+    ).fetchall()
+    assets = archive.originals.path(assets_sha)
+    packed = assets.read_bytes()
+    assets.unlink()
+    held = lose(archive, damaged=3, missing=5)
+    report = archive.import_paths([pages, complete], jobs=2)
+    assert sorted(i for _, i in report.restored) == sorted([3, 5, saved])
+    assert assets.read_bytes() == packed
+    for clipping_id, data in held.items():
+        assert archive.original_path(clipping_id).read_bytes() == data
+    assert archive.check().ok
