@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import aside, bundled, recovery, uploads
-from .check import CheckReport, check_archive
+from .check import CheckReport, check_archive, original_problem
 from .children import cores
 from .crashpoints import crash_point
 from .extract import extract
@@ -234,12 +234,21 @@ class Archive:
     def original_path(self, clipping_id: int) -> Path:
         return self.originals.path(self.get(clipping_id).sha256)
 
+    def original_state(self, clipping_id: int) -> str:
+        """``intact``, ``missing``, or ``damaged`` (its bytes no longer match its hash)."""
+        return self.originals.state(self.get(clipping_id).sha256)
+
     @_serialized
     def viewable_original(self, clipping_id: int) -> Path:
         """A copy of the saved page under its own file name, in a temp folder, for a browser
         (the stored original has no suffix, and stays read-only and untouched). The copies of
-        more than ``VIEWS_KEPT`` ago go then."""
+        more than ``VIEWS_KEPT`` ago go then. A missing original raises ``ClippingsError`` in
+        ``check``'s words (how to get it back); a damaged one is copied as it is: see
+        ``original_state``."""
         clipping = self.get(clipping_id)
+        if self.originals.state(clipping.sha256) == "missing":
+            stored = self.originals.path(clipping.sha256)
+            raise ClippingsError(original_problem(clipping_id, "missing", stored))
         name = Path(clipping.source).name
         if name in ("", ".", "..") or "\\" in name:  # a name from a zip member, shown escaped
             name = f"clipping-{clipping_id}{_suffix(clipping.source) or '.html'}"

@@ -22,7 +22,7 @@ from archive.tui.screens.versions import VersionsScreen
 from archive.tui.widgets.article import ArticleView
 from archive.tui.widgets.results import ResultList
 
-from .conftest import plain, settle, type_text
+from .conftest import plain, settle, type_text, wait_until
 
 
 async def open_clipping(app, pilot, clipping_id: int, query: str = "") -> ReaderScreen:
@@ -163,6 +163,37 @@ async def test_o_opens_a_copy_of_the_saved_page_in_the_browser(app, tmp_path, mo
         with Archive(app.archive_path) as archive:
             assert copy.read_bytes() == archive.original_path(2).read_bytes()
         assert screen.clipping.id == 2
+
+
+async def test_o_on_a_lost_original_says_how_to_get_it_back(app, tmp_path, monkeypatch):
+    fake_browser(tmp_path, "browser.sh", monkeypatch)
+    with Archive(app.archive_path) as archive:
+        archive.original_path(2).unlink()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_clipping(app, pilot, 2)
+        await pilot.press("o")
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if app._notifications:
+                break
+        [note] = list(app._notifications)
+        assert note.message.startswith("Can't open the original: clipping 2: its original is")
+        assert "missing" in note.message and "clippings import FILE" in note.message
+        assert "Errno" not in note.message
+
+
+async def test_o_on_a_damaged_original_opens_it_and_warns(app, tmp_path, monkeypatch):
+    opened = fake_browser(tmp_path, "browser.sh", monkeypatch)
+    with Archive(app.archive_path) as archive:
+        stored = archive.original_path(2)
+        stored.chmod(0o644)
+        stored.write_bytes(stored.read_bytes().replace(b"<", b"[", 1))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_clipping(app, pilot, 2)
+        await pilot.press("o")
+        await wait_until(pilot, lambda: app._notifications and opened.exists())
+        [note] = list(app._notifications)
+        assert "its stored copy is damaged" in note.message
 
 
 async def test_o_never_runs_a_text_browser_over_the_app(app, tmp_path, monkeypatch):

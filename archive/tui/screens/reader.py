@@ -298,7 +298,10 @@ class ReaderScreen(Screen[None]):
         except (OSError, webbrowser.Error) as error:
             self.app.call_from_thread(self._tell, f"Can't open the original: {error}", "error")
             return
-        if opened:
+        if opened and self.app.archive.original_state(clipping_id) == "damaged":
+            said = "Opened the saved page, but its stored copy is damaged: 'clippings check'"
+            self.app.call_from_thread(self._tell, f"{said} says how to get it back", "warning")
+        elif opened:
             self.app.call_from_thread(self._tell, "Opened the saved page in your browser")
         else:
             self.app.call_from_thread(self._tell, f"No browser found. The saved page: {path}")
