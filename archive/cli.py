@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from .api import Archive
     from .models import SavedSearch
 
-SORT_CHOICE = click.Choice(["relevance", "newest", "oldest"])
+# (newest, oldest: by the date shown, published else saved; saved: recently saved first)
+SORT_CHOICE = click.Choice(["relevance", "newest", "oldest", "saved"])
 
 
 def _console(stderr: bool = False) -> Console:

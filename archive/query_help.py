@@ -68,7 +68,8 @@ def text() -> str:
         lines += [f"  {example:<{width}}{meaning}" for example, meaning in pairs]
     lines += [
         "",
-        "Sorting: --sort relevance (the default), newest or oldest.",
+        "Sorting: --sort relevance (the default), newest or oldest (by the date shown), or "
+        "saved (recently saved first).",
         "A query that cannot be read is reported in one line that says what is wrong.",
     ]
     return "\n".join(lines)

@@ -252,6 +252,16 @@ def test_dates_and_sorting(corpus: Archive) -> None:
     assert titles(corpus, "committee", sort="oldest") == newest[::-1]
 
 
+def test_recently_saved_first_whatever_the_date_published(archive: Archive, tmp_path) -> None:
+    for name, published in (("first.html", "2021-03-03"), ("second.html", "2011-03-03")):
+        page = tmp_path / name
+        body = "The sluice gates were opened at dawn. " + FILLER
+        page.write_text(saved_page(name, "Ana Lima", published, "Canal News", body), "utf-8")
+        assert archive.import_paths([page]).failed == []  # one import after the other
+    assert titles(archive, "sluice", sort="newest") == ["first.html", "second.html"]
+    assert titles(archive, "sluice", sort="saved") == ["second.html", "first.html"]
+
+
 def test_limit_and_total(corpus: Archive) -> None:
     result = corpus.search("committee", limit=2)
     assert len(result.hits) == 2

@@ -43,7 +43,8 @@ from .words import Words, used, words_of
 
 __all__ = ["SORTS", "Index", "IndexBusy", "IndexHit", "IndexResults", "QueryError"]
 
-SORTS = ("relevance", "newest", "oldest")
+# relevance; the date shown (published, else saved) newest or oldest first; recently saved first
+SORTS = ("relevance", "newest", "oldest", "saved")
 RERANK = 50  # the best hits re-ranked by how close their words are (at least the page shown)
 SIMILAR_WORDS = 25  # the words of a clipping that "more like this" looks for
 # of those, how many another clipping must have to be "like" it: a fifth (Lucene's "more like
@@ -388,11 +389,12 @@ class Index:
             page = self._reranked(results, words, depth=max(end or 0, RERANK), phrase=slip)
             page = page[offset:end]
         else:
-            page, total = self._by_date(q, end, newest=sort == "newest")
+            field, newest = ("saved", True) if sort == "saved" else ("date", sort != "oldest")
+            page, total = self._by_date(q, end, newest=newest, field=field)
             if not total and p.loose is not None and text.strip():
                 # no clipping has every word: by date too, those with some of them
                 q, partial = self._expanded(p, p.loose), not p.unfinished
-                page, total = self._by_date(q, end, newest=sort == "newest")
+                page, total = self._by_date(q, end, newest=newest, field=field)
             page = page[offset:end]
         reader = searcher.reader()
         languages = self._column("language", "")
@@ -437,16 +439,18 @@ class Index:
         hits.sort(key=lambda hit: (-round(hit.score, 6), -(dates[hit.docnum] or 0), int(hit["id"])))
         return hits + rest
 
-    def _by_date(self, q: wq.Query, end: int | None, *, newest: bool) -> tuple[list, int]:
-        """The first ``end`` hits of ``q`` (all if None) by date, equal dates by id (the
-        later first when newest first), and the total: the same order whatever the index's
-        segments. Whoosh breaks ties by document number, which a clipping's update changes,
-        so the hits around the ``end``-th are fetched until its whole group of equal dates
-        is in hand."""
-        dates = self._column("date", 0, translate=False)
+    def _by_date(
+        self, q: wq.Query, end: int | None, *, newest: bool, field: str = "date"
+    ) -> tuple[list, int]:
+        """The first ``end`` hits of ``q`` (all if None) by the date ``field`` (``date``, the
+        one shown; ``saved``), equal dates by id (the later first when newest first), and the
+        total: the same order whatever the index's segments. Whoosh breaks ties by document
+        number, which a clipping's update changes, so the hits around the ``end``-th are
+        fetched until its whole group of equal dates is in hand."""
+        dates = self._column(field, 0, translate=False)
         want = end
         while True:
-            results, total = self._run(q, limit=want, sortedby="date", reverse=newest)
+            results, total = self._run(q, limit=want, sortedby=field, reverse=newest)
             hits = list(results)
             if want is None or len(hits) < want or not hits:
                 break

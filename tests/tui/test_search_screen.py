@@ -36,14 +36,16 @@ async def test_a_new_archive_opens_on_the_search_screen_with_the_sample(tmp_path
         assert status(app).startswith("1 clipping")
 
 
-async def test_every_clipping_is_listed_newest_first(app):
+async def test_every_clipping_is_listed_recently_saved_first(app):
+    # a page just saved (or arrived) is on top, whatever the date it was published
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert status(app).startswith("8 clippings")
+        assert "sorted by recently saved" in status(app)
         listed = app.screen.query_one(ResultList).hits
-        dates = [(h.clipping.published or h.clipping.saved) for h in listed]
+        saved = [(h.clipping.saved, h.clipping.id) for h in listed]
         assert len(listed) == 8
-        assert dates == sorted(dates, reverse=True)
+        assert saved == sorted(saved, reverse=True)
 
 
 async def test_typing_searches_and_highlights_the_terms(app):
@@ -338,18 +340,27 @@ async def test_every_facet_narrows_to_what_it_counted(app):
             assert app.screen.result_total == count, (option_id, status(app))
 
 
-async def test_with_no_query_the_sort_key_flips_newest_and_oldest(app):
+async def test_with_no_query_the_sort_key_cycles_saved_newest_oldest(app):
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        newest = result_ids(app)
+        saved = result_ids(app)
+        assert "sorted by recently saved" in status(app)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
         assert "sorted by newest" in status(app)
+        newest = result_ids(app)
+        dates = [
+            (h.clipping.published or h.clipping.saved)
+            for h in app.screen.query_one(ResultList).hits
+        ]
+        assert dates == sorted(dates, reverse=True)
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "sorted by oldest" in status(app)
         assert result_ids(app) == list(reversed(newest))
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert result_ids(app) == newest
+        assert result_ids(app) == saved
 
 
 async def test_an_index_left_behind_catches_up_in_the_background(archive_path: Path, monkeypatch):

@@ -40,6 +40,7 @@ from ..widgets.footer import Footer
 from ..widgets.results import ResultList
 from .dialogs import ConfirmScreen, SaveSearchScreen
 
+SORT_NAMES = {"saved": "recently saved"}  # how a sort is named in the status line
 # hits fetched at a time (a screenful and more); the next page comes as the cursor nears the
 # end. Each hit is laid out as wrapped text, so a smaller page repaints faster as you type.
 PAGE = 20
@@ -66,7 +67,11 @@ class SearchScreen(Screen[None]):
         Binding("enter", "open", "Open", tooltip="Read the chosen clipping", id="search.open"),
         Binding("escape", "clear", "Clear", tooltip="Clear the query", id="search.clear"),
         Binding(
-            "ctrl+s", "sort", "Sort", tooltip="Sort by relevance, newest, oldest", id="search.sort"
+            "ctrl+s",
+            "sort",
+            "Sort",
+            tooltip="Sort by relevance, newest, oldest, recently saved",
+            id="search.sort",
         ),
         Binding(
             "ctrl+f",
@@ -168,9 +173,10 @@ class SearchScreen(Screen[None]):
         self._search(self._in_flight, self._searched_text, self._effective_sort())
 
     def _effective_sort(self) -> str:
-        # with no query there is nothing to rank: the newest clippings come first
+        # with no query there is nothing to rank: the clippings saved last come first (a page
+        # just saved, or arrived, is on top, whatever its date)
         if self.sort == "relevance" and not self._has_query():
-            return "newest"
+            return "saved"
         return self.sort
 
     def _has_query(self) -> bool:
@@ -274,7 +280,8 @@ class SearchScreen(Screen[None]):
         elif self.result_total or not query:
             noun = ("clipping" if not query else "hit") + ("" if self.result_total == 1 else "s")
             text.append(f"{self.result_total:,} {noun}", style="bold")
-            text.append(f" · sorted by {self._effective_sort()}", style="dim")
+            sort = self._effective_sort()
+            text.append(f" · sorted by {SORT_NAMES.get(sort, sort)}", style="dim")
         else:
             text.append("No clippings match ", style="bold")
             text.append(safe(query), style="bold italic")
@@ -337,9 +344,10 @@ class SearchScreen(Screen[None]):
         self.query_box.focus()
 
     def action_sort(self) -> None:
-        """Relevance, newest, oldest; with no query (nothing to rank) newest and oldest."""
+        """Relevance, newest, oldest, recently saved; with no query (nothing to rank) recently
+        saved, newest and oldest."""
         current = self._effective_sort()
-        choices = SORTS if self._has_query() else tuple(s for s in SORTS if s != "relevance")
+        choices = SORTS if self._has_query() else ("saved", "newest", "oldest")
         self.sort = choices[(choices.index(current) + 1) % len(choices)]
         self.request_search()
 
