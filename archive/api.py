@@ -382,7 +382,7 @@ class Archive:
         ``name`` in the catalog, with ``url`` as its address when the page names none. Raises
         ``NotAPage`` or ``TooLarge`` for bytes no import would take; waits its turn for the
         write lock like any import."""
-        uploads.check_page(data)
+        uploads.check_page(data, name)
         with self.writing():
             left = uploads.pending(self.path)  # staged by an upload a kill interrupted
             if left:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from .extract.sniff import binary_kind
 from .models import ClippingsError
-from .sources import MAX_PAGE_BYTES, Candidate, format_for
+from .sources import ASSET_SUFFIXES, MAX_PAGE_BYTES, Candidate, format_for
 
 if TYPE_CHECKING:
     from .models import ImportReport
@@ -72,15 +72,25 @@ def upload_token(archive: Path, *, new: bool = False) -> str:
     return token
 
 
-def check_page(data: bytes) -> None:
-    """Raise ``NotAPage`` or ``TooLarge`` for bytes no import would take."""
+def check_page(data: bytes, name: str = "") -> None:
+    """Raise ``NotAPage`` or ``TooLarge`` for bytes no import would take, or named ``name`` as
+    what a page drags along (``data.json``, ``style.css``: an import skips those too)."""
     if len(data) > MAX_PAGE_BYTES:
         raise TooLarge(f"the page is over {MAX_PAGE_BYTES // 2**20} MB")
     if not data.strip():
         raise NotAPage("the page is empty")
     kind = binary_kind(data)
+    if kind in _CONTAINERS:
+        raise NotAPage(f"not a saved page ({kind}): import it with 'clippings import'")
     if kind:
         raise NotAPage(f"not a saved page ({kind})")
+    suffix = Path(name.replace("\\", "/")).suffix.lower()
+    if suffix in ASSET_SUFFIXES:
+        raise NotAPage(f"not a saved page (a {suffix} file)")
+
+
+# what holds pages rather than being one: an import opens them (a zip, a WARC)
+_CONTAINERS = frozenset({"ZIP archive", "gzip archive"})
 
 
 def staged_name(name: str) -> str:

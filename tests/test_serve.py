@@ -240,6 +240,13 @@ def test_a_form_without_the_page_is_400(server: Server) -> None:
     assert server.alive()
 
 
+def zipped_page() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("page.html", "<html><body><p>A page in a zip.</p></body></html>")
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
@@ -258,6 +265,25 @@ def test_what_is_not_a_page_is_415_with_the_reason(server: Server, data: bytes, 
     assert len(server.archive) == before
     line, error = server.lines[-1]
     assert error and line.startswith("failed: SingleFile.html: ") and reason in line
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("a.json", b'{"a": 1}', "not a saved page (a .json file)"),
+        ("style.css", b"body { color: red }", "not a saved page (a .css file)"),
+        ("pages.zip", zipped_page(), "not a saved page (ZIP archive): import it with 'clippings"),
+    ],
+    ids=["json", "css", "zip"],
+)
+def test_what_a_page_drags_along_or_holds_pages_is_415(
+    server: Server, name: str, data: bytes, reason: str
+) -> None:
+    before = len(server.archive)
+    answer = server.post(data, name=name)
+    assert answer.status_code == 415
+    assert reason in answer.json()["error"]
+    assert len(server.archive) == before
 
 
 def test_other_paths_and_methods_are_404_and_405_in_json(server: Server) -> None:
