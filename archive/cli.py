@@ -279,10 +279,24 @@ def import_cmd(
             f"{len(report.already_present)}, duplicates {len(report.duplicates)}, skipped "
             f"{len(report.skipped)}, failed {len(report.failed)}"
         )
-        if report.failed:
-            click.echo("clippings import --retry-failed tries those again", err=True)
+        if any(not _gone(failure.source) for failure in report.failed):
+            click.echo(
+                "clippings import --retry-failed tries those again (once the cause is fixed)",
+                err=True,
+            )
     if report.failed:
         sys.exit(1)
+
+
+def _gone(source: str) -> bool:
+    """Whether a failed page's file is no longer there (a path mistyped, a file moved): no
+    retry can read it. A member of a zip or a WARC is named after its container's path."""
+    path = Path(source.split("#", 1)[0])
+    while not path.exists():
+        if path.parent == path:
+            return True
+        path = path.parent
+    return path.is_dir() and path != Path(source.split("#", 1)[0])
 
 
 @cli.command("versions")

@@ -136,6 +136,13 @@ def test_report_file_exit_status_and_retry_failed(tmp_path: Path) -> None:
         assert len(archive) == 8
 
 
+def test_no_retry_is_offered_for_a_file_that_is_not_there(tmp_path: Path) -> None:
+    args = ["--archive", str(tmp_path / "archive"), "import"]
+    result = CliRunner().invoke(cli, [*args, str(tmp_path / "mistyped.html")])
+    assert result.exit_code == 1
+    assert "no such file" in result.stderr and "--retry-failed" not in result.stderr
+
+
 def test_a_second_import_waits_for_the_first_with_a_message(tmp_path: Path) -> None:
     with Archive.open(tmp_path / "archive") as archive:
         folder = archive.path
