@@ -206,7 +206,7 @@ def _record(
         return "failed", None
     if prepared.sha256 in seen:  # the same bytes twice in this import
         report.duplicates.append(source)
-        return "duplicate", None
+        return "duplicate", seen[prepared.sha256]
     present = catalog.id_for_hash(prepared.sha256)
     if prepared.outcome == "present" or present is not None:
         report.already_present.append(source)

@@ -388,15 +388,6 @@ class Watcher:
             outcome = "version" if event.version else "imported"
             self.report(WatchEvent(source, outcome, event.clipping_id))
         elif event.outcome in ("present", "duplicate") and not self._quiet_present:
-            self.report(WatchEvent(source, "present", event.clipping_id or self._id_of(event.path)))
+            self.report(WatchEvent(source, "present", event.clipping_id))
         elif event.outcome == "failed":
             self.report(WatchEvent(source, "failed", reason=event.reason))
-
-    def _id_of(self, path: Path) -> int | None:
-        """The clipping of a page already in the archive (by its bytes)."""
-        from .store import sha256_of
-
-        try:
-            return self.archive.catalog.id_for_hash(sha256_of(path.read_bytes()))
-        except OSError:
-            return None

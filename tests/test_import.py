@@ -29,6 +29,8 @@ from .conftest import (
     pool_processes,
 )
 
+FORMATS = FIXTURES / "formats"
+
 
 def many_pages(folder: Path, copies: int) -> Path:
     """``copies`` distinct variants of each fixture page (a paragraph of their own): the same
@@ -379,3 +381,25 @@ def test_worker_processes_write_back_lost_originals_and_files_folders(
     for clipping_id, data in held.items():
         assert archive.original_path(clipping_id).read_bytes() == data
     assert archive.check().ok
+
+
+def test_a_page_met_again_is_told_with_its_clipping_whatever_holds_it(
+    archive: Archive, tmp_path: Path
+) -> None:
+    """``watch`` printed "already in the archive #None" for the first record of a cut-off
+    copy of a WARC that came with it: a page met twice in one import came without its id
+    (and the watcher's fallback hashed the whole WARC file)."""
+    warcs = [FORMATS / "capture.warc.gz", FORMATS / "truncated.warc.gz"]
+    events: list = []
+    archive.import_paths(warcs, progress=events.append)
+    told = {event.path.name: (event.outcome, event.clipping_id) for event in events}
+    first = told["capture.warc.gz#offset=0"]
+    assert first[0] == "imported" and first[1] is not None
+    assert told["truncated.warc.gz#offset=0"] == ("duplicate", first[1])
+    # and as ``clippings import --events`` prints it, into another archive
+    result = CliRunner().invoke(
+        cli, ["--archive", str(tmp_path / "other"), "import", "--events", *map(str, warcs)]
+    )
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    ids = {Path(line["path"]).name: line["id"] for line in lines if line["event"] == "file"}
+    assert ids["truncated.warc.gz#offset=0"] == ids["capture.warc.gz#offset=0"] is not None

@@ -492,3 +492,21 @@ def test_a_watchers_failures_leave_the_last_imports_for_retry_failed(
         (saved / "photo.html").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(300))
         wait_for(lambda: running.outcomes("photo.html") == ["failed"])
     assert [f.source for f in archive.last_failures()] == [str(broken)]
+
+
+FORMATS = Path(__file__).parent / "fixtures" / "formats"
+
+
+def test_a_record_already_in_the_archive_is_told_with_its_clipping(
+    archive: Archive, saved: Path
+) -> None:
+    """A WARC and a cut-off copy of it: "already in the archive #None" for the copy's
+    record, its id never found (the watcher hashed the whole WARC file for it)."""
+    with Running(archive, [saved]) as running:
+        for name in ("capture.warc.gz", "truncated.warc.gz"):
+            (saved / name).write_bytes((FORMATS / name).read_bytes())
+        wait_for(lambda: running.outcomes("truncated.warc.gz#offset=0"))
+        told = {Path(e.path).name: (e.outcome, e.id) for e in running.events}
+    first = told["capture.warc.gz#offset=0"]
+    assert first[0] == "imported" and first[1] is not None
+    assert told["truncated.warc.gz#offset=0"] == ("present", first[1])
