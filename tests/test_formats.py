@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from archive.api import Archive
+from archive.sources import candidates
 
 from .conftest import FIXTURES
 
@@ -133,3 +134,32 @@ def test_a_warc_or_a_zip_named_as_a_page_is_opened_as_what_it_is(
     renamed = archive.import_paths([tmp_path / "capture.html", tmp_path / "pages.htm"])
     assert renamed.failed == []
     assert len(renamed.already_present) == len(as_named.imported) > 0
+
+
+def test_a_page_named_alone_takes_its_files_folder_as_a_walk_does(
+    archive: Archive, tmp_path: Path
+) -> None:
+    """``clippings import ~/Saved/*.html`` stored no page's ``Page_files/`` folder: only a
+    walk of their folder paired them."""
+    page = FORMATS / "complete" / "Tide tables explained.html"
+    [named] = archive.import_paths([page]).imported
+    with Archive.open(tmp_path / "walked") as other:
+        [walked] = other.import_paths([FORMATS / "complete"]).imported
+        expected = other.catalog.page_info(walked)["assets_sha256"]
+    assert expected and archive.catalog.page_info(named)["assets_sha256"] == expected
+    # by the walk's one rule: another browser's name for the folder; "_files" first of two
+    saves = tmp_path / "saves"
+    shutil.copytree(FORMATS / "complete", saves)
+    german = saves / "Tide tables explained-Dateien"
+    (saves / "Tide tables explained_files").rename(german)
+    for both in (False, True):
+        if both:
+            shutil.copytree(german, saves / "Tide tables explained_files")
+        named = [c.assets for c in candidates([saves / page.name])]
+        walked = [c.assets for c in candidates([saves]) if c.path.name == page.name]
+        expected = saves / ("Tide tables explained_files" if both else german.name)
+        assert named == walked == [str(expected)]
+    # a name one suffix short of too long: no folder can be beside it, and it is imported
+    long = tmp_path / ("t" * 248 + ".html")
+    shutil.copy(page, long)
+    assert [c.assets for c in candidates([long])] == [""]

@@ -12,7 +12,7 @@ import gzip
 import os
 import re
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from glob import escape as glob_escape
 from pathlib import Path
@@ -96,6 +96,7 @@ def candidates(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Candidate]:
 
     A file named on the command line is always tried (extraction will say if it is no page);
     inside folders only pages are taken, and a browser's ``Page_files/`` folder is not walked.
+    A page comes with its ``Page_files/`` folder whether it is named or met in a walk.
     """
     for given in paths:
         path = Path(given).expanduser().absolute()  # reports and --retry-failed work anywhere
@@ -103,8 +104,13 @@ def candidates(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Candidate]:
             path = real_path(str(path))  # a name as ``shown`` gave it
         if path.is_dir():
             yield from _walk(path)
+            continue
+        candidate = candidate_for(path)
+        folder = _files_folder(path) if candidate.format == "html" else None
+        if folder is not None:  # a "Webpage, complete" save: its page as a walk takes it
+            yield replace(candidate, assets=str(folder))
         else:
-            yield from _opened(candidate_for(path))
+            yield from _opened(candidate)
 
 
 def _exists(path: Path) -> bool:
@@ -189,22 +195,41 @@ def page_candidate(path: Path) -> Candidate:
     """A page file met on its own (a folder watcher's event): with its ``Page_files/`` folder
     when it has one, as a walk of its folder would take it."""
     fmt = format_for(path)
-    if fmt == "html":
-        for suffix in _ASSETS_SUFFIXES:
-            folder = path.with_name(path.stem + suffix)
-            if folder.is_dir():
-                return Candidate(path, fmt, assets=str(folder))
+    folder = _files_folder(path) if fmt == "html" else None
+    if folder is not None:
+        return Candidate(path, fmt, assets=str(folder))
     return Candidate(path, fmt, _skip_reason(path) if fmt is None else "")
+
+
+def _files_folder(page: Path) -> Path | None:
+    """The ``Page_files/`` folder beside a page named on its own, by the walk's rule."""
+    name = _files_folder_name(page.stem, lambda name: _is_folder(page.with_name(name)))
+    return None if name is None else page.with_name(name)
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # a page's name one suffix short of too long: its folder can't be
+        return False
 
 
 def page_of_asset(path: Path) -> Path | None:
     """The page whose ``Page_files/`` folder holds ``path`` (at any depth), if there is one."""
     for folder in path.parents:
-        stem = _page_of(folder.name)
-        if stem:
-            for page in folder.parent.glob(glob_escape(stem) + ".*"):
-                if format_for(page) == "html" and page.is_file():
-                    return page
+        page = page_of_files_folder(folder)
+        if page is not None:
+            return page
+    return None
+
+
+def page_of_files_folder(folder: Path) -> Path | None:
+    """The page whose ``Page_files/`` folder ``folder`` is, if it is one (its page beside it)."""
+    stem = _page_of(folder.name)
+    if stem:
+        for page in folder.parent.glob(glob_escape(stem) + ".*"):
+            if page.stem == stem and format_for(page) == "html" and page.is_file():
+                return page
     return None
 
 
@@ -216,17 +241,18 @@ def _walk(root: Path) -> Iterator[Candidate]:
         yield from _unreadable(unreadable)
         here = Path(folder)
         pages = {Path(name).stem for name in files if format_for(Path(name)) == "html"}
-        assets = {_page_of(d): d for d in dirs if _is_assets_dir(d, pages)}
-        dirs[:] = sorted(d for d in dirs if d not in assets.values() and not d.startswith("."))
+        owned = {d for d in dirs if _is_assets_dir(d, pages)}  # not walked: none are pages
+        dirs[:] = sorted(d for d in dirs if d not in owned and not d.startswith("."))
         for name in sorted(files):
             path = here / name
             fmt = format_for(path)
             if name.startswith("."):
                 continue
+            assets = _files_folder_name(path.stem, owned.__contains__) if fmt == "html" else None
             if fmt is None:
                 yield Candidate(path, None, _skip_reason(path))
-            elif fmt == "html" and path.stem in assets:
-                yield Candidate(path, fmt, assets=str(here / assets[path.stem]))
+            elif assets is not None:
+                yield Candidate(path, fmt, assets=str(here / assets))
             else:
                 yield from _opened(Candidate(path, fmt))
     yield from _unreadable(unreadable)
@@ -262,6 +288,17 @@ def _page_of(assets_dir: str) -> str | None:
 def _is_assets_dir(name: str, pages: set[str]) -> bool:
     """A page's files folder, beside that page."""
     return _page_of(name) in pages
+
+
+def _files_folder_name(stem: str, is_folder: Callable[[str], bool]) -> str | None:
+    """The one rule that pairs a page with its files folder, whether its folder is walked
+    (``is_folder``: among the folders beside it) or it is named alone (``is_folder``: on
+    disk): ``Page_files`` for ``Page.html``, or another browser's name for it, the first of
+    ``_ASSETS_SUFFIXES`` there when a page has two."""
+    for suffix in _ASSETS_SUFFIXES:
+        if _page_of(stem + suffix) == stem and is_folder(stem + suffix):
+            return stem + suffix
+    return None
 
 
 def read_page(candidate: Candidate) -> RawPage:
