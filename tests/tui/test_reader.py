@@ -124,11 +124,19 @@ async def test_slash_finds_in_the_article_and_escape_closes_the_find(app):
         assert article.match_count == 1
         await pilot.press("enter")
         assert article.current_match == 0 and article.has_focus
+        assert not screen.find_box.display  # put away: the article has the rows again
         status = plain(screen.query_one("#reader-status", Static))
         assert "1 of 1 match for hanoi  (n/N)" in status  # (it said "(?/?)")
+        await pilot.press("slash")  # the word found, to edit
+        assert screen.find_box.value == "hanoi"
         await pilot.press("escape")
         assert not screen.find_box.display
         assert article.match_count == query_matches
+        await pilot.press("slash")
+        await type_text(pilot, "zzqx")
+        await pilot.press("enter")
+        assert screen.find_box.display  # no match: the box stays, to be written again
+        await pilot.press("escape")
         await pilot.press("escape")
         assert isinstance(app.screen, SearchScreen)
 

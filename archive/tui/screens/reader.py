@@ -112,6 +112,7 @@ class ReaderScreen(Screen[None]):
         self.clipping: Clipping | None = None
         self.query_words: set[str] = set()
         self.versions: list[int] = []  # the ids of its page's saves, the current first
+        self.found = ""  # what / found, its box put away: n/N step through it until Escape
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -193,7 +194,8 @@ class ReaderScreen(Screen[None]):
         if text is None:
             text = Text(f"#{self.clipping_id}", style="dim")
             count = self.article.match_count
-            what = self.find_box.value.strip() if self.find_box.display else self.search_query
+            what = self.find_box.value.strip() if self.find_box.display else self.found
+            what = what or ("" if self.find_box.display else self.search_query)
             if count and what:
                 current = self.article.current_match
                 text.append("  ")
@@ -242,7 +244,7 @@ class ReaderScreen(Screen[None]):
             self.article.scroll_page_up(animate=False)
 
     def action_back(self) -> None:
-        if self.find_box.display:
+        if self.find_box.display or self.found:
             self._close_find()
         else:
             self.dismiss()
@@ -251,6 +253,7 @@ class ReaderScreen(Screen[None]):
 
     def action_find(self) -> None:
         self.find_box.display = True
+        self.find_box.value = self.found  # the last word found, to edit or type over
         self.find_box.focus()
 
     @on(Input.Changed, "#find")
@@ -262,10 +265,17 @@ class ReaderScreen(Screen[None]):
 
     @on(Input.Submitted, "#find")
     def _find_go(self) -> None:
+        """Enter: the first match, the box put away (as in less): n/N go on through the
+        matches, the status line says which, Escape goes back to the query's words. With no
+        match the box stays, to be written again."""
+        if self.article.match_count and self.find_box.value.strip():
+            self.found = self.find_box.value.strip()
+            self.find_box.display = False
         self.article.focus()
         self.action_jump(1)
 
     def _close_find(self) -> None:
+        self.found = ""
         self.find_box.value = ""
         self.find_box.display = False
         self.article.set_pattern(words_pattern(self.query_words))
