@@ -632,3 +632,23 @@ def test_the_space_trafilatura_trims_after_a_link_is_put_back() -> None:
     assert "Expercom is knocking" in plain
     assert "Apple's note" in plain
     assert "[MacBook Pro](https://x.example/t) was released" in markdown
+
+
+def test_a_table_that_lays_the_page_out_reads_as_its_paragraphs() -> None:
+    # an old site's layout: the article is one cell of a table, beside a column of links
+    paragraphs = [
+        f"Paragraph {n} of the weekly edition tells how the project grew out of course work "
+        "taught at a design institute, and how its founders came into conflict later on."
+        for n in range(1, 7)
+    ]
+    cell = "".join(f"<p>{p}</p>" for p in paragraphs)
+    page = (
+        "<html><head><title>Weekly Edition</title></head><body><table><tr>"
+        '<td><a href="/a">Front page</a><br><a href="/b">Security</a></td>'
+        f"<td><h2>A trademark battle</h2>{cell}</td></tr></table></body></html>"
+    )
+    article = html_page(page.encode())
+    assert "|" not in article.markdown
+    assert "## A trademark battle" in article.markdown or "A trademark battle" in article.text
+    for paragraph in paragraphs:
+        assert f"\n\n{paragraph}" in f"\n\n{article.markdown}"

@@ -296,6 +296,7 @@ def _trafilatura_body(tree: HtmlElement, lead: _Lead, fast: bool) -> tuple[str, 
     if body is None:
         return "", ""
     _tidy(body)
+    _unwrap_layout_tables(body)
     _drop_lead(body, lead)
     _drop_furniture(body)
     return _render(body)
@@ -410,6 +411,68 @@ def _tidy(body: Any) -> None:
                 words = "".join(element.itertext())
                 if words[-1:].isalnum():
                     element.tail = " " + element.tail
+
+
+# a table cell holding paragraphs, headings or lists and this many words lays the page out
+# (LWN's pages, old sites): it is no table of data, and its blocks are the article, which a
+# table's cell would flatten into one line of pipes
+_LAYOUT_CELL_WORDS = 100
+_BLOCK_TAGS = frozenset({"p", "head", "list", "quote", "table", "code"})
+
+
+def _unwrap_layout_tables(body: Any) -> None:
+    """Each layout table of the body (a cell of paragraphs, see ``_LAYOUT_CELL_WORDS``)
+    replaced by the blocks of its cells, in order; loose text and links in a cell become a
+    paragraph of their own."""
+    for table in list(body.iter("table")):
+        parent = table.getparent()
+        cells = [cell for row in table.findall("row") for cell in row.findall("cell")]
+        if parent is None or not any(_lays_out(cell) for cell in cells):
+            continue
+        blocks = [block for cell in cells for block in _cell_blocks(cell)]
+        at = parent.index(table)
+        if blocks and table.tail and table.tail.strip():
+            blocks[-1].tail = (blocks[-1].tail or "") + table.tail
+        parent.remove(table)
+        for offset, block in enumerate(blocks):
+            parent.insert(at + offset, block)
+
+
+def _lays_out(cell: Any) -> bool:
+    return any(child.tag in _BLOCK_TAGS for child in cell) and (
+        len(" ".join(cell.itertext()).split()) >= _LAYOUT_CELL_WORDS
+    )
+
+
+def _cell_blocks(cell: Any) -> list[Any]:
+    """A cell's content as blocks: its blocks as they are, each run of loose text and inline
+    elements (links, emphasis, line breaks) between them as a paragraph."""
+    blocks: list[Any] = []
+    loose: Any = None
+
+    def paragraph() -> Any:
+        nonlocal loose
+        if loose is None:
+            loose = etree.Element("p")
+            blocks.append(loose)
+        return loose
+
+    if cell.text and cell.text.strip():
+        paragraph().text = cell.text
+    for child in list(cell):
+        tail, child.tail = child.tail, None
+        if child.tag in _BLOCK_TAGS:
+            blocks.append(child)
+            loose = None
+        else:
+            paragraph().append(child)
+        if tail and tail.strip():
+            holder = paragraph()
+            if len(holder):
+                holder[-1].tail = (holder[-1].tail or "") + tail
+            else:
+                holder.text = (holder.text or "") + tail
+    return [b for b in blocks if b.tag != "p" or "".join(b.itertext()).strip()]
 
 
 # a block at the start of the body that shares this much of its words with a title of the
