@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from . import bundled
 from .models import ClippingsError
 from .recovery import finish_removals, index_gap
+from .sources.assets import is_packed
 
 if TYPE_CHECKING:
     from .api import Archive
@@ -185,6 +186,16 @@ def _check_leftovers(archive: Archive, report: CheckReport, repair: bool) -> Non
                 f"{len(deleted)} originals of deleted clippings are still stored "
                 "(check --repair deletes them)"
             )
+    # a page's files folder stored by an import killed before its page's row: no page to
+    # take in (read as a zip of pages, its frames became clippings); the same import again
+    # points its page at it. Kept, as every original.
+    folders = [sha for sha in unreferenced if _is_files_folder(stored[sha])]
+    if folders:
+        report.notes.append(
+            f"{len(folders)} files folders of saved pages no clipping points to (an "
+            "interrupted import: the same import again gives them to their pages)"
+        )
+        unreferenced = [sha for sha in unreferenced if sha not in folders]
     if unreferenced:
         if repair:
             adopted = archive.import_paths([stored[sha] for sha in unreferenced], remember=False)
@@ -210,6 +221,16 @@ def _check_leftovers(archive: Archive, report: CheckReport, repair: bool) -> Non
                 f"{len(temporary)} temporary files of interrupted writes "
                 "(check --repair removes them)"
             )
+
+
+def _is_files_folder(path: Path) -> bool:
+    try:
+        with path.open("rb") as stored:
+            if stored.read(2) != b"PK":
+                return False
+        return is_packed(path.read_bytes())
+    except OSError:
+        return False
 
 
 def _check_index(archive: Archive, report: CheckReport, repair: bool) -> None:

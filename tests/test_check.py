@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from archive.api import Archive
 from archive.cli import cli
+from archive.sources.assets import pack as pack_assets
 
 from .conftest import PAGES
 
@@ -83,6 +84,29 @@ def test_leftovers_of_an_interrupted_import_are_notes_and_repair_takes_them_in(
     with Archive.open(archive.path) as reopened:
         assert len(reopened) == 2
         assert reopened.check().notes == []
+
+
+def test_a_files_folder_no_page_points_to_is_kept_not_taken_for_pages(
+    archive: Archive, tmp_path: Path
+) -> None:
+    # an import killed after a page's files folder was stored, before the page's row: the
+    # folder's frame is no clipping of its own
+    folder = tmp_path / "Page_files"
+    folder.mkdir()
+    (folder / "frame.html").write_text(
+        "<html><head><title>ad frame</title></head><body><p>"
+        + "An advertisement frame with enough words in it to be read as a page. " * 5
+        + "</p></body></html>",
+        encoding="utf-8",
+    )
+    archive.originals.put(pack_assets(folder))
+    before = len(archive)
+    result = check(archive.path, "--repair")
+    assert result.exit_code == 0, result.output
+    assert "1 files folders of saved pages no clipping points to" in result.stdout
+    with Archive.open(archive.path) as reopened:
+        assert len(reopened) == before
+        assert "ad frame" not in [c.title for c in reopened.clippings()]
 
 
 def test_a_missing_original_is_named_and_not_repaired(archive: Archive) -> None:

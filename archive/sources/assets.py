@@ -43,6 +43,19 @@ def pack(folder: Path) -> bytes:
     return buffer.getvalue()
 
 
+def is_packed(data: bytes) -> bool:
+    """Whether ``data`` is a files folder as ``pack`` makes it (a zip whose every entry has
+    its fixed time): an original that is no page, though a zip of pages would be read as one."""
+    if not data.startswith(b"PK"):
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return False
+    return bool(infos) and all(info.date_time == _FIXED_TIME for info in infos)
+
+
 def unpack(data: bytes, into: Path) -> None:
     """Write the packed files under ``into`` (names that would leave it are skipped)."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
