@@ -62,6 +62,8 @@ class BackgroundImport:
                 reason=str(data.get("reason") or ""),
                 clipping_id=data.get("id"),
                 restored=bool(data.get("restored")),
+                files_added=int(data.get("files_added") or 0),
+                files_folder=str(data.get("files_folder") or ""),
             )
             self._record(event)
             yield event
@@ -80,6 +82,9 @@ class BackgroundImport:
             self._report.skipped.append(source)
         elif event.outcome == "failed":
             self._report.failed.append(ImportFailure(source, event.reason))
+        if event.files_added and event.clipping_id is not None:
+            added = (source, int(event.clipping_id), event.files_folder, event.files_added)
+            self._report.files_added.append(added)
 
     @property
     def so_far(self) -> ImportReport:
@@ -107,8 +112,8 @@ class BackgroundImport:
 @dataclass(frozen=True)
 class WatchNews:
     """One line of ``clippings watch --json``: the watch began (``watching``: its folders),
-    or a page was taken (``path``; ``outcome``: imported, version, present or failed, with
-    its ``reason``; ``clipping_id``)."""
+    or a page was taken (``path``; ``outcome``: imported, version, present, files (its files
+    folder stored with its clipping) or failed, with its ``reason``; ``clipping_id``)."""
 
     watching: tuple[str, ...] = ()
     path: str = ""

@@ -228,7 +228,8 @@ def import_cmd(
                 report = archive.import_paths(
                     paths, progress=_print_event if events else progress, jobs=jobs
                 )
-            titles = {i: archive.get(i).title for _, i in report.restored}
+            told = [i for _, i in report.restored] + [i for _, i, _, _ in report.files_added]
+            titles = {i: archive.get(i).title for i in told}
         except KeyboardInterrupt:
             kept = archive.newest_id() - before
             _fail(
@@ -257,6 +258,8 @@ def import_cmd(
         for source, clipping_id, like in report.near_duplicates:
             others = ", ".join(f"#{i}" for i in like)
             click.echo(f"near-duplicate: {_name(source)} (#{clipping_id}) reads like {others}")
+        for _, clipping_id, folder, files in report.files_added:
+            click.echo(_files_added(clipping_id, titles[clipping_id], folder, files))
         for source, clipping_id, current in report.versions:
             if current == clipping_id:
                 said = "the earlier save stays, as an older version"
@@ -778,6 +781,12 @@ def _size(size: int) -> str:
     return f"{value:.1f} GB"
 
 
+def _files_added(clipping_id: int | None, title: str, folder: str, files: int) -> str:
+    """A page there already, its ``Page_files/`` folder now stored with it (import, watch)."""
+    where = _name(folder.rstrip("/") + "/")
+    return f"files added: #{clipping_id} {_safe(title)}  ({where}, {_n(files, 'file')})"
+
+
 def _print_event(event: Any) -> None:
     if not hasattr(event, "path"):  # the index catching up before the import
         click.echo(_json({"event": "index", "done": event.done, "total": event.total}))
@@ -794,6 +803,8 @@ def _print_event(event: Any) -> None:
     }
     if getattr(event, "restored", False):
         data["restored"] = True
+    if getattr(event, "files_added", 0):  # a page there already: its files folder stored now
+        data.update(files_added=event.files_added, files_folder=event.files_folder)
     click.echo(_json(data))
     sys.stdout.flush()
 
@@ -1145,8 +1156,9 @@ def watch_cmd(folders: tuple[str, ...], settle: float | None, as_json: bool) -> 
     First imports what arrived while it was not running (pages already in the archive are
     known by their content and left alone), then each page once it is complete: a download
     in progress (.crdownload, .part) once it is renamed, a page being written once it stays
-    unchanged, a "Webpage, complete" save together with its _files folder. Prints a line per
-    page: imported, new version, already in the archive, or failed with the reason. It takes
+    unchanged, a "Webpage, complete" save together with its _files folder (a folder that comes
+    after its page is stored with its clipping). Prints a line per page: imported, new version,
+    already in the archive, files added, or failed with the reason. It takes
     what `import` takes: web pages (.html, .mhtml), WARC captures, zips of pages and pages
     saved as text (.txt). Never deletes, moves or changes your files. Ctrl+C stops it after
     the page under way (what was imported is kept; the rest is taken at the next start).
@@ -1172,6 +1184,9 @@ def watch_cmd(folders: tuple[str, ...], settle: float | None, as_json: bool) -> 
                 _print_json(event.to_dict())
             elif event.outcome == "failed":
                 click.echo(f"failed: {_name(event.path)}: {_safe(event.reason)}", err=True)
+            elif event.outcome == "files":
+                title = archive.get(event.id).title if event.id else ""
+                click.echo(_files_added(event.id, title, event.folder, event.files))
             else:
                 title = _safe(archive.get(event.id).title) if event.id else ""
                 said = {"imported": "imported", "version": "new version"}

@@ -2,8 +2,9 @@
 
 Extraction runs in worker processes (``jobs``, default: every core). A worker reads a page,
 hashes it, skips it if the catalog already has those bytes (writing its original back if the
-stored copy is missing or damaged), stores the original (atomic and content-addressed, so two
-workers never clash) and extracts the article. The main process
+stored copy is missing or damaged, and storing the ``Page_files/`` folder met with it if its
+clipping has none, for the main process to attach), stores the original (atomic and
+content-addressed, so two workers never clash) and extracts the article. The main process
 takes the results in file order, so ids follow it whatever the number of workers; only a
 bounded window of pages is in flight, so memory stays flat however many files there are.
 
@@ -49,7 +50,8 @@ from .models import (
     now_iso,
 )
 from .neardup import NearDuplicates, signature
-from .sources import Candidate, candidates, read_page
+from .sources import Candidate, candidates, read_page, shown
+from .sources.assets import count as count_assets
 from .sources.assets import pack as pack_assets
 from .store import Catalog, Originals, sha256_of
 
@@ -71,6 +73,10 @@ class ImportProgress:
     clipping_id: int | None = None  # the clipping's id: the new one, or the one there already
     version: bool = False  # imported as a new version of a page saved before (same URL)
     restored: bool = False  # present, and its stored original (missing or damaged) written back
+    # a page there already, stored without its Page_files/ folder: how many files of that
+    # folder are now stored with it (0: none added), and the folder
+    files_added: int = 0
+    files_folder: str = ""
 
 
 ProgressCallback = Callable[[ImportProgress], None]
@@ -89,6 +95,8 @@ class Prepared:
     reason: str = ""
     signature: bytes | None = None  # MinHash of the text (near-duplicates)
     assets_sha256: str | None = None  # the stored zip of its Page_files/ folder
+    assets_folder: str = ""  # ... that folder, and how many files it holds
+    assets_files: int = 0
     restored: bool = False  # present, and its original (or files folder) written back
 
 
@@ -130,12 +138,16 @@ def import_paths(
         catalog.db.execute("BEGIN IMMEDIATE")
         try:
             for done, (candidate, prepared) in enumerate(results, 1):
-                versions = len(report.versions)
+                versions, added = len(report.versions), len(report.files_added)
                 outcome, clipping_id = _record(prepared, catalog, report, seen, pending, retired)
                 if outcome == "imported" and prepared.signature:
                     near.check(prepared, clipping_id, report)
                 if progress:
                     reason = prepared.reason if outcome in ("failed", "skipped") else ""
+                    # its files folder, stored now with the page there already (if it was)
+                    folder, files = (
+                        report.files_added[-1][2:] if added < len(report.files_added) else ("", 0)
+                    )
                     event = ImportProgress(
                         done,
                         len(todo),
@@ -145,6 +157,8 @@ def import_paths(
                         clipping_id,
                         version=len(report.versions) > versions,
                         restored=outcome == "present" and prepared.restored,
+                        files_added=files,
+                        files_folder=folder,
                     )
                     # told once the rows before it are committed: a page said imported is
                     # (a kill before the commit imports it again at the next run, and
@@ -206,12 +220,15 @@ def _record(
         return "failed", None
     if prepared.sha256 in seen:  # the same bytes twice in this import
         report.duplicates.append(source)
+        _add_files(prepared, seen[prepared.sha256], catalog, report)
         return "duplicate", seen[prepared.sha256]
     present = catalog.id_for_hash(prepared.sha256)
     if prepared.outcome == "present" or present is not None:
         report.already_present.append(source)
-        if prepared.restored and present is not None:
-            report.restored.append((source, present))
+        if present is not None:
+            if prepared.restored:
+                report.restored.append((source, present))
+            _add_files(prepared, present, catalog, report)
         return "present", present
     assert prepared.article is not None
     crash_point("catalog.before")
@@ -254,6 +271,18 @@ def _record(
             return "imported", clipping_id
     pending.append(clipping_id)
     return "imported", clipping_id
+
+
+def _add_files(
+    prepared: Prepared, clipping_id: int, catalog: Catalog, report: ImportReport
+) -> None:
+    """A page there already, met again with its ``Page_files/`` folder (stored by the worker,
+    content-addressed, before the catalog points at it): the clipping takes that folder when
+    it has none (one it has is never replaced)."""
+    if prepared.assets_sha256 and catalog.set_assets(clipping_id, prepared.assets_sha256):
+        report.files_added.append(
+            (prepared.source, clipping_id, prepared.assets_folder, prepared.assets_files)
+        )
 
 
 class _Near:
@@ -304,18 +333,21 @@ def _start_worker(catalog_path: str) -> None:
 
 @dataclass(frozen=True)
 class Known:
-    """A page the catalog has already: the hash of its stored files folder, if it has one."""
+    """A page the catalog has already (by its hash): the hash of its stored ``Page_files/``
+    folder, None when it has none (a folder met with the page now is then stored for it)."""
 
     assets_sha256: str | None = None
 
+    @staticmethod
+    def lookup(db: sqlite3.Connection, sha256: str) -> Known | None:
+        """What the catalog ``db`` knows of the page ``sha256``: None when it has no such page."""
+        row = db.execute("SELECT assets_sha256 FROM clippings WHERE sha256 = ?", (sha256,))
+        found = row.fetchone()
+        return None if found is None else Known(found[0])
+
 
 def _known_in_worker(sha256: str) -> Known | None:
-    if _worker_catalog is None:
-        return None
-    row = _worker_catalog.execute(
-        "SELECT assets_sha256 FROM clippings WHERE sha256 = ?", (sha256,)
-    ).fetchone()
-    return None if row is None else Known(row[0])
+    return None if _worker_catalog is None else Known.lookup(_worker_catalog, sha256)
 
 
 def prepare(
@@ -335,10 +367,9 @@ def prepare(
         originals = Originals(Path(originals_root))
         there = (known or _known_in_worker)(sha)
         if there is not None:
-            restored = _write_back(originals, page.stored, sha, candidate, there)
-            return Prepared("present", page.source, sha, restored=restored)
+            return _present(originals, page.source, page.stored, sha, candidate, there)
         article = extract(page)
-        assets = originals.put(pack_assets(Path(candidate.assets))) if candidate.assets else None
+        assets, files = _store_assets(originals, candidate.assets)
         originals.put(page.stored, sha)
     except ArchiveWriteError:
         raise  # the archive can't be written: not this page's fault, the import ends
@@ -357,22 +388,47 @@ def prepare(
         page_saved=_iso_utc(page.saved),
         signature=signature(article.text),
         assets_sha256=assets,
+        assets_folder=shown(candidate.assets) if assets else "",
+        assets_files=files,
     )
 
 
-def _write_back(
-    originals: Originals, stored: bytes, sha: str, candidate: Candidate, known: Known
-) -> bool:
-    """A page the archive has, imported again: its original written back if the stored copy
-    is missing or damaged (these bytes hash to it), and so is its files folder's zip when the
-    folder packs to the same bytes again. True when anything was written."""
+def _present(
+    originals: Originals, source: str, stored: bytes, sha: str, candidate: Candidate, known: Known
+) -> Prepared:
+    """A page the archive has, imported again. Its original is written back if the stored
+    copy is missing or damaged (these bytes hash to it). Its ``Page_files/`` folder, when it
+    comes with it: stored now if the clipping has none (whole on disk before the catalog
+    points at it: ``_add_files``), else its zip written back, if lost, when the folder packs
+    to the same bytes again. ``restored`` when an original or zip was written back."""
     restored = originals.write_back(stored, sha)
+    if candidate.assets and known.assets_sha256 is None:
+        assets, files = _store_assets(originals, candidate.assets)
+        folder = shown(candidate.assets)
+        return Prepared(
+            "present",
+            source,
+            sha,
+            assets_sha256=assets,
+            assets_folder=folder,
+            assets_files=files,
+            restored=restored,
+        )
     expected = known.assets_sha256
     if candidate.assets and expected and originals.state(expected) != "intact":
         with contextlib.suppress(ClippingsError):  # a folder too large now: the page is there
             if originals.write_back(pack_assets(Path(candidate.assets)), expected):
                 restored = True
-    return restored
+    return Prepared("present", source, sha, restored=restored)
+
+
+def _store_assets(originals: Originals, folder: str) -> tuple[str | None, int]:
+    """A page's ``Page_files/`` folder stored as one zip (if it has one): its hash, and how
+    many files it holds."""
+    if not folder:
+        return None, 0
+    packed = pack_assets(Path(folder))
+    return originals.put(packed), count_assets(packed)
 
 
 def _iso_utc(moment: datetime | None) -> str | None:
@@ -403,9 +459,7 @@ class _Prepare:
         return self._parallel()
 
     def _known_in_catalog(self, sha256: str) -> Known | None:
-        if self.catalog.id_for_hash(sha256) is None:
-            return None
-        return Known(self.catalog.assets_for_hash(sha256))
+        return Known.lookup(self.catalog.db, sha256)
 
     def __exit__(self, *exc: object) -> None:
         if self.pool is not None:

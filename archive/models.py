@@ -179,6 +179,9 @@ class ImportReport:
     versions: list[tuple[str, int, int]] = field(default_factory=list)
     # new clippings whose text is nearly the same as others': (source, its id, their ids)
     near_duplicates: list[tuple[str, int, list[int]]] = field(default_factory=list)
+    # pages there already, stored without their Page_files/ folder, that came with it now:
+    # (source, the clipping's id, the folder, how many files it holds), stored with it
+    files_added: list[tuple[str, int, str, int]] = field(default_factory=list)
     failed: list[ImportFailure] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     # already present, but the stored original was missing or damaged and these bytes (which
@@ -200,6 +203,10 @@ class ImportReport:
             "near_duplicates": [
                 {"source": source, "id": clipping_id, "like": like}
                 for source, clipping_id, like in self.near_duplicates
+            ],
+            "files_added": [
+                {"source": source, "id": clipping_id, "folder": folder, "files": files}
+                for source, clipping_id, folder, files in self.files_added
             ],
             "skipped": len(self.skipped),
             "failed": [asdict(f) for f in self.failed],

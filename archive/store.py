@@ -467,13 +467,6 @@ class Catalog:
         row = self.db.execute("SELECT id FROM clippings WHERE sha256 = ?", (sha256,)).fetchone()
         return row[0] if row else None
 
-    def assets_for_hash(self, sha256: str) -> str | None:
-        """The hash of the stored files folder of the clipping whose original is ``sha256``."""
-        row = self.db.execute(
-            "SELECT assets_sha256 FROM clippings WHERE sha256 = ?", (sha256,)
-        ).fetchone()
-        return row[0] if row else None
-
     def get(self, clipping_id: int) -> Clipping:
         found = self.get_many([clipping_id])
         if not found:
@@ -658,6 +651,15 @@ class Catalog:
             "INSERT OR IGNORE INTO tags (clipping_id, tag) VALUES (?, ?)",
             [(clipping_id, tag) for tag in tags],
         )
+
+    def set_assets(self, clipping_id: int, sha256: str) -> bool:
+        """Give a clipping stored without its ``Page_files/`` folder that folder's zip (stored
+        already); one it has is never replaced. Whether it took it."""
+        cursor = self.db.execute(
+            "UPDATE clippings SET assets_sha256 = ? WHERE id = ? AND assets_sha256 IS NULL",
+            (sha256, clipping_id),
+        )
+        return cursor.rowcount == 1
 
     def uses_assets(self, sha256: str) -> bool:
         row = self.db.execute("SELECT 1 FROM clippings WHERE assets_sha256 = ?", (sha256,))

@@ -5,7 +5,9 @@ A page is imported once it is complete: quiet for ``settle`` seconds twice over 
 time unchanged between two looks, a moment apart) and, where the system says so (inotify),
 closed by the program writing it. A browser's download in progress (``.crdownload``, ``.part``,
 ``.download``) is no page by its name: it is taken when renamed to one. The files of a
-"Webpage, complete" save (``Page_files/``) count as part of their page, which waits for them.
+"Webpage, complete" save (``Page_files/``) count as part of their page, which waits for them;
+a folder that comes after its page was imported takes the page again, and the import stores
+the folder with its clipping (if it had none).
 
 The watcher never deletes, moves or changes the files it watches. When it starts it imports
 what arrived while it was not running: an import of the whole folders, through the same
@@ -39,7 +41,15 @@ from watchdog.events import (
 from watchdog.observers import Observer
 
 from .models import ClippingsError
-from .sources import Candidate, candidates, format_for, page_candidate, page_of_asset, shown
+from .sources import (
+    Candidate,
+    candidates,
+    format_for,
+    page_candidate,
+    page_of_asset,
+    page_of_files_folder,
+    shown,
+)
 
 if TYPE_CHECKING:
     from .api import Archive
@@ -60,12 +70,22 @@ class WatchEvent:
     """What became of one page the watcher took."""
 
     path: str
-    outcome: str  # imported | version | present | failed
+    outcome: str  # imported | version | present | files (its files folder added) | failed
     id: int | None = None
     reason: str = ""
+    folder: str = ""  # files: the page's files folder, now stored with it...
+    files: int = 0  # ... and how many files it holds
 
     def to_dict(self) -> dict[str, object]:
-        return {"path": self.path, "outcome": self.outcome, "id": self.id, "reason": self.reason}
+        found: dict[str, object] = {
+            "path": self.path,
+            "outcome": self.outcome,
+            "id": self.id,
+            "reason": self.reason,
+        }
+        if self.outcome == "files":
+            found.update(folder=self.folder, files=self.files)
+        return found
 
 
 @dataclass
@@ -166,7 +186,9 @@ class _Changes(FileSystemEventHandler):
         if folder:  # a folder moved in (or made): the pages in it, and its page if it is files
             pages = [Path(f, n) for f, _, names in os.walk(path) for n in names]  # (no links)
             pages = [p for p in pages if _is_page(p) and page_of_asset(p) is None]
-        owner = page_of_asset(path)
+        # a file in a page's files folder, or that folder itself (made, or moved in whole
+        # after its page: the page is taken again, and its clipping given the folder)
+        owner = page_of_asset(path) or (page_of_files_folder(path) if folder else None)
         if owner is not None:
             pages = [owner]
         with self.lock:
@@ -387,6 +409,9 @@ class Watcher:
         if event.outcome == "imported":
             outcome = "version" if event.version else "imported"
             self.report(WatchEvent(source, outcome, event.clipping_id))
+        elif event.files_added:  # a page there already, its files folder arrived after it
+            folder, files = event.files_folder, event.files_added
+            self.report(WatchEvent(source, "files", event.clipping_id, folder=folder, files=files))
         elif event.outcome in ("present", "duplicate") and not self._quiet_present:
             self.report(WatchEvent(source, "present", event.clipping_id))
         elif event.outcome == "failed":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import click
@@ -14,7 +15,7 @@ from archive import render
 from archive.api import Archive
 from archive.cli import cli
 
-from .conftest import SAMPLE
+from .conftest import FIXTURES, SAMPLE
 
 
 @pytest.fixture
@@ -304,3 +305,33 @@ def test_facets_of_the_whole_archive_need_no_query(run) -> None:
     assert json.loads(result.output.splitlines()[0])["total"] == 1  # the sample
     refused = run("search")
     assert refused.exit_code == 2 and "give a query" in refused.output
+
+
+def test_import_takes_a_named_pages_files_folder_and_says_when_one_is_added(
+    run, tmp_path: Path
+) -> None:
+    """``clippings import ~/Saved/*.html`` left each page's ``Page_files/`` folder out, and
+    importing their folder after that said "imported 0, already present 1", storing none."""
+    complete = FIXTURES / "formats" / "complete"
+    saves = tmp_path / "saves"
+    saves.mkdir()
+    page, folder = saves / "Tide tables explained.html", saves / "Tide tables explained_files"
+    shutil.copy(complete / page.name, page)
+    assert run("import", str(page)).exit_code == 0  # the page alone: no folder beside it
+    shutil.copytree(complete / folder.name, folder)
+    result = run("import", str(saves))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-2:] == [  # (after the progress line)
+        f"files added: #2 Tide tables explained  ({folder}/, 3 files)",
+        "imported 0, already present 1, duplicates 0, skipped 0, failed 0",
+    ]
+    assert json.loads(run("import", str(saves), "--json").output)["files_added"] == []
+    # named with its folder beside it: stored with it at once, as when the folder is walked
+    named = CliRunner().invoke(cli, ["--archive", str(tmp_path / "other"), "import", str(page)])
+    assert named.exit_code == 0, named.output
+    with Archive.open(run.folder) as walked, Archive.open(tmp_path / "other") as other:
+        assert (
+            other.catalog.page_info(2)["assets_sha256"]
+            == (walked.catalog.page_info(2)["assets_sha256"])
+        )
+        assert walked.catalog.page_info(2)["assets_sha256"]

@@ -231,3 +231,34 @@ def test_a_new_version_killed_before_the_index_commit_replaces_the_old_on_open(
     with Archive.open(folder) as archive:
         [hit] = archive.search("tide mills").hits
         assert hit.clipping.id != first and "save 1" in archive.get(hit.clipping.id).text
+
+
+@pytest.mark.parametrize("point", ["original.synced:1", "original.after:1", "catalog.after:1"])
+def test_a_files_folder_added_to_a_page_there_already_survives_a_kill(
+    template: Path, tmp_path: Path, point: str
+) -> None:
+    """The folder's zip is whole on disk before the catalog points at it; killed before the
+    catalog commits, the same import run again gives it to the clipping."""
+    folder = tmp_path / "archive"
+    shutil.copytree(template, folder)
+    saves = tmp_path / "saves"
+    complete = ROOT / "tests" / "fixtures" / "formats" / "complete"
+    saves.mkdir()
+    shutil.copy(complete / "Tide tables explained.html", saves)
+    with Archive.open(folder) as archive:
+        [clipping_id] = archive.import_paths([saves]).imported
+    shutil.copytree(complete / "Tide tables explained_files", saves / "Tide tables explained_files")
+    killed = clippings("--archive", str(folder), "import", str(saves), crash=point)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert_in_step(folder)
+    with Archive.open(folder) as archive:
+        stored = archive.catalog.page_info(clipping_id)["assets_sha256"]
+        assert stored is None or archive.originals.path(stored).exists()
+    resumed = resume(folder, saves)
+    assert resumed.exit_code == 0, resumed.output
+    added = json.loads(resumed.stdout)["files_added"]
+    assert [a["id"] for a in added] == ([] if point == "catalog.after:1" else [clipping_id])
+    with Archive.open(folder) as archive:
+        assert archive.catalog.page_info(clipping_id)["assets_sha256"]
+    status, report = check(folder)
+    assert status == 0 and report["ok"] and not report["notes"], report

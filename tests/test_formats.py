@@ -163,3 +163,53 @@ def test_a_page_named_alone_takes_its_files_folder_as_a_walk_does(
     long = tmp_path / ("t" * 248 + ".html")
     shutil.copy(page, long)
     assert [c.assets for c in candidates([long])] == [""]
+
+
+def test_a_page_there_already_takes_its_files_folder_when_it_comes_with_it(
+    archive: Archive, tmp_path: Path
+) -> None:
+    """The page imported first on its own, its folder after: "already present", the folder
+    never stored."""
+    saves = tmp_path / "saves"
+    saves.mkdir()
+    page = saves / "Tide tables explained.html"
+    shutil.copy(FORMATS / "complete" / page.name, page)
+    [clipping_id] = archive.import_paths([page]).imported
+    assert archive.catalog.page_info(clipping_id)["assets_sha256"] is None
+    folder = saves / "Tide tables explained_files"
+    shutil.copytree(FORMATS / "complete" / folder.name, folder)
+    report = archive.import_paths([saves])
+    assert report.already_present == [str(page)] and not report.imported
+    assert report.files_added == [(str(page), clipping_id, str(folder), 3)]
+    packed = archive.catalog.page_info(clipping_id)["assets_sha256"]
+    assert packed and archive.originals.path(packed).exists()
+    opened = archive.viewable_original(clipping_id).parent / folder.name
+    assert (opened / "chart.png").read_bytes() == (folder / "chart.png").read_bytes()
+    check = archive.check()
+    assert check.ok and not check.notes
+    # once it has its folder, that is the one it keeps: a changed folder is not taken
+    (folder / "extra.css").write_text("p { margin: 0 }")
+    again = archive.import_paths([page])
+    assert again.files_added == [] and again.already_present == [str(page)]
+    assert archive.catalog.page_info(clipping_id)["assets_sha256"] == packed
+
+
+def test_a_page_there_already_has_its_lost_original_written_back_and_takes_its_folder(
+    archive: Archive, tmp_path: Path
+) -> None:
+    """Both at once: the stored original lost, and the folder come after the page."""
+    saves = tmp_path / "saves"
+    saves.mkdir()
+    page = saves / "Tide tables explained.html"
+    shutil.copy(FORMATS / "complete" / page.name, page)
+    [clipping_id] = archive.import_paths([page]).imported
+    original = archive.original_path(clipping_id)
+    original.chmod(0o644)
+    original.unlink()
+    folder = saves / "Tide tables explained_files"
+    shutil.copytree(FORMATS / "complete" / folder.name, folder)
+    report = archive.import_paths([saves])
+    assert report.restored == [(str(page), clipping_id)]
+    assert report.files_added == [(str(page), clipping_id, str(folder), 3)]
+    assert original.read_bytes() == page.read_bytes()
+    assert archive.check().ok

@@ -403,3 +403,24 @@ def test_a_page_met_again_is_told_with_its_clipping_whatever_holds_it(
     lines = [json.loads(line) for line in result.output.splitlines()]
     ids = {Path(line["path"]).name: line["id"] for line in lines if line["event"] == "file"}
     assert ids["truncated.warc.gz#offset=0"] == ids["capture.warc.gz#offset=0"] is not None
+
+
+def test_a_page_there_already_takes_its_files_folder_in_worker_processes_too(
+    tmp_path: Path,
+) -> None:
+    """Workers read the catalog themselves: one there without its folder takes it."""
+    pages = many_pages(tmp_path / "pages", 2)  # 12 pages: worker processes
+    page = pages / "Tide tables explained.html"
+    shutil.copy(FORMATS / "complete" / page.name, page)
+    with Archive.open(tmp_path / "archive") as archive:
+        [clipping_id] = archive.import_paths([page]).imported
+        folder = pages / "Tide tables explained_files"
+        shutil.copytree(FORMATS / "complete" / folder.name, folder)
+        events: list = []
+        report = archive.import_paths([pages], jobs=2, progress=events.append)
+        assert len(report.imported) == 12 and not report.failed
+        assert report.files_added == [(str(page), clipping_id, str(folder), 3)]
+        [told] = [e for e in events if e.path == page]
+        assert (told.outcome, told.clipping_id, told.files_added) == ("present", clipping_id, 3)
+        assert archive.catalog.page_info(clipping_id)["assets_sha256"]
+        assert archive.check().ok

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -497,6 +498,39 @@ def test_a_watchers_failures_leave_the_last_imports_for_retry_failed(
 FORMATS = Path(__file__).parent / "fixtures" / "formats"
 
 
+@pytest.mark.parametrize("arrives", ["made in place", "moved in whole"])
+def test_a_files_folder_that_arrives_after_its_page_is_stored_with_it(
+    archive: Archive, saved: Path, tmp_path: Path, arrives: str
+) -> None:
+    """The folder came seconds after its page was imported: it was never stored (moved in
+    whole, not even looked at), and the page was told "already in the archive" again."""
+    with Running(archive, [saved]) as running:
+        (saved / "Story.html").write_text(page("Story with late pictures"))
+        wait_for(lambda: running.events)
+        [imported] = running.events
+        assert imported.outcome == "imported"
+        time.sleep(SETTLE * 4)  # long after the page settled
+        made = saved / "Story_files" if arrives == "made in place" else tmp_path / "Story_files"
+        made.mkdir()
+        (made / "style.css").write_text("body { color: black }")
+        (made / "photo.jpg").write_bytes(b"\xff\xd8\xff" + bytes(5000))
+        if arrives == "moved in whole":
+            made.rename(saved / "Story_files")
+        wait_for(lambda: len(running.events) == 2, what=lambda: running.events)
+        time.sleep(SETTLE * 3)  # once
+        assert running.events[1:] == [
+            WatchEvent(
+                str(saved / "Story.html"),
+                "files",
+                imported.id,
+                folder=str(saved / "Story_files"),
+                files=2,
+            )
+        ]
+    assert archive.catalog.page_info(imported.id)["assets_sha256"]
+    assert archive.check().ok
+
+
 def test_a_record_already_in_the_archive_is_told_with_its_clipping(
     archive: Archive, saved: Path
 ) -> None:
@@ -510,3 +544,21 @@ def test_a_record_already_in_the_archive_is_told_with_its_clipping(
     first = told["capture.warc.gz#offset=0"]
     assert first[0] == "imported" and first[1] is not None
     assert told["truncated.warc.gz#offset=0"] == ("present", first[1])
+
+
+def test_clippings_watch_says_when_a_pages_files_folder_is_added(
+    saved: Path, tmp_path: Path
+) -> None:
+    process = _watch_process(saved, tmp_path / "archive")
+    assert process.stderr is not None and process.stdout is not None
+    assert process.stderr.readline().startswith("watching")
+    assert process.stderr.readline().startswith("caught up")
+    (saved / "Late.html").write_text(page("Late pictures"))
+    assert process.stdout.readline().startswith("imported #2 Late pictures")
+    time.sleep(SETTLE * 4)
+    shutil.copytree(FORMATS / "complete" / "Tide tables explained_files", saved / "Late_files")
+    line = process.stdout.readline()
+    assert line == f"files added: #2 Late pictures  ({saved / 'Late_files'}/, 3 files)\n"
+    os.kill(process.pid, signal.SIGTERM)
+    _, err = process.communicate(timeout=WAIT)
+    assert process.returncode == 0 and err.strip() == "stopped"

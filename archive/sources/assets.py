@@ -56,6 +56,12 @@ def is_packed(data: bytes) -> bool:
     return bool(infos) and all(info.date_time == _FIXED_TIME for info in infos)
 
 
+def count(data: bytes) -> int:
+    """How many files a packed folder holds."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return sum(not info.is_dir() for info in archive.infolist())
+
+
 def unpack(data: bytes, into: Path) -> None:
     """Write the packed files under ``into`` (names that would leave it are skipped)."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
