@@ -30,7 +30,7 @@ PAGES = {
     "cjk": ("北京大学", "zh", "北京大学是中国的一所大学\uff0c位于北京市海淀区。"),
     "titles": ("Major WeWork layoffs to begin today", "en", "Hundreds of staff are affected."),
     # a contraction typed without its apostrophe ("were") is a word another page has
-    "contraction": ("'Meth. We're On It'", "en", "We're on it, says the state's meth campaign."),
+    "contraction": ("'Meth. We're On It'", "en", "We're on it, says the state's meth campaign of O'Neill's day."),
     "were": ("Meth Labs", "en", "Two labs were found on it, the meth seized."),
 }
 OTHER_TITLE = "WeWork employees to be laid off this week"
@@ -97,6 +97,8 @@ def test_a_contraction_typed_without_its_apostrophe_finds_its_page(archive: Arch
     assert found[:1] == ["contraction"] and "were" in found
     hit = archive.search("meth were on it").hits[0]
     assert "We're" in [hit.snippet[start:end] for start, end in hit.highlights]
+    hit = archive.search("oneill").hits[0]  # a name's possessive: its name joined
+    assert [hit.snippet[start:end] for start, end in hit.highlights] == ["O'Neill's"]
 
 
 @pytest.mark.parametrize("query", ["e-mail", '"e mail arrived"', "well-known", "mid-2019"])

@@ -13,9 +13,9 @@ sides (``don't`` → ``don t``, ``U.S.`` → ``u s``, ``polygraph.info`` → ``p
 someone typing them from memory would). The index also keeps, at the same position, the
 joined form of an acronym written with dots (``U.S.`` → ``us``), of a number written with
 thousands separators (``1,000`` → ``1000``) and of a word with an apostrophe (``we're`` →
-``were``, ``don't`` → ``dont``; a possessive's is not joined: ``swedens`` stems to ``sweden``
-already, and the stem counted twice would weigh the word double), so both spellings find it:
-the apostrophe is often left out.
+``were``, ``don't`` → ``dont``, ``O'Neill's`` → ``oneill``; a possessive's is not joined:
+``swedens`` stems to ``sweden`` already, and the stem counted twice would weigh it double), so
+both spellings find it: the apostrophe is often left out.
 
 Chinese, Japanese and Korean have no spaces between words: each run of their characters is
 indexed as overlapping character pairs (北京大学 → 北京 京大 大学), and a query's run becomes a
@@ -199,13 +199,13 @@ def tokens(text: str) -> Iterator[tuple[str, int, int, bool]]:
         if len(parts) > 1 and (
             all(len(p.group()) == 1 and not p.group().isdigit() for p in parts)
             or _THOUSANDS.fullmatch(compound)
-            or (
-                _APOSTROPHES.fullmatch(compound)
-                and not _HAS_CJK.search(compound)
-                and parts[-1].group().lower() != "s"  # "Sweden's": "swedens" stems to sweden
-            )
         ):
             yield "".join(p.group() for p in parts), at, match.end(), True
+        elif len(parts) > 1 and _APOSTROPHES.fullmatch(compound) and not is_cjk(compound):
+            if parts[-1].group().lower() == "s":  # a possessive: "Sweden's" stems to sweden
+                parts = parts[:-1]  # (and "O'Neill's" is "oneill")
+            if len(parts) > 1:
+                yield "".join(p.group() for p in parts), at, parts[-1].end() + at, True
 
 
 class ProseAnalyzer(Analyzer):
