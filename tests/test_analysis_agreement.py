@@ -30,7 +30,11 @@ PAGES = {
     "cjk": ("北京大学", "zh", "北京大学是中国的一所大学\uff0c位于北京市海淀区。"),
     "titles": ("Major WeWork layoffs to begin today", "en", "Hundreds of staff are affected."),
     # a contraction typed without its apostrophe ("were") is a word another page has
-    "contraction": ("'Meth. We're On It'", "en", "We're on it, says the state's meth campaign of O'Neill's day."),
+    "contraction": (
+        "'Meth. We're On It'",
+        "en",
+        "We're on it, says the state's meth campaign of O'Neill's day.",
+    ),
     "were": ("Meth Labs", "en", "Two labs were found on it, the meth seized."),
 }
 OTHER_TITLE = "WeWork employees to be laid off this week"

@@ -20,6 +20,21 @@ def _import(archive: Archive, folder: Path, pages: dict[str, tuple[str, ...]]) -
     return list(report.imported)
 
 
+def _one_and_many(
+    one: tuple[str, str], many: tuple[str, str], *, copies: int
+) -> dict[str, tuple[str, ...]]:
+    """A page with a rare word, and ``copies`` pages (title and body formatted with ``{n}``)
+    with a more used word one edit from it."""
+
+    def page(title: str, body: str) -> tuple[str, ...]:
+        return (title, "Ana Lima", "2021-01-02", "River News", body)
+
+    return {
+        "one.html": page(*one),
+        **{f"many-{n}.html": page(many[0].format(n=n), many[1].format(n=n)) for n in range(copies)},
+    }
+
+
 def _written(archive: Archive) -> list[str]:
     """Every word of the lists, as many times as the lists hold it."""
     lists = sorted(archive.index._words.path.glob("words-*.txt"))
@@ -72,25 +87,11 @@ def test_misspellings_and_suggestions_use_the_words_as_written(
 def test_two_letters_swapped_are_one_slip(archive: Archive, tmp_path: Path) -> None:
     """ "plauge" is "plague" with two letters swapped: one edit (Damerau's), nearer than the
     much more used "place", two edits away (Levenshtein's count made it "place")."""
-    pages = {
-        "plague.html": (
-            "Hunter catches plague",
-            "Ana Lima",
-            "2021-01-02",
-            "River News",
-            "A case of the plague was confirmed in the province. " * 5,
-        ),
-        **{
-            f"place-{n}.html": (
-                f"A place to meet {n}",
-                "Ana Lima",
-                "2021-01-02",
-                "River News",
-                f"The place in town number {n}, a place to be. " * 5,
-            )
-            for n in range(4)
-        },
-    }
+    pages = _one_and_many(
+        ("Hunter catches plague", "A case of the plague was confirmed in the province. " * 5),
+        ("A place to meet {n}", "The place in town number {n}, a place to be. " * 5),
+        copies=4,
+    )
     _import(archive, tmp_path / "pages", pages)
     assert archive.suggest("bubonic plauge") == "bubonic plague"
     assert archive.suggest("teh place") == "the place"
@@ -136,25 +137,11 @@ def test_an_index_of_another_schema_version_starts_its_words_anew(
 def test_a_suggestion_is_the_word_found_beside_the_others(archive: Archive, tmp_path: Path) -> None:
     """ "fether" is one edit from "father" and from "feather": beside "duvet", the word the
     duvet's page holds, though "father" is the more used; alone, the more used."""
-    pages = {
-        "duvet.html": (
-            "Feather Duvet Lung",
-            "Ana Lima",
-            "2021-01-02",
-            "River News",
-            "A feather duvet can make the lungs sick, doctors warn. " * 3,
-        ),
-        **{
-            f"father-{n}.html": (
-                f"A father's day {n}",
-                "Ana Lima",
-                "2021-01-02",
-                "River News",
-                f"The father of {n} children, a father to all. " * 5,
-            )
-            for n in range(3)
-        },
-    }
+    pages = _one_and_many(
+        ("Feather Duvet Lung", "A feather duvet can make the lungs sick, doctors warn. " * 3),
+        ("A father's day {n}", "The father of {n} children, a father to all. " * 5),
+        copies=3,
+    )
     _import(archive, tmp_path / "pages", pages)
     assert archive.suggest("fether duvet") == "feather duvet"
     assert archive.suggest("fether") == "father"

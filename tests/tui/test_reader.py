@@ -155,6 +155,15 @@ def fake_browser(folder: Path, name: str, monkeypatch) -> Path:
     return opened
 
 
+async def open_original(app, pilot, clipping_id: int):
+    """Open clipping ``clipping_id``, press o, and return the one notification it gives."""
+    await open_clipping(app, pilot, clipping_id)
+    await pilot.press("o")
+    await wait_until(pilot, lambda: app._notifications)
+    [note] = list(app._notifications)
+    return note
+
+
 async def test_o_opens_a_copy_of_the_saved_page_in_the_browser(app, tmp_path, monkeypatch):
     opened = fake_browser(tmp_path, "browser.sh", monkeypatch)
     async with app.run_test(size=(100, 40)) as pilot:
@@ -178,13 +187,7 @@ async def test_o_on_a_lost_original_says_how_to_get_it_back(app, tmp_path, monke
     with Archive(app.archive_path) as archive:
         archive.original_path(2).unlink()
     async with app.run_test(size=(100, 40)) as pilot:
-        await open_clipping(app, pilot, 2)
-        await pilot.press("o")
-        for _ in range(50):
-            await pilot.pause(0.05)
-            if app._notifications:
-                break
-        [note] = list(app._notifications)
+        note = await open_original(app, pilot, 2)
         assert note.message.startswith("Can't open the original: clipping 2: its original is")
         assert "missing" in note.message and "clippings import FILE" in note.message
         assert "Errno" not in note.message
@@ -209,13 +212,7 @@ async def test_o_never_runs_a_text_browser_over_the_app(app, tmp_path, monkeypat
     # terminal over to it (suspended); where it can't (here, headless), it names the file
     ran = fake_browser(tmp_path, "w3m", monkeypatch)
     async with app.run_test(size=(100, 40)) as pilot:
-        await open_clipping(app, pilot, 2)
-        await pilot.press("o")
-        for _ in range(50):
-            await pilot.pause(0.05)
-            if app._notifications:
-                break
-        [note] = list(app._notifications)
+        note = await open_original(app, pilot, 2)
         assert note.message.startswith("The saved page: ") and note.message.endswith(".html")
         assert not ran.exists()
 
