@@ -81,7 +81,10 @@ def _joined(folded: str, terms: frozenset[str], language: str) -> list[Match]:
         if match is None:
             continue
         end = match.end()
-        word = _APOSTROPHE.sub("", _POSSESSIVE.sub("", match.group()))
+        word = _POSSESSIVE.sub("", match.group())
+        if not _APOSTROPHE.search(word):  # "korea's": its word matched as it is, above
+            continue
+        word = _APOSTROPHE.sub("", word)
         if word in terms or form(word, language) in terms:
             found.append((start, end, word))
     return found
