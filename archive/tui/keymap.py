@@ -75,7 +75,8 @@ def checked_keymap(
     """The entries of ``keymap`` that can be used for the bindings of ``owners`` (the app, its
     screens and widgets), and what is wrong with the others: ids no binding has, keys Textual
     does not know or the query box would take as text, and keys a remapping gives two bindings
-    of one screen. A binding whose entry is left out keeps its own keys."""
+    of one screen (the app's own bindings count on every screen). A binding whose entry is left
+    out keeps its own keys."""
     bindings: dict[type, list[Binding]] = {
         owner: [b for b in getattr(owner, "BINDINGS", []) if isinstance(b, Binding)]
         for owner in owners
@@ -91,7 +92,12 @@ def checked_keymap(
         problems += wrong
         if not wrong:
             usable[name] = keys
-    for found in bindings.values():
+    # the app's bindings work on every screen: each screen's keys are checked with them
+    app_wide = [b for owner, found in bindings.items() if _is_app(owner) for b in found]
+    groups = [app_wide] + [
+        app_wide + found for owner, found in bindings.items() if not _is_app(owner)
+    ]
+    for found in groups:
         taken: dict[str, str] = {}
         for binding in found:
             keys = usable.get(binding.id or "", binding.key)
@@ -101,8 +107,15 @@ def checked_keymap(
                     binding.id in usable or other in usable
                 ):
                     problems.append(f"{key!r} is both {other!r} and {binding.id!r}")
-                    usable.pop(binding.id or "", None)  # (the remapping that clashes)
-    return usable, problems
+                    # (the remapping that clashes: this binding's, else the other's)
+                    usable.pop(binding.id if binding.id in usable else other, None)
+    return usable, list(dict.fromkeys(problems))  # (an app key's clash: told once)
+
+
+def _is_app(owner: type) -> bool:
+    from textual.app import App
+
+    return isinstance(owner, type) and issubclass(owner, App)
 
 
 def _key_problems(name: str, keys: str) -> list[str]:

@@ -175,6 +175,20 @@ async def test_the_reader_names_the_keys_as_remapped(archive_path, tmp_path, mon
         assert "matches for korea  (j/N)" in status
 
 
+async def test_an_app_key_given_a_screens_key_is_told_and_left_out(
+    archive_path, tmp_path, monkeypatch
+):
+    # the app's bindings work on every screen: Ctrl+F for quit would hide the side panel
+    app = app_with_keymap(archive_path, '[keymap]\n"app.quit" = "ctrl+f"\n', tmp_path, monkeypatch)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await settle(pilot)
+        told = [n.message for n in app._notifications]
+        assert told.count("keymap.toml: 'ctrl+f' is both 'app.quit' and 'search.facets'") == 1
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        assert app.is_running and app.screen.facets.display
+
+
 async def test_keymap_mistakes_are_told(archive_path, tmp_path, monkeypatch):
     # an id no binding has, and a key a remapping gives two bindings of one screen
     keymap = (
