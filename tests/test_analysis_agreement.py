@@ -24,7 +24,11 @@ PAGES = {
     ),
     "apostrophe": ("Sweden's election", "en", "Sweden\u2019s voters don't like it."),
     "hyphen": ("Mail", "en", "The e-mail arrived from a well-known sender in mid-2019."),
-    "numbers": ("Numbers", "en", "The installation consists of 1,000 mirrors and 3.5 tonnes."),
+    "numbers": (
+        "Numbers",
+        "en",
+        "The installation consists of 1,000 mirrors and 3.5 tonnes of H<sub>2</sub>O.",
+    ),
     "letters": ("Letters", "en", "The U.S. Army met Plan B near polygraph.info offices."),
     "accents": ("Élysée", "fr", "Le président de la République a quitté l'Élysée à midi."),
     "cjk": ("北京大学", "zh", "北京大学是中国的一所大学\uff0c位于北京市海淀区。"),
@@ -110,7 +114,9 @@ def test_hyphens(archive: Archive, query: str) -> None:
     assert first(archive, query) == "hyphen"
 
 
-@pytest.mark.parametrize("query", ["1,000 mirrors", "1000 mirrors", '"consists of 1 000"', "3.5"])
+@pytest.mark.parametrize(
+    "query", ["1,000 mirrors", "1000 mirrors", '"consists of 1 000"', "3.5", "h2o", "H₂O"]
+)
 def test_numbers(archive: Archive, query: str) -> None:
     assert first(archive, query) == "numbers"
 

@@ -652,3 +652,17 @@ def test_a_table_that_lays_the_page_out_reads_as_its_paragraphs() -> None:
     assert "## A trademark battle" in article.markdown or "A trademark battle" in article.text
     for paragraph in paragraphs:
         assert f"\n\n{paragraph}" in f"\n\n{article.markdown}"
+
+
+def test_underline_and_raised_text_read_as_text_not_tags() -> None:
+    # trafilatura writes them as HTML tags into its Markdown, which a reader shows as they are
+    sentence = (
+        "Hubble saw <u>plumes rising from Europa</u>, rich in H<sub>2</sub>O, and the ratio "
+        "grows as x<sup>2</sup> (see note<sup>[3]</sup>) over the whole of the last decade. "
+    )
+    page = f"<html><body><article><h1>Plumes</h1><p>{sentence * 4}</p></article></body></html>"
+    article = html_page(page.encode())
+    assert "<u>" not in article.markdown and "<sup>" not in article.markdown
+    assert "plumes rising from Europa, rich in H₂O" in article.markdown
+    assert "grows as x² (see note\\[3\\])" in article.markdown
+    assert "rich in H₂O, and" in article.text

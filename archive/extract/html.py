@@ -405,7 +405,11 @@ def _tidy(body: Any) -> None:
             element.text = _RUN_OF_SPACE.sub(" ", element.text)
         if element.tail:
             element.tail = _RUN_OF_SPACE.sub(" ", element.tail)
-            if element.tag in ("ref", "hi") and element.tail[0].isalnum():
+            if (
+                element.tag in ("ref", "hi")
+                and element.tail[0].isalnum()
+                and element.get("rend") not in _SHIFTED  # (H<sub>2</sub>O is one word)
+            ):
                 # trafilatura trims the tail of a link (or its bold) that starts a block of
                 # loose text: "<ref>MacBook Pro</ref>was released" read "Prowas"
                 words = "".join(element.itertext())
@@ -619,6 +623,7 @@ def _render(body: Any) -> tuple[str, str]:
     is made by taking the links and images out of the body in place)."""
     from trafilatura.xml import xmltotxt
 
+    _plain_formatting(body)
     try:
         markdown = xmltotxt(body, True)
         etree.strip_tags(body, "ref")  # links: keep their text, not their targets
@@ -627,6 +632,30 @@ def _render(body: Any) -> tuple[str, str]:
     except Exception:
         return "", ""
     return clean_block(plain), clean_block(markdown)
+
+
+# formatting trafilatura writes into its Markdown as HTML tags (<u>, <sup>, <sub>), which a
+# Markdown reader shows as they are: underline is dropped, a raised or lowered number or sign
+# written with Unicode's own (x², H₂O, a footnote's ³), other text left as it is
+_RAISED = str.maketrans("0123456789+-=()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ")
+_LOWERED = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
+_SHIFTED = {"#sup": _RAISED, "#sub": _LOWERED}
+_HTML_RENDS = frozenset({"#u", "#sup", "#sub"})
+
+
+def _plain_formatting(body: Any) -> None:
+    """The body's underline, superscript and subscript as plain text (see ``_RAISED``)."""
+    shown = [hi for hi in body.iter("hi") if hi.get("rend") in _HTML_RENDS]
+    for hi in shown:
+        table = _SHIFTED.get(hi.get("rend"))
+        text = "".join(hi.itertext())
+        if table and len(hi) == 0 and text and text.translate(table) != text:
+            shifted = text.translate(table)
+            if all(c != o or c.isspace() for c, o in zip(shifted, text, strict=True)):
+                hi.text = shifted
+        hi.tag = "span"  # (stripped below, its text and tail kept)
+    if shown:
+        etree.strip_tags(body, "span")
 
 
 def _fallback_text(tree: HtmlElement) -> tuple[str, str, bool]:

@@ -68,9 +68,17 @@ def _split_mark(value: str) -> tuple[str, str, int]:
     return DEFAULT_LANGUAGE, value, 0
 
 
+# accents off, and raised or lowered digits as digits (H₂O = h2o, x² = x2), as typed
+FOLDED = {
+    **accent_map,
+    **{ord(c): str(n) for n, c in enumerate("⁰¹²³⁴⁵⁶⁷⁸⁹")},
+    **{ord(c): str(n) for n, c in enumerate("₀₁₂₃₄₅₆₇₈₉")},
+}
+
+
 def fold(word: str) -> str:
     """Lower case without accents: ``Élysée`` → ``elysee``."""
-    return word.lower().translate(accent_map)
+    return word.lower().translate(FOLDED)
 
 
 def is_cjk(text: str) -> bool:

@@ -13,16 +13,14 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from whoosh.support.charset import accent_map
-
-from .analysis import form, is_cjk
+from .analysis import FOLDED, form, is_cjk
 
 Match = tuple[int, int, str]  # start, end, the word as folded
 
 
 def _folded(text: str) -> str:
     """``text`` lower-cased without accents, character for character (offsets stay valid)."""
-    return text.replace("İ", "I").lower().translate(accent_map)
+    return text.replace("İ", "I").lower().translate(FOLDED)
 
 
 @lru_cache(maxsize=256)
