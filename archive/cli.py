@@ -1095,11 +1095,14 @@ def show_cmd(clipping_id: int, fmt: str, as_json: bool) -> None:
 @archive_option
 @json_option
 def list_cmd(limit: int | None, as_json: bool) -> None:
-    """List every clipping, oldest first."""
+    """List every clipping, oldest first: a table on a terminal; elsewhere (a pipe, a file)
+    one line per clipping, its id, date, site and title apart by tabs."""
     from rich.table import Table
 
     from . import render
 
+    console = _console()
+    lines = not as_json and not console.is_terminal  # (grep, cut, sort: a line each)
     table = Table(box=None, show_header=not as_json, pad_edge=False)
     for name in ("id", "date", "site", "title"):
         table.add_column(name, overflow="ellipsis", no_wrap=name != "title")
@@ -1109,10 +1112,13 @@ def list_cmd(limit: int | None, as_json: bool) -> None:
                 break
             if as_json:
                 _print_json(clipping.to_dict())
+            elif lines:
+                cells = (cell.plain.replace("\t", " ") for cell in render.list_row(clipping))
+                click.echo("\t".join(cells))
             else:
                 table.add_row(*render.list_row(clipping))
-    if not as_json:
-        _console().print(table)
+    if not as_json and not lines:
+        console.print(table)
 
 
 @cli.command("rm")

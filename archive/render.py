@@ -177,6 +177,27 @@ def article(clipping: Clipping, versions: list[int] | None = None) -> Renderable
     return Group(*parts)
 
 
+def _paragraphs(text: str, markdown: str) -> str:
+    """``text`` (one paragraph a line) with a blank line between its paragraphs, which reads
+    better, but not between the lines of a block of code (those of the Markdown's fences):
+    they stay one block."""
+    code = {line for block in _FENCED.findall(markdown or "") for line in block.splitlines()}
+    out: list[str] = []
+    in_code = False
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        is_code = line in code
+        if out:
+            out.append("\n" if is_code and in_code else "\n\n")
+        out.append(line)
+        in_code = is_code
+    return "".join(out)
+
+
+_FENCED = re.compile(r"^```[^\n]*\n(.*?)^```", re.M | re.S)
+
+
 def article_plain(
     clipping: Clipping, *, markdown: bool = False, versions: list[int] | None = None
 ) -> str:
@@ -200,9 +221,6 @@ def article_plain(
         lines += [f"Note: {note[0]}", *(f"      {line}" for line in note[1:])]
     if description := dek(clipping):
         lines += ["", f"> {safe(description)}" if markdown else safe(description)]
-    if markdown:
-        body = clipping.markdown
-    else:  # one paragraph a line in ``text``: a blank line between them reads better
-        body = "\n\n".join(line for line in clipping.text.splitlines() if line.strip())
+    body = clipping.markdown if markdown else _paragraphs(clipping.text, clipping.markdown)
     lines += ["", safe(body, block=True)]
     return "\n".join(lines).rstrip() + "\n"

@@ -49,7 +49,7 @@ def test_no_command_lists_the_new_archive_with_the_sample(run) -> None:
     result = run()
     assert result.exit_code == 0
     assert "The Dire Necessity of Strategic" in result.output
-    assert result.output.splitlines()[1].split()[0] == "1"
+    assert result.output.splitlines()[0].split("\t")[0] == "1"  # (no header in a pipe)
 
 
 def test_archive_from_environment_variable(tmp_path: Path, monkeypatch) -> None:
@@ -58,6 +58,29 @@ def test_archive_from_environment_variable(tmp_path: Path, monkeypatch) -> None:
     assert result.exit_code == 0
     assert json.loads(result.output.splitlines()[0])["id"] == 1
     assert (tmp_path / "from-env" / "catalog.sqlite3").exists()
+
+
+def test_list_in_a_pipe_is_a_line_per_clipping(run, html_pages: Path) -> None:
+    assert run("import", str(html_pages)).exit_code == 0
+    lines = run("list").output.splitlines()
+    assert len(lines) == 7  # the sample and six pages, however long their titles
+    for number, line in enumerate(lines, 1):
+        clipping_id, date, _site, title = line.split("\t")
+        assert int(clipping_id) == number and date[:2] in ("19", "20") and title
+
+
+def test_show_in_a_pipe_keeps_a_block_of_code_together(run, tmp_path: Path) -> None:
+    prose = "<p>To find the anomaly we first need the mean of the series, as below.</p>" * 4
+    code = "SELECT avg(n)\nFROM unnest(array[2, 3, 12]) AS n;"
+    page = tmp_path / "code.html"
+    page.write_text(
+        f"<html><body><article><h1>Anomalies</h1>{prose}<pre><code>{code}</code></pre>"
+        f"{prose}</article></body></html>",
+        encoding="utf-8",
+    )
+    assert run("import", str(page)).exit_code == 0
+    shown = run("show", "2").output
+    assert f"\n\n{code}\n\n" in shown  # one block, apart from the prose around it
 
 
 def test_archive_option_after_the_command(tmp_path: Path) -> None:

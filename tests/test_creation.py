@@ -69,7 +69,7 @@ def test_a_first_start_killed_at_a_write_step_is_finished_by_the_next(
     then = clippings(folder, "list")  # any command finishes it
     out, err = then.communicate(timeout=60)
     assert then.returncode == 0, err
-    assert out.splitlines()[1].startswith("1 ")
+    assert out.splitlines()[0].startswith("1\t")
     assert_created(folder)
 
 

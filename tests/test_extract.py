@@ -666,3 +666,20 @@ def test_underline_and_raised_text_read_as_text_not_tags() -> None:
     assert "plumes rising from Europa, rich in H₂O" in article.markdown
     assert "grows as x² (see note\\[3\\])" in article.markdown
     assert "rich in H₂O, and" in article.text
+
+
+def test_a_preformatted_block_keeps_its_lines() -> None:
+    # trafilatura makes a <pre> (no <code>) a quote, and its lines ran into one paragraph
+    prose = "<p>The draft describes a protocol by which web applications store data.</p>" * 4
+    listing = (
+        'Table of Contents\n  1. <a href="#s1">Introduction</a>.......2\n'
+        "  2. Terminology........3\n  3. Storage model......4"
+    )
+    page = (
+        f"<html><body><article><h1>Draft</h1>{prose}<pre>{listing}</pre>"
+        "<blockquote>A quote that wraps\n   in the source, as quotes do.</blockquote>"
+        f"{prose}</article></body></html>"
+    )
+    article = html_page(page.encode())
+    assert "```\nTable of Contents\n  1. Introduction.......2\n  2. Terminology" in article.markdown
+    assert "A quote that wraps in the source, as quotes do." in article.text

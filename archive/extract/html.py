@@ -292,9 +292,11 @@ def _body(tree: HtmlElement, lead: _Lead) -> tuple[str, str, bool]:
 
 def _trafilatura_body(tree: HtmlElement, lead: _Lead, fast: bool) -> tuple[str, str]:
     """(plain text, Markdown) of trafilatura's body, its lead and furniture taken off."""
+    preformatted = _preformatted(tree)
     body = getattr(_trafilatura(tree, fast), "body", None)
     if body is None:
         return "", ""
+    _keep_preformatted(body, preformatted)
     _tidy(body)
     _unwrap_layout_tables(body)
     _drop_lead(body, lead)
@@ -388,6 +390,32 @@ def _unwrap_embedded_posts(tree: HtmlElement) -> None:
 
 
 _RUN_OF_SPACE = re.compile(r"\s+")
+
+
+def _preformatted(tree: HtmlElement) -> set[str]:
+    """The texts of the page's ``<pre>`` blocks, their white space run together (as a key)."""
+    return {
+        " ".join(text.split())
+        for pre in itertools.islice(tree.iter("pre"), _PRE_BLOCKS)
+        if (text := pre.text_content()).count("\n") >= 1
+    }
+
+
+_PRE_BLOCKS = 1000  # (a page of a million <pre>: the first are enough)
+_INLINE = ("ref", "hi", "lb")
+
+
+def _keep_preformatted(body: Any, preformatted: set[str]) -> None:
+    """A ``<pre>`` block trafilatura made a quote (a table of contents, a transcript, a
+    listing) becomes code again, so its lines stay lines: it ran them into one paragraph."""
+    if not preformatted:
+        return
+    for quote in list(body.iter("quote")):
+        if any(child.tag not in _INLINE for child in quote):
+            continue
+        if " ".join("".join(quote.itertext()).split()) in preformatted:
+            etree.strip_tags(quote, *_INLINE)  # (a link's text stays; code holds no links)
+            quote.tag = "code"
 
 
 def _tidy(body: Any) -> None:
