@@ -12,8 +12,8 @@ Layout of an export folder (``DEST``)::
     originals/0016-tide-tables/Tide tables.html          a "Webpage, complete" save in a folder
     originals/0016-tide-tables/Tide tables_files/...     of its own, its files beside it
 
-Every clipping is exported, older versions of a page too (``superseded_by`` names the newer
-one). Page text is untrusted: HTML output escapes it (the article's Markdown is rendered with
+Every clipping is exported, the other saves of a page too (``superseded_by`` names the save
+shown: the newest, unless it is one in which no article was found). Page text is untrusted: HTML output escapes it (the article's Markdown is rendered with
 raw HTML off and unsafe links dropped) and each page forbids scripts and remote loads.
 
 The export is written into a temporary folder beside ``DEST`` and moved into place when it is
@@ -408,7 +408,7 @@ def _markdown_index(entries: list[_Entry]) -> str:
         if c.tags:
             about.append("tags: " + ", ".join(_md_escape(t) for t in c.tags))
         if entry.superseded_by:
-            about.append(f"older version of #{entry.superseded_by}")
+            about.append(f"another save of #{entry.superseded_by}, the one shown")
         line = f"- #{c.id} [{title}]({quote(f'clippings/{entry.stem}.md')})"
         if about:
             line += " · " + " · ".join(about)
@@ -503,7 +503,7 @@ def _html(entry: _Entry) -> str:
         link = f'<a href="{_href("../" + entry.original)}">{_e(entry.original)}</a>'
         meta.append(("Saved page", link))
     if entry.superseded_by:
-        meta.append(("Newer version", f"#{entry.superseded_by}"))
+        meta.append(("Version shown", f"#{entry.superseded_by}"))
     if c.whole_page:
         meta.append(("Kept", _e(WHOLE_PAGE)))
     parts = ['<nav><a href="../index.html">All clippings</a></nav>\n<article>\n<header>\n']
@@ -528,7 +528,7 @@ def _html_index(entries: list[_Entry]) -> str:
         page = _href(f"clippings/{entry.stem}.html")
         title = f'<a href="{page}">{_e(c.title) or "(untitled)"}</a>'
         if entry.superseded_by:
-            title += f" <small>(older version of #{entry.superseded_by})</small>"
+            title += f" <small>(another save of #{entry.superseded_by})</small>"
         if entry.original:
             title += f' <small><a href="{_href(entry.original)}">saved page</a></small>'
         tags = "".join(f'<span class="tag">{_e(t)}</span>' for t in c.tags)

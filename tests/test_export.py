@@ -73,7 +73,7 @@ def export(source: Path, dest: Path, *options: str):
 
 
 def every_clipping(source: Path) -> list[tuple[Clipping, int | None]]:
-    """Every clipping, older versions included, each with the id of its newer version."""
+    """Every clipping, other saves included, each with the id of the save shown."""
     with Archive.open(source) as archive:
         rows = archive.catalog.db.execute("SELECT id, superseded_by FROM clippings ORDER BY id")
         return [(archive.get(cid), newer) for cid, newer in rows.fetchall()]
@@ -134,7 +134,7 @@ def test_markdown_export(source: Path, tmp_path: Path) -> None:
     links = re.findall(r"- #(\d+) \[.*?\]\((clippings/[^)]+)\)", index)
     assert [int(i) for i, _ in links] == [c.id for c, _ in clippings]
     assert all((dest / unquote(link)).is_file() for _, link in links)
-    assert "tags: korea, work" in index and "older version of #" in index
+    assert "tags: korea, work" in index and "another save of #" in index
     manifest = json.loads((dest / MANIFEST).read_text())
     assert manifest["format"] == "markdown" and manifest["clippings"] == len(clippings)
     assert leftovers(tmp_path) == []
@@ -170,7 +170,7 @@ def test_html_export(source: Path, tmp_path: Path) -> None:
         if clipping.note:
             assert tree.find(".//aside").text_content() == f"Note\n{clipping.note}"
         if newer:
-            assert meta["Newer version"] == f"#{newer}"
+            assert meta["Version shown"] == f"#{newer}"
         words = " ".join(tree.find(".//article").text_content().split())
         assert " ".join(clipping.text.split()[:8]) in words
     index = lxml.html.parse(str(dest / "index.html")).getroot()
