@@ -178,6 +178,15 @@ def test_a_part_of_a_domain_finds_its_site_and_url(corpus: Archive, tmp_path: Pa
     ):
         assert titles(corpus, query) == ["Debt Costs Rise"], query
     assert titles(corpus, "url:nytimes.org") == []
+    # a host is its words in order: not any .com address that has "times" somewhere
+    other = saved_page("Times Tables", "Jo Park", "2018-09-26", "maths.com", FILLER)
+    other = other.replace(
+        "</head>", '<link rel="canonical" href="https://maths.com/times-nytimes-tables"></head>'
+    )
+    (tmp_path / "tables.html").write_text(other, encoding="utf-8")
+    corpus.import_paths([tmp_path / "tables.html"])
+    assert titles(corpus, "url:nytimes.com") == ["Debt Costs Rise"]
+    assert titles(corpus, "site:maths.com") == ["Times Tables"]
 
 
 def test_title_match_ranks_above_body_mentions(corpus: Archive) -> None:

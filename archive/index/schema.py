@@ -58,11 +58,12 @@ SCHEMA = fields.Schema(
     title_exact=fields.KEYWORD(commas=True),
     # ``has:notes``, ``has:tags`` (and ``is:tagged``, added below: ``is`` is a Python keyword)
     has=fields.KEYWORD(lowercase=True),
-    author=fields.TEXT(analyzer=names),
-    site=fields.TEXT(analyzer=names),
-    section=fields.TEXT(analyzer=names),
+    # a name of several words, or a host (``url:space.com``), is those words in that order
+    author=fields.TEXT(analyzer=names, multitoken_query="phrase"),
+    site=fields.TEXT(analyzer=names, multitoken_query="phrase"),
+    section=fields.TEXT(analyzer=names, multitoken_query="phrase"),
     tag=fields.KEYWORD(lowercase=True, commas=True, scorable=True),
-    url=fields.TEXT(analyzer=names),
+    url=fields.TEXT(analyzer=names, multitoken_query="phrase"),
     language=fields.ID(sortable=True),
     published=fields.DATETIME(sortable=True),
     saved=fields.DATETIME(sortable=True),
