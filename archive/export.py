@@ -13,8 +13,9 @@ Layout of an export folder (``DEST``)::
     originals/0016-tide-tables/Tide tables_files/...     of its own, its files beside it
 
 Every clipping is exported, the other saves of a page too (``superseded_by`` names the save
-shown: the newest, unless it is one in which no article was found). Page text is untrusted: HTML output escapes it (the article's Markdown is rendered with
-raw HTML off and unsafe links dropped) and each page forbids scripts and remote loads.
+shown: the newest, unless it is one in which no article was found). Page text is untrusted:
+HTML output escapes it (the article's Markdown is rendered with raw HTML off and unsafe links
+dropped) and each page forbids scripts and remote loads.
 
 The export is written into a temporary folder beside ``DEST`` and moved into place when it is
 complete. ``DEST`` may be missing, an empty folder, or an earlier export (which is replaced);
