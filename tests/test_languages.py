@@ -142,6 +142,12 @@ def test_cjk_snippets_highlight_the_characters_found(world: Archive) -> None:
     assert len(hit.snippet) < 400  # a text without spaces is still cut to a snippet
 
 
+def test_a_cjk_word_of_odd_length_is_highlighted_whole(world: Archive) -> None:
+    # 变化 and 气候 are whole words; 候变化 is three characters: two pairs that overlap
+    [hit] = world.search("候变化").hits
+    assert [hit.snippet[s:e] for s, e in hit.highlights] == ["候变化"]
+
+
 def test_reader_highlights_follow_the_clippings_language(world: Archive) -> None:
     de = next(c for c in world.clippings() if c.language == "de")
     body = world.get(de.id).text

@@ -27,10 +27,12 @@ def _folded(text: str) -> str:
 def _candidates(terms: frozenset[str]) -> re.Pattern[str]:
     """Words that may have one of ``terms`` as their index term: those starting like it (a
     stem can end differently from its words, "happi" for "happy": one letter is left off),
-    and CJK character pairs as they are."""
+    and CJK character pairs as they are (looked for at each character: the pairs of a run
+    overlap, 엘제 and 제이 in 엘제이, and a scan that goes on after a match would miss the
+    second, and the run's last character)."""
     cjk = sorted((t for t in terms if is_cjk(t)), key=len, reverse=True)
     starts = sorted({t[:-1] if len(t) > 3 else t for t in terms if not is_cjk(t)}, key=len)
-    parts = [re.escape(t) for t in cjk]
+    parts = [f"(?=(?P<cjk>{'|'.join(re.escape(t) for t in cjk)}))"] if cjk else []
     if starts:
         alternatives = "|".join(re.escape(t) for t in reversed(starts))
         parts.append(rf"(?<!\w)(?:{alternatives})\w*(?:\.\w+)*")
@@ -38,6 +40,7 @@ def _candidates(terms: frozenset[str]) -> re.Pattern[str]:
 
 
 _APOSTROPHE = re.compile(r"['\u2019]")
+_RUN = "\x00"  # (a run of CJK pairs being joined, named by its text once whole)
 # a word with an apostrophe in it ("we're", "o'neill's"), matched from its start
 _WITH_APOSTROPHE = re.compile(r"\w+(?:['\u2019]\w+)+")
 _POSSESSIVE = re.compile(r"['\u2019]s$")  # (as the index joins them: "o'neill's", "oneill")
@@ -52,9 +55,18 @@ def find(text: str, terms: frozenset[str], language: str = "") -> list[Match]:
     language = language or "en"
     found: list[Match] = []
     for match in _candidates(terms).finditer(folded):
+        pair = match.group("cjk") if "cjk" in match.re.groupindex else None
+        if pair:  # (a look-ahead: the pair's span is its own)
+            start, end = match.start(), match.start() + len(pair)
+            if found and found[-1][2] == _RUN and found[-1][1] >= start:  # the run goes on
+                found[-1] = (found[-1][0], end, _RUN)
+            else:
+                found.append((start, end, _RUN))
+            continue
         word = match.group()
         if word in terms or (not is_cjk(word) and form(word, language) in terms):
             found.append((match.start(), match.end(), word))
+    found = [(s, e, folded[s:e] if w == _RUN else w) for s, e, w in found]
     joined = _joined(folded, terms, language)
     if joined:  # the whole word, not its part the scan above matched
         found = [m for m in found if not any(s <= m[0] < e for s, e, _ in joined)]
