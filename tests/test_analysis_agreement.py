@@ -109,7 +109,9 @@ def test_a_contraction_typed_without_its_apostrophe_finds_its_page(archive: Arch
     assert [hit.snippet[start:end] for start, end in hit.highlights] == ["O'Neill's"]
 
 
-@pytest.mark.parametrize("query", ["e-mail", '"e mail arrived"', "well-known", "mid-2019"])
+@pytest.mark.parametrize(
+    "query", ["e-mail", '"e mail arrived"', "well-known", "mid-2019", "email", "wellknown"]
+)
 def test_hyphens(archive: Archive, query: str) -> None:
     assert first(archive, query) == "hyphen"
 
@@ -153,3 +155,15 @@ def test_index_and_query_read_the_same_words() -> None:
         asked = [t.text for t in analyzer(text, mode="query")]
         # the index stems (English here) what the query keeps folded: compare by stem
         assert indexed == [t.text for t in analyzer(mark("", " ".join(asked)))]
+
+
+def test_a_joined_form_leaves_the_texts_length_as_it_was() -> None:
+    # BM25 normalizes by a text's length: "e-mail" is two words, as "e mail", not three
+    from archive.index.schema import SCHEMA
+
+    def length(text: str) -> int:
+        return sum(freq for _, freq, _, _ in SCHEMA["body"].index(mark("en", text)))
+
+    assert length("an e-mail from co-founders we're told") == length(
+        "an e mail from co founders we re told"
+    )

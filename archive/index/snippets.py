@@ -39,10 +39,10 @@ def _candidates(terms: frozenset[str]) -> re.Pattern[str]:
     return re.compile("|".join(parts) or r"(?!)")
 
 
-_APOSTROPHE = re.compile(r"['\u2019]")
+_APOSTROPHE = re.compile(r"['\u2019-]")  # (and a hyphen: "e-mail" is "email" too)
 _RUN = "\x00"  # (a run of CJK pairs being joined, named by its text once whole)
 # a word with an apostrophe in it ("we're", "o'neill's"), matched from its start
-_WITH_APOSTROPHE = re.compile(r"\w+(?:['\u2019]\w+)+")
+_WITH_APOSTROPHE = re.compile(r"\w+(?:['\u2019-]\w+)+")
 _POSSESSIVE = re.compile(r"['\u2019]s$")  # (as the index joins them: "o'neill's", "oneill")
 
 
