@@ -998,20 +998,30 @@ def similar_cmd(clipping_id: int, limit: int, as_json: bool) -> None:
 
 
 @cli.command("help")
-@click.argument("topic", required=False, type=click.Choice(["query"]))
+@click.argument("topic", required=False)
 @archive_option
 @click.pass_context
 def help_cmd(ctx: click.Context, topic: str | None) -> None:
-    """Explain a topic: `clippings help query` is the query language, with examples.
+    """Explain a topic: `clippings help query` is the query language, with examples;
+    `clippings help COMMAND` is that command's help.
 
     Without a topic, the list of commands.
     """
     if topic is None:
         click.echo(ctx.parent.get_help() if ctx.parent else "")
+        click.echo("\nTopics: clippings help query (the query language), clippings help COMMAND")
         return
-    from . import query_help
+    if topic == "query":
+        from . import query_help
 
-    click.echo(query_help.text())
+        click.echo(query_help.text())
+        return
+    command = cli.get_command(ctx, topic)
+    if command is None:
+        names = ", ".join(cli.list_commands(ctx))
+        raise ClippingsError(f"no help on {topic!r}: the topics are query and {names}")
+    with click.Context(command, info_name=topic, parent=ctx.parent) as inner:
+        click.echo(command.get_help(inner))
 
 
 @cli.command("note")

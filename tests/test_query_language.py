@@ -146,6 +146,17 @@ def test_help_query_documents_every_prefix() -> None:
             parse(part)
 
 
+def test_help_names_its_topics_and_takes_a_command() -> None:
+    listed = CliRunner().invoke(cli, ["help"])
+    assert listed.exit_code == 0 and "clippings help query" in listed.output
+    search = CliRunner().invoke(cli, ["help", "search"])
+    assert search.exit_code == 0 and " search [OPTIONS] [QUERY]" in search.output
+    unknown = CliRunner().invoke(cli, ["help", "foo"])
+    assert unknown.exit_code == 1
+    assert "no help on 'foo': the topics are query and backup," in unknown.stderr
+    assert "Traceback" not in unknown.output
+
+
 def test_when_no_clipping_has_every_word_those_with_some_come_back(corpus: Archive) -> None:  # noqa: F811
     result = corpus.search("tomatoes cranes")
     assert result.partial
