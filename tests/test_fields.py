@@ -214,6 +214,19 @@ def test_the_site_as_its_title_writes_it_when_it_declares_none() -> None:
     assert article.title == "Ferry terminal delayed"
 
 
+@pytest.mark.parametrize(
+    ("declared", "shown"),
+    [
+        ("/world/middle_east", "World, Middle East"),
+        ("news/uk-politics", "News, Uk Politics"),
+        ("Transport", "Transport"),
+        ("politics", "politics"),
+    ],
+)
+def test_a_section_given_as_a_path_is_named_by_its_words(declared: str, shown: str) -> None:
+    assert page(meta("article:section", declared)).section == shown
+
+
 def test_a_section_a_template_left_empty_is_no_section() -> None:
     # Atlas Obscura's JSON-LD: "articleSection": "nil"
     assert page(ld(headline="Ferry terminal delayed", articleSection="nil")).section == ""

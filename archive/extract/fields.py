@@ -588,7 +588,15 @@ def _pick_section(meta: PageMeta) -> str:
         meta.names.get("article:section"),
         meta.names.get("category"),
     )
+    if _PATH.fullmatch(section) and _PATH_NEEDS.search(section):  # "/world/middle_east"
+        parts = [part.replace("_", " ").replace("-", " ") for part in section.split("/") if part]
+        section = ", ".join(part.title() if part.islower() else part for part in parts)
     return section if len(section) <= 60 else ""
+
+
+# a section given as the path of its pages ("/world/middle_east", "news/uk-politics")
+_PATH = re.compile(r"/?[\w-]+(?:/[\w-]+)*/?")
+_PATH_NEEDS = re.compile(r"[/_]")  # (a word alone, "politics", is a name as it is)
 
 
 def pick_fields(
