@@ -9,6 +9,7 @@ The binding ids are listed in the help screen (``?``).
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
@@ -86,7 +87,10 @@ def checked_keymap(
     usable: dict[str, str] = {}
     for name, keys in sorted(keymap.items()):
         if name not in known:
-            problems.append(f"no binding {name!r}")
+            close = _meant(name, [b for found in bindings.values() for b in found if b.id])
+            problems.append(
+                f"no binding {name!r}" + (f" (did you mean {close!r}?)" if close else "")
+            )
             continue
         wrong = _key_problems(name, keys)
         problems += wrong
@@ -110,6 +114,18 @@ def checked_keymap(
                     # (the remapping that clashes: this binding's, else the other's)
                     usable.pop(binding.id if binding.id in usable else other, None)
     return usable, list(dict.fromkeys(problems))  # (an app key's clash: told once)
+
+
+def _meant(name: str, bindings: list[Binding]) -> str | None:
+    """The id a mistyped one meant: a binding named so where the footer shows it ("Filters":
+    ``search.facets``), else the closest id."""
+    screen, _, label = name.rpartition(".")
+    for binding in bindings:
+        shown = (binding.description or "").lower().replace(" ", "_")
+        if binding.id and binding.id.startswith(f"{screen}.") and shown == label.lower():
+            return binding.id
+    close = difflib.get_close_matches(name, sorted({b.id for b in bindings if b.id}), n=1)
+    return close[0] if close else None
 
 
 def _is_app(owner: type) -> bool:

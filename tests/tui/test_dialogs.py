@@ -193,13 +193,15 @@ async def test_keymap_mistakes_are_told(archive_path, tmp_path, monkeypatch):
     # an id no binding has, and a key a remapping gives two bindings of one screen
     keymap = (
         '[keymap]\n"nope.thing" = "x"\n"reader.tags" = "n"\n"search.sort" = "f5"\n'
-        '"reader.find" = "blorp+q"\n"search.save" = "5"\n'
+        '"reader.find" = "blorp+q"\n"search.save" = "5"\n"search.filters" = "f6"\n'
     )
     app = app_with_keymap(archive_path, keymap, tmp_path, monkeypatch)
     async with app.run_test(size=(110, 40)) as pilot:
         await settle(pilot)
         told = [n.message for n in app._notifications]
         assert "keymap.toml: no binding 'nope.thing'" in told
+        # a mistyped id is told with the one meant: by its footer label, else the closest
+        assert "keymap.toml: no binding 'search.filters' (did you mean 'search.facets'?)" in told
         assert "keymap.toml: 'n' is both 'reader.next_match' and 'reader.tags'" in told
         assert "keymap.toml: no key 'blorp+q' (for 'reader.find')" in told
         assert not any("search.sort" in message for message in told)
