@@ -36,7 +36,7 @@ SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
             ("author:nazarko", "by an author"),
             ("site:reuters  url:example.com", "from a site; in the address (any part of it)"),
             ("section:world  dek:sanctions", "in a section; in the summary under the title"),
-            ("tag:to-read  lang:de", "tagged 'to-read'; in German"),
+            ("tag:to-read  lang:de", "tagged 'to-read'; in German (or lang:german)"),
             ("note:follow", "in your note"),
             ("is:tagged  has:notes", "clippings with tags; with a note (also has:tags)"),
         ],

@@ -13,7 +13,7 @@ from archive import query_help
 from archive.api import Archive
 from archive.cli import cli
 from archive.index import QueryError
-from archive.index.query import parse
+from archive.index.query import QueryError, parse
 
 from .test_search import corpus, titles  # noqa: F401 - the fixture is used by name
 
@@ -144,6 +144,16 @@ def test_help_query_documents_every_prefix() -> None:
     for example, _ in query_help.examples():
         for part in example.split("  "):
             parse(part)
+
+
+@pytest.mark.parametrize("query", ["lang:fr", "lang:french", "lang:Français", "language:FR"])
+def test_a_language_by_its_code_or_its_name(query: str) -> None:
+    assert str(parse(query)) == "language:fr"
+
+
+def test_a_language_it_does_not_know_is_a_one_line_error() -> None:
+    with pytest.raises(QueryError, match="unknown language 'klingon'.*lang:french"):
+        parse("lang:klingon")
 
 
 def test_help_names_its_topics_and_takes_a_command() -> None:

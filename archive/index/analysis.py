@@ -30,6 +30,7 @@ from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
 
+from whoosh import lang as whoosh_lang
 from whoosh.analysis import Analyzer, Token
 from whoosh.lang import has_stemmer, has_stopwords, stemmer_for_language, stopwords_for_language
 from whoosh.lang.porter import stem as porter_stem
@@ -302,6 +303,25 @@ class ProseAnalyzer(Analyzer):
                 token.startchar = start_char + offset + start
                 token.endchar = start_char + offset + end
             yield token
+
+
+# languages by name, in English and in their own ("french", "français": fr): Whoosh's, and
+# those of the scripts its stemmers leave out
+_NAMED = {
+    **whoosh_lang.aliases,
+    "chinese": "zh", "japanese": "ja", "korean": "ko", "polish": "pl", "czech": "cs",
+    "greek": "el", "hebrew": "he", "hindi": "hi", "indonesian": "id", "vietnamese": "vi",
+    "ukrainian": "uk", "catalan": "ca", "thai": "th", "persian": "fa", "croatian": "hr",
+}  # fmt: skip
+
+
+def language_code(name: str) -> str | None:
+    """The code of a language named in English or in its own (``French``: ``fr``), a code
+    given as it is; None for a name it does not know."""
+    name = name.strip().lower()
+    if name in _NAMED.values() or re.fullmatch(r"[a-z]{2,3}", name):
+        return name
+    return _NAMED.get(name)
 
 
 def search_languages(codes: set[str]) -> tuple[str, ...]:

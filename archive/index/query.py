@@ -22,7 +22,7 @@ from whoosh.qparser import (
 )
 
 from ..models import ClippingsError
-from .analysis import is_cjk
+from .analysis import is_cjk, language_code
 from .schema import ALIASES, DEFAULT_FIELDS, FLAGS, SCHEMA
 
 
@@ -96,7 +96,9 @@ def parse(text: str, *, today: datetime | None = None) -> wq.Query:
         # only exclusions ("-korea"): Whoosh's parser finds nothing to exclude them from;
         # ``NOT korea`` is every clipping but those
         return parse(_outside_quotes(_EXCLUDED, "NOT ", text), today=today)
-    return _without_initials(_check_flags(normal, text)) if parsed else wq.NullQuery
+    if not parsed:
+        return wq.NullQuery
+    return _without_initials(_language_names(_check_flags(normal, text), text))
 
 
 def _without_initials(q: wq.Query) -> wq.Query:
@@ -204,6 +206,22 @@ def _relative_dates(text: str, today: datetime) -> str:
         return f"{match.group(1)}:{start.isoformat()}.."  # 0526-01-01: four digits
 
     return _RELATIVE.sub(since, text)
+
+
+def _language_names(q: wq.Query, text: str) -> wq.Query:
+    """``lang:french`` is ``lang:fr``; a name it does not know is a one-line error (it found
+    nothing, silently)."""
+    for leaf in q.leaves():
+        if getattr(leaf, "fieldname", "") != "language" or type(leaf) is not wq.Term:
+            continue
+        code = language_code(str(leaf.text))
+        if code is None:
+            raise QueryError(
+                f"unknown language {leaf.text!r} in {text!r}: write its code (lang:fr) or its "
+                "name (lang:french)"
+            )
+        leaf.text = code
+    return q
 
 
 def _check_flags(q: wq.Query, text: str) -> wq.Query:
