@@ -13,7 +13,7 @@ from archive import query_help
 from archive.api import Archive
 from archive.cli import cli
 from archive.index import QueryError
-from archive.index.query import QueryError, parse
+from archive.index.query import parse
 
 from .test_search import corpus, titles  # noqa: F401 - the fixture is used by name
 
@@ -152,7 +152,7 @@ def test_a_language_by_its_code_or_its_name(query: str) -> None:
 
 
 def test_a_language_it_does_not_know_is_a_one_line_error() -> None:
-    with pytest.raises(QueryError, match="unknown language 'klingon'.*lang:french"):
+    with pytest.raises(QueryError, match=r"unknown language 'klingon'.*lang:french"):
         parse("lang:klingon")
 
 
