@@ -315,6 +315,18 @@ _NAMED = {
 }  # fmt: skip
 
 
+# each code's English name (the first ASCII name of more than three letters given for it)
+_NAMES: dict[str, str] = {}
+for _name, _code in _NAMED.items():
+    if len(_name) > 3 and _name.isascii() and _name.isalpha():
+        _NAMES.setdefault(_code, _name.title())
+
+
+def language_name(code: str) -> str:
+    """A language code's English name (``fr``: ``French``); the code when it has none."""
+    return _NAMES.get(code, code)
+
+
 def language_code(name: str) -> str | None:
     """The code of a language named in English or in its own (``French``: ``fr``), a code
     given as it is; None for a name it does not know."""

@@ -18,6 +18,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from ...api import Facets
+from ...index.analysis import language_name
 from ...models import SavedSearch
 from ...render import safe
 
@@ -141,6 +142,8 @@ class FacetPanel(OptionList):
             width = self._label_width()
             for value, count in values:
                 shown, number = safe(value), f" {count:,}"
+                if name == "language" and language_name(value) != value:
+                    shown = f"{language_name(value)} ({shown})"  # English (en)
                 room = width - len(number)
                 if len(shown) > room:  # one line each, the count kept in view
                     shown = shown[: room - 1].rstrip() + "…"
