@@ -135,7 +135,7 @@ async def test_the_command_palette_offers_every_action(app):
         await pilot.pause(0.5)
         await pilot.press("enter")
         await settle(pilot)
-        assert app.screen.sort == "newest"  # no query: recently saved, then newest
+        assert app.screen.browse_sort == "newest"  # no query: recently saved, then newest
 
 
 def app_with_keymap(archive_path: Path, keymap: str, tmp_path: Path, monkeypatch):
@@ -153,7 +153,7 @@ async def test_keys_can_be_remapped_by_binding_id(archive_path, tmp_path, monkey
         await settle(pilot)
         await pilot.press("f5")
         await settle(pilot)
-        assert app.screen.sort == "newest"  # no query: recently saved, then newest
+        assert app.screen.browse_sort == "newest"  # no query: recently saved, then newest
 
 
 async def test_a_broken_keymap_file_is_reported_not_fatal(archive_path, tmp_path, monkeypatch):

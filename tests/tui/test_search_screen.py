@@ -232,6 +232,20 @@ async def test_the_sort_key_cycles_relevance_newest_oldest(app):
         assert "sorted by oldest" in status(app)
 
 
+async def test_a_sort_chosen_for_the_list_is_not_the_one_of_a_query(app):
+    # newest chosen with nothing typed: a query typed then is ranked, as queries are
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "sorted by newest" in status(app)
+        await search_for(pilot, "korea")
+        assert "sorted by relevance" in status(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "sorted by newest" in status(app)
+
+
 async def test_more_results_load_when_the_cursor_reaches_the_end(tmp_path: Path):
     pages = tmp_path / "pages"
     pages.mkdir()

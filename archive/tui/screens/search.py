@@ -91,7 +91,8 @@ class SearchScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.sort = "relevance"
+        self.sort = "relevance"  # of a query's hits
+        self.browse_sort = "saved"  # of the list with no query (nothing to rank)
         self.result_total = 0
         self.status_message: Text = Text("Opening the archive…", style="dim")
         self.error = ""
@@ -174,10 +175,9 @@ class SearchScreen(Screen[None]):
 
     def _effective_sort(self) -> str:
         # with no query there is nothing to rank: the clippings saved last come first (a page
-        # just saved, or arrived, is on top, whatever its date)
-        if self.sort == "relevance" and not self._has_query():
-            return "saved"
-        return self.sort
+        # just saved, or arrived, is on top, whatever its date), or as chosen for that list;
+        # a query's hits by relevance, or as chosen for them
+        return self.sort if self._has_query() else self.browse_sort
 
     def _has_query(self) -> bool:
         return bool(self.query_box.value.strip())
@@ -348,7 +348,11 @@ class SearchScreen(Screen[None]):
         saved, newest and oldest."""
         current = self._effective_sort()
         choices = SORTS if self._has_query() else ("saved", "newest", "oldest")
-        self.sort = choices[(choices.index(current) + 1) % len(choices)]
+        chosen = choices[(choices.index(current) + 1) % len(choices)]
+        if self._has_query():
+            self.sort = chosen
+        else:
+            self.browse_sort = chosen
         self.request_search()
 
     def action_toggle_facets(self) -> None:
