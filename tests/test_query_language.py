@@ -156,6 +156,12 @@ def test_a_language_it_does_not_know_is_a_one_line_error() -> None:
         parse("lang:klingon")
 
 
+def test_a_quoted_phrase_with_a_comma_is_a_phrase(corpus: Archive) -> None:  # noqa: F811
+    # its comma made it a phrase of tags too, which have no positions: an error escaped
+    hits = corpus.search('"cranes, the"').hits
+    assert all("cranes" in hit.clipping.title.lower() or hit.snippet for hit in hits)
+
+
 def test_help_names_its_topics_and_takes_a_command() -> None:
     listed = CliRunner().invoke(cli, ["help"])
     assert listed.exit_code == 0 and "clippings help query" in listed.output

@@ -98,7 +98,8 @@ def parse(text: str, *, today: datetime | None = None) -> wq.Query:
         return parse(_outside_quotes(_EXCLUDED, "NOT ", text), today=today)
     if not parsed:
         return wq.NullQuery
-    return _without_initials(_language_names(_check_flags(normal, text), text))
+    checked = _language_names(_check_flags(normal, text), text)
+    return _without_initials(_phrases_with_positions(checked))
 
 
 def _without_initials(q: wq.Query) -> wq.Query:
@@ -206,6 +207,21 @@ def _relative_dates(text: str, today: datetime) -> str:
         return f"{match.group(1)}:{start.isoformat()}.."  # 0526-01-01: four digits
 
     return _RELATIVE.sub(since, text)
+
+
+def _phrases_with_positions(q: wq.Query) -> wq.Query:
+    """``q`` with each phrase in a field that keeps no positions (tags) its words, all of
+    them: a quoted phrase with a comma (``"however, the"``) was a phrase of tags, which
+    Whoosh refuses with an error."""
+
+    def visit(node: wq.Query) -> wq.Query:
+        if type(node) is not wq.Phrase or node.fieldname not in SCHEMA:
+            return node
+        if SCHEMA[node.fieldname].format.supports("positions"):
+            return node
+        return wq.And([wq.Term(node.fieldname, word, boost=node.boost) for word in node.words])
+
+    return q.accept(visit)
 
 
 def _language_names(q: wq.Query, text: str) -> wq.Query:

@@ -59,6 +59,7 @@ def searched(archive: Archive, text: str, as_you_type: bool) -> None:
 
 @given(text=searches, as_you_type=st.booleans())
 @example(text="York State Attorney General investigating WeWork", as_you_type=False)
+@example(text='"0,0', as_you_type=True)  # a phrase of tags (no positions): Whoosh's error
 def test_any_search_is_results_or_a_query_error(
     archive: Archive, text: str, as_you_type: bool
 ) -> None:
