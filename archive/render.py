@@ -172,7 +172,7 @@ def article(clipping: Clipping, versions: list[int] | None = None) -> Renderable
     from rich.markdown import Markdown  # markdown-it and its rules: only the reader needs them
 
     # links as their text and address, not terminal hyperlinks (a page's URL in an escape)
-    markdown = safe(clipping.markdown or clipping.text, block=True)
+    markdown = _IN_PAGE_LINK.sub(r"\1", safe(clipping.markdown or clipping.text, block=True))
     parts.append(Markdown(markdown, hyperlinks=False))
     return Group(*parts)
 
@@ -196,6 +196,11 @@ def _paragraphs(text: str, markdown: str) -> str:
 
 
 _FENCED = re.compile(r"^```[^\n]*\n(.*?)^```", re.M | re.S)
+
+
+# a link to a place in the page itself ("[Use MAD](#use-mad)"): its text, as a page shows it
+# (rich writes a link's address after it, which for an anchor means nothing to a reader)
+_IN_PAGE_LINK = re.compile(r"(?<!!)\[((?:[^\]\\]|\\.)*)\]\(#[^)\s]*\)")
 
 
 def article_plain(

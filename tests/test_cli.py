@@ -277,6 +277,19 @@ def test_show_prints_a_description_the_body_opens_with_once(
     assert (dek in flat) is (not shown_once or dek == OPENING)
 
 
+def test_a_link_within_the_page_shows_as_its_text_on_a_terminal() -> None:
+    # rich writes a link's address after its text: "Use MAD (#use-mad)" meant nothing
+    from archive.models import Clipping
+
+    markdown = "See [Use MAD](#use-mad) and [the study](https://example.org/study)."
+    clipping = Clipping(id=9, title="T", text="", markdown=markdown, source="t", sha256="0")
+    console = Console(record=True, width=200)
+    console.print(render.article(clipping))
+    output = console.export_text()
+    assert "See Use MAD and" in output and "#use-mad" not in output
+    assert "https://example.org/study" in output  # an address elsewhere is worth showing
+
+
 def test_the_tui_without_a_terminal_says_so_in_one_line(run) -> None:
     # (Textual would wait for a terminal's answers that never come, spinning a core)
     result = run("tui")
