@@ -102,7 +102,7 @@ class ClippingsApp(App[None]):
         keymap, problem = load_keymap()
         if keymap:
             # an entry that is wrong is left out: its binding keeps its own keys
-            usable, mistakes = checked_keymap(keymap, _binding_owners())
+            usable, mistakes = checked_keymap(keymap, binding_owners())
             self.set_keymap(usable)
             for mistake in mistakes:
                 self.notify(safe(f"keymap.toml: {mistake}"), severity="warning", markup=False)
@@ -390,7 +390,7 @@ def _state(report: ImportReport, done: int, total: int, *, running: bool) -> Imp
     )
 
 
-def _binding_owners() -> list[type]:
+def binding_owners() -> list[type]:
     """The app's classes that have bindings: this app, and every screen and widget of this
     package (imported by now)."""
     from textual.dom import DOMNode

@@ -29,6 +29,23 @@ def keys_table(screen: Screen[object]) -> Table:
     return table
 
 
+def other_ids(screen: Screen[object]) -> Text:
+    """The binding ids of the other screens and dialogs, with their keys: what ``keymap.toml``
+    may remap, which this screen's table does not show."""
+    from ..app import binding_owners  # (the app imports this screen)
+
+    shown = {action.binding.id for action in actions(screen)}
+    ids = sorted(
+        {
+            (binding.id, binding.key)
+            for owner in binding_owners()
+            for binding in vars(owner).get("BINDINGS", [])
+            if isinstance(binding, Binding) and binding.id and binding.id not in shown
+        }
+    )
+    return Text(", ".join(f"{name} ({key})" for name, key in ids), style="dim")
+
+
 def query_table() -> Table:
     """The query language's examples (``clippings help query`` prints the same)."""
     table = Table(box=None, show_header=False, pad_edge=False)
@@ -65,6 +82,8 @@ class HelpScreen(ModalScreen[None]):
             Text("Ctrl+P opens the command palette (every action, and themes).", style="dim"),
             Text(f"Remap keys in {keymap_path()}, e.g.", style="dim"),
             Text('  [keymap]\n  "search.sort" = "f5"', style="dim"),
+            Text("The other screens' binding ids:", style="dim"),
+            other_ids(self.below),
         )
         with VerticalScroll(classes="dialog-box help-box"):
             yield Static(body, id="help-body")
