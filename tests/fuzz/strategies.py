@@ -38,7 +38,8 @@ prose = st.one_of(words, odd_text)
 TAGS = _listed(
     "html head body title meta article main section div p span b i em strong a h1 h2 li ul "
     "ol table tr td pre code blockquote nav header footer aside form script style noscript "
-    "template svg iframe br hr img time figure figcaption font center xmp plaintext frameset"
+    "template svg iframe br hr img time figure figcaption font center xmp plaintext frameset "
+    "sup sub u"
 )
 ATTRIBUTES = st.sampled_from(
     [
