@@ -246,7 +246,7 @@ class Archive:
         ``check``'s words (how to get it back); a damaged one is copied as it is: see
         ``original_state``."""
         clipping = self.get(clipping_id)
-        if self.originals.state(clipping.sha256) == "missing":
+        if not self.originals.path(clipping.sha256).is_file():  # (not hashed: only opened)
             stored = self.originals.path(clipping.sha256)
             raise ClippingsError(original_problem(clipping_id, "missing", stored))
         name = Path(clipping.source).name

@@ -401,7 +401,7 @@ def _present(
     comes with it: stored now if the clipping has none (whole on disk before the catalog
     points at it: ``_add_files``), else its zip written back, if lost, when the folder packs
     to the same bytes again. ``restored`` when an original or zip was written back."""
-    restored = originals.write_back(stored, sha)
+    restored = originals.write_back(stored, sha, hashed=True)  # (``sha`` is of ``stored``)
     if candidate.assets and known.assets_sha256 is None:
         assets, files = _store_assets(originals, candidate.assets)
         folder = shown(candidate.assets)

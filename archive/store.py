@@ -185,12 +185,13 @@ class Originals:
             self._write(data, sha256)
         return sha256
 
-    def write_back(self, data: bytes, sha256: str) -> bool:
+    def write_back(self, data: bytes, sha256: str, *, hashed: bool = False) -> bool:
         """Write ``data`` as the original ``sha256`` when the stored copy is missing or
         damaged (is not these bytes): an original lost, found again (the page imported
-        again, a backup's copy). ``data`` that does not hash to ``sha256`` is never written.
-        True when the original was written; raises ``ArchiveWriteError`` as ``put`` does."""
-        if sha256_of(data) != sha256 or self._holds(sha256, data):
+        again, a backup's copy). ``data`` that does not hash to ``sha256`` is never written;
+        ``hashed``: the caller has just hashed it so (an import: not hashed twice). True when
+        the original was written; raises ``ArchiveWriteError`` as ``put`` does."""
+        if (not hashed and sha256_of(data) != sha256) or self._holds(sha256, data):
             return False
         self._write(data, sha256)  # (the rename takes the place of a damaged copy)
         return True

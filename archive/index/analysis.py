@@ -315,11 +315,16 @@ _NAMED = {
 }  # fmt: skip
 
 
-# each code's English name (the first ASCII name of more than three letters given for it)
-_NAMES: dict[str, str] = {}
-for _name, _code in _NAMED.items():
-    if len(_name) > 3 and _name.isascii() and _name.isalpha():
-        _NAMES.setdefault(_code, _name.title())
+def _english_names() -> dict[str, str]:
+    """Each code's English name: the first ASCII name of more than three letters given."""
+    names: dict[str, str] = {}
+    for name, code in _NAMED.items():
+        if len(name) > 3 and name.isascii() and name.isalpha():
+            names.setdefault(code, name.title())
+    return names
+
+
+_NAMES = _english_names()
 
 
 def language_name(code: str) -> str:
