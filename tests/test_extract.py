@@ -683,3 +683,63 @@ def test_a_preformatted_block_keeps_its_lines() -> None:
     article = html_page(page.encode())
     assert "```\nTable of Contents\n  1. Introduction.......2\n  2. Terminology" in article.markdown
     assert "A quote that wraps in the source, as quotes do." in article.text
+
+
+_QUADRATIC = (
+    "<math><mi>a</mi><msup><mi>x</mi><mn>2</mn></msup><mo>+</mo><mi>b</mi><mi>x</mi>"
+    "<mo>+</mo><mi>c</mi><mo>=</mo><mn>0</mn></math>"
+)
+
+
+@pytest.mark.parametrize(
+    "formula",
+    [
+        _QUADRATIC,
+        # MathJax 3: its drawing (no text) and the MathML it was made from, in one container
+        '<mjx-container class="MathJax" jax="CHTML"><mjx-math><mjx-c></mjx-c></mjx-math>'
+        f"<mjx-assistive-mml>{_QUADRATIC}</mjx-assistive-mml></mjx-container>",
+        # the TeX source beside the formula, as Wikipedia and arXiv write it: left out
+        _QUADRATIC.replace(
+            "<math>", '<math xmlns="http://www.w3.org/1998/Math/MathML"><semantics><mrow>'
+        ).replace(
+            "</math>",
+            '</mrow><annotation encoding="application/x-tex">ax^2+bx+c=0'
+            "</annotation></semantics></math>",
+        ),
+    ],
+    ids=["math", "mathjax", "annotated"],
+)
+def test_a_formula_in_mathml_reads_as_text(formula: str) -> None:
+    # trafilatura drops <math> whole: the sentence read "there are two solutions to and ..."
+    prose = (
+        "<p>Every quadratic equation has a pair of roots over the complex numbers, which is "
+        "the fundamental theorem of algebra in its simplest case, taught in school.</p>"
+    ) * 3
+    sentence = f"<p>When a is not zero, there are two solutions to {formula} and they are real.</p>"
+    page = f"<html><body><article><h1>Roots</h1>{prose}{sentence}</article></body></html>"
+    article = html_page(page.encode())
+    assert "there are two solutions to a x² + b x + c = 0 and they are real." in article.text
+    assert "two solutions to a x² + b x + c = 0 and" in article.markdown
+    assert "ax^2" not in article.text
+
+
+def test_a_formulas_parts_keep_their_shape() -> None:
+    from lxml import etree
+
+    from archive.extract.mathml import math_text
+
+    def read(mathml: str) -> str:
+        return math_text(etree.fromstring(f"<math>{mathml}</math>"))
+
+    fraction = (
+        "<mfrac><mrow><mo>(</mo><mn>1</mn><mo>-</mo><mi>q</mi><mo>)</mo></mrow><mi>n</mi></mfrac>"
+    )
+    assert read(fraction) == "( 1 - q ) / n"
+    assert read("<msub><mi>a</mi><mi>k</mi></msub>") == "a_k"
+    assert read("<msub><mi>H</mi><mn>2</mn></msub><mi>O</mi>") == "H₂ O"
+    assert read("<msup><mi>e</mi><mrow><mo>-</mo><mi>x</mi></mrow></msup>") == "e^(- x)"
+    assert read("<msqrt><mi>x</mi></msqrt>") == "√(x)"
+    assert read("<mover><mi>x</mi><mo>˙</mo></mover>") == "x˙"
+    row = "<mtr><mtd><mi>{}</mi></mtd><mtd><mi>{}</mi></mtd></mtr>"
+    matrix = f"<mtable>{row.format('a', 'b')}{row.format('c', 'd')}</mtable>"
+    assert read(matrix) == "a b; c d"

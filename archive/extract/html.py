@@ -23,6 +23,7 @@ from .encoding import decode
 from .fields import Site, norm, pick_fields
 from .furniture import SENTENCE_END, is_furniture, is_noise
 from .language import detect_language, language_tag
+from .mathml import LOWERED, RAISED, linear_math
 from .metadata import PageMeta, absolute_url, iso_date, read_meta
 from .split_body import other_parts
 from .walk import blocks_markdown, blocks_plain, text_blocks
@@ -33,6 +34,7 @@ __all__ = ["extract_html", "html_to_article"]
 _LONG_BODY = 600
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_MATH = re.compile(r"<(?:\w+:)?math\b", re.I)  # (a prefixed <m:math> too)
 
 
 def extract_html(page: RawPage) -> Article:
@@ -47,6 +49,8 @@ def html_to_article(html: str, url: str | None = None) -> Article:
         raise ExtractionError("empty file")
     html = _EMBEDDED_DATA.sub(r"\1", html)
     tree = _parse(html)
+    if _MATH.search(html):
+        linear_math(tree)
     try:
         meta = read_meta(tree)
     except Exception:  # a metadata bug must not lose the body
@@ -665,14 +669,12 @@ def _render(body: Any) -> tuple[str, str]:
 # formatting trafilatura writes into its Markdown as HTML tags (<u>, <sup>, <sub>), which a
 # Markdown reader shows as they are: underline is dropped, a raised or lowered number or sign
 # written with Unicode's own (x², H₂O, a footnote's ³), other text left as it is
-_RAISED = str.maketrans("0123456789+-=()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ")
-_LOWERED = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
-_SHIFTED = {"#sup": _RAISED, "#sub": _LOWERED}
+_SHIFTED = {"#sup": RAISED, "#sub": LOWERED}
 _HTML_RENDS = frozenset({"#u", "#sup", "#sub"})
 
 
 def _plain_formatting(body: Any) -> None:
-    """The body's underline, superscript and subscript as plain text (see ``_RAISED``)."""
+    """The body's underline, superscript and subscript as plain text (see ``mathml.RAISED``)."""
     shown = [hi for hi in body.iter("hi") if hi.get("rend") in _HTML_RENDS]
     for hi in shown:
         table = _SHIFTED.get(hi.get("rend"))
