@@ -209,8 +209,14 @@ def tokens(text: str) -> Iterator[tuple[str, int, int, bool]]:
             continue
         for segment in _SEGMENT.finditer(compound):  # ("U.S.-North": "U.S." as ever, "North")
             yield from _compound(segment.group(), at + segment.start(), cjk)
-        if _HYPHENED.fullmatch(compound) and not is_cjk(compound):  # "e-mail": "email"
+        if is_hyphened(compound):  # "e-mail": "email"
             yield compound.replace("-", ""), at, match.end(), True
+
+
+def is_hyphened(word: str) -> bool:
+    """Whether ``word`` is two or three words of letters hyphened, whose joined form the index
+    keeps too (``e-mail``: ``email``)."""
+    return _HYPHENED.fullmatch(word) is not None and not is_cjk(word)
 
 
 def _compound(compound: str, at: int, cjk: bool) -> Iterator[tuple[str, int, int, bool]]:

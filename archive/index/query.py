@@ -22,8 +22,8 @@ from whoosh.qparser import (
 )
 
 from ..models import ClippingsError
-from .analysis import is_cjk, language_code
-from .schema import ALIASES, DEFAULT_FIELDS, FLAGS, SCHEMA
+from .analysis import fold, is_cjk, is_hyphened, language_code
+from .schema import ALIASES, DEFAULT_FIELDS, FLAGS, PROSE_FIELDS, SCHEMA
 
 
 class QueryError(ClippingsError):
@@ -99,7 +99,36 @@ def parse(text: str, *, today: datetime | None = None) -> wq.Query:
     if not parsed:
         return wq.NullQuery
     checked = _language_names(_check_flags(normal, text), text)
-    return _without_initials(_phrases_with_positions(checked))
+    return _with_joined_forms(_without_initials(_phrases_with_positions(checked)))
+
+
+def _with_joined_forms(q: wq.Query) -> wq.Query:
+    """A hyphened word typed (``e-mail``, ``co-founders``) finds it written as one word too
+    (``email``): each phrase of its parts may be its joined form instead. The index keeps
+    that form beside the parts (``analysis.tokens``), so the joined form alone finds both."""
+
+    def visit(node: wq.Query) -> wq.Query:
+        if type(node) is not wq.Or:
+            return node
+        typed = [
+            leaf.text
+            for leaf in node.children()
+            if type(leaf) is wq.Term and leaf.fieldname == "tag" and is_hyphened(leaf.text)
+        ]
+        if not typed:
+            return node
+        joined = fold(typed[0].replace("-", ""))
+        return wq.Or(
+            [
+                wq.Or([child, wq.Term(child.fieldname, joined, boost=child.boost)])
+                if type(child) is wq.Phrase and child.fieldname in PROSE_FIELDS
+                else child
+                for child in node.children()
+            ],
+            boost=node.boost,
+        )
+
+    return q.accept(visit)
 
 
 def _without_initials(q: wq.Query) -> wq.Query:
