@@ -297,6 +297,7 @@ class Archive:
             phrases=found.phrases,
             unindexed=recovery.unindexed(self.catalog, self.index),
             outdated=self.index.outdated,
+            too_short=found.too_short,
         )
 
     @_serialized

@@ -158,6 +158,9 @@ class SearchResult:
     unindexed: int = 0
     # the index searched is the previous version's, until the new version's is built
     outdated: bool = False
+    # (as you type) it is only a word of one or two letters, which may be the start of a
+    # longer one: no hits is no answer yet
+    too_short: bool = False
 
 
 @dataclass

@@ -111,3 +111,10 @@ def test_a_group_being_typed_is_searched_as_if_closed_and_errors_quote_the_typed
     with pytest.raises(QueryError) as caught:
         plan("title:(foo) bar) baz", as_you_type=True)
     assert "'title:(foo) bar) baz'" in str(caught.value) and "OR" not in str(caught.value)
+
+
+def test_a_word_of_one_or_two_letters_alone_is_too_short_as_you_type() -> None:
+    assert plan("ch", as_you_type=True).too_short
+    assert not plan("deck of c", as_you_type=True).too_short  # "deck of" is searched
+    assert not plan("cha", as_you_type=True).too_short  # a prefix now
+    assert not plan("ch").too_short  # typed in full at the command line: a word

@@ -74,6 +74,7 @@ class IndexResults:
     hits: list[IndexHit]
     partial: bool = False  # no clipping had every word: these have some of them
     phrases: int = 0  # (partial) the quoted phrases none held as written, searched as words
+    too_short: bool = False  # (as you type) it is only a word of one or two letters
 
 
 @dataclass
@@ -411,7 +412,7 @@ class Index:
             if not hit.snippet:
                 hit.snippet = lead(body)
         partial = partial and total > 0
-        return IndexResults(total, hits, partial, p.quoted if partial else 0)
+        return IndexResults(total, hits, partial, p.quoted if partial else 0, p.too_short)
 
     def _reranked(
         self,

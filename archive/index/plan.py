@@ -41,7 +41,8 @@ class Plan:
     it quotes; those stand for their words in ``loose`` (a phrase remembered with a slip).
     ``ranges``: the date ranges it requires (``archive.index.dates``). ``unfinished``: typed
     as you type, it ends with a word too short to be looked for as a prefix ("deck of ca"): a
-    clipping lacking that word is no sign that none has every word.
+    clipping lacking that word is no sign that none has every word. ``too_short``: the query
+    is that word alone ("ch"), looked for as a whole word until it is a prefix.
     """
 
     text: str
@@ -54,6 +55,7 @@ class Plan:
     quoted: int = 0
     ranges: tuple[Range, ...] = field(default=())
     unfinished: bool = False
+    too_short: bool = False
 
     @property
     def empty(self) -> bool:
@@ -71,7 +73,8 @@ def plan(text: str, *, as_you_type: bool = False, today: datetime | None = None)
     if as_you_type and text.count('"') % 2:
         text = _phrase_being_typed(text)
     unfinished = as_you_type and bool(_SHORT_LAST_WORD.search(text))
-    if unfinished and _SHORT_LAST_WORD.sub("", text).strip():
+    too_short = unfinished and not _SHORT_LAST_WORD.sub("", text).strip()
+    if unfinished and not too_short:
         # a word of one or two letters still being typed is left out until it is longer
         # (then a prefix) or finished: "deck of c" finds what "deck of" does
         text = _SHORT_LAST_WORD.sub("", text).rstrip()
@@ -100,6 +103,7 @@ def plan(text: str, *, as_you_type: bool = False, today: datetime | None = None)
         quoted=quoted,
         ranges=tuple(ranges),
         unfinished=unfinished,
+        too_short=too_short,
     )
 
 

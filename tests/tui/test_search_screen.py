@@ -93,6 +93,22 @@ async def test_no_hits_says_so_and_offers_a_spelling_that_enter_accepts(app):
         assert 1 in result_ids(app)
 
 
+async def test_a_word_of_one_or_two_letters_being_typed_keeps_the_list(app):
+    # "ch" as a word matches nothing: "No clippings match ch" flashed before "cha" found hits
+    async with app.run_test(size=(100, 30)) as pilot:
+        await search_for(pilot, "z")
+        listed = result_ids(app)
+        await type_text(pilot, "q")  # "zq" is a word of no clipping
+        await settle(pilot)
+        assert result_ids(app) == listed
+        assert "No clippings match" not in status(app)
+        assert status(app).startswith("zq… (keep typing)")
+        await type_text(pilot, "x ")  # a word finished, and found nowhere: said so
+        await settle(pilot)
+        assert result_ids(app) == []
+        assert "No clippings match zqx" in status(app)
+
+
 async def test_a_query_that_does_not_parse_is_shown_inline(app):
     async with app.run_test(size=(100, 30)) as pilot:
         await search_for(pilot, "pressure")

@@ -101,6 +101,9 @@ class SearchScreen(Screen[None]):
         self.partial_phrases = 0  # ... or the phrases quoted as written: the hits have words
         self.unindexed = 0  # clippings the index is still catching up on
         self.outdated = False  # the previous version's index is searched while this one's is built
+        # the text is a word of one or two letters that nothing matched as a word: it is still
+        # being typed, so the hits of before stay ("No clippings match" flashed)
+        self.typing = False
         self._latest = 0  # generation of the latest request
         self._in_flight: int | None = None  # generation of the search in flight
         self._status_one_line = False  # (the status line was one line: see _update_status)
@@ -217,7 +220,11 @@ class SearchScreen(Screen[None]):
         self._on_screen = message.generation
         self.error = message.error
         self.suggestion = message.suggestion
-        if message.result is not None:
+        result = message.result
+        self.typing = result is not None and result.too_short and not result.total
+        if self.typing:
+            self.suggestion = None
+        elif result is not None:
             self.result_total = message.result.total
             self.partial = message.result.partial
             self.partial_phrases = message.result.phrases
@@ -272,6 +279,9 @@ class SearchScreen(Screen[None]):
         text = Text()
         if self.error:
             text.append(safe(self.error), style="bold red")
+        elif self.typing:
+            text.append(safe(query), style="bold italic")
+            text.append("… (keep typing)", style="dim")
         elif self.partial:
             heading, have = partial_heading(self.partial_phrases)
             text.append(heading, style="bold")
