@@ -9,6 +9,7 @@ import shutil
 import tempfile
 import threading
 import time
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime
@@ -38,6 +39,7 @@ from .models import (
     now_iso,
 )
 from .sources import Candidate, page_from_bytes
+from .sources.assets import count as count_assets
 from .sources.assets import unpack as unpack_assets
 from .store import Catalog, Originals, sha256_of
 from .write_errors import translated
@@ -229,6 +231,18 @@ class Archive:
         """Every saved version of a clipping's page (same URL): the current one (the one
         search shows) first, then the others newest first."""
         return self.catalog.get_many(self.catalog.versions(clipping_id), body=False)
+
+    @_serialized
+    def files_kept(self, clipping_id: int) -> int:
+        """How many files of the page's ``Page_files/`` folder are kept with it: 0 when it was
+        saved without one (or that folder's copy can't be read: ``check`` tells)."""
+        assets = self.catalog.page_info(clipping_id)["assets_sha256"]
+        if not assets:
+            return 0
+        try:
+            return count_assets(self.originals.read(assets))
+        except (OSError, ValueError, zipfile.BadZipFile):
+            return 0
 
     @_serialized
     def original_path(self, clipping_id: int) -> Path:

@@ -1089,14 +1089,17 @@ def show_cmd(clipping_id: int, fmt: str, as_json: bool) -> None:
     with open_archive() as archive:
         clipping = archive.get(clipping_id)
         versions = [saved.id for saved in archive.versions(clipping_id)]
+        files = archive.files_kept(clipping_id)
     from . import render
 
     if fmt == "json" or as_json:
-        _print_json({**clipping.to_dict(full=True), "versions": versions})
+        _print_json({**clipping.to_dict(full=True), "versions": versions, "files": files})
     elif fmt == "text" and sys.stdout.isatty():
-        _console().print(render.article(clipping, versions))
+        _console().print(render.article(clipping, versions, files))
     else:
-        text = render.article_plain(clipping, markdown=fmt == "markdown", versions=versions)
+        text = render.article_plain(
+            clipping, markdown=fmt == "markdown", versions=versions, files=files
+        )
         click.echo(text, nl=False)
 
 

@@ -147,9 +147,18 @@ def versions_line(clipping_id: int, versions: list[int], how: str = "") -> str:
     return f"saved before as {older} ({how})"
 
 
-def article(clipping: Clipping, versions: list[int] | None = None) -> RenderableType:
+def files_line(files: int) -> str:
+    """What a header says of the page's files folder kept with it (``files``: how many)."""
+    if not files:
+        return ""
+    return f"saved with its files folder ({files:,} file{'' if files == 1 else 's'})"
+
+
+def article(
+    clipping: Clipping, versions: list[int] | None = None, files: int = 0
+) -> RenderableType:
     """The clean article: title, byline, URL, tags and note, then the dek, above the
-    Markdown body."""
+    Markdown body (``files``: how many of its files folder's are kept)."""
     header = Text()
     header.append(safe(clipping.title) or "(untitled)", style="bold")
     header.append("\n")
@@ -165,6 +174,8 @@ def article(clipping: Clipping, versions: list[int] | None = None) -> Renderable
         header.append(safe(clipping.note, block=True), style="green")
     if saves := versions_line(clipping.id, versions or []):
         header.append("\n" + saves, style="yellow")
+    if kept := files_line(files):
+        header.append("\n" + kept, style="dim")
     parts: list[RenderableType] = [header]
     if description := dek(clipping):
         parts.append(Text("\n" + safe(description), style="italic"))
@@ -204,7 +215,7 @@ _IN_PAGE_LINK = re.compile(r"(?<!!)\[((?:[^\]\\]|\\.)*)\]\(#[^)\s]*\)")
 
 
 def article_plain(
-    clipping: Clipping, *, markdown: bool = False, versions: list[int] | None = None
+    clipping: Clipping, *, markdown: bool = False, versions: list[int] | None = None, files: int = 0
 ) -> str:
     """The article as plain text (or Markdown), for a pipe or a file."""
     title = safe(clipping.title) or "(untitled)"
@@ -219,6 +230,7 @@ def article_plain(
         ("Tags", ", ".join(clipping.tags)),
         ("Kept", WHOLE_PAGE if clipping.whole_page else ""),
         ("Versions", versions_line(clipping.id, versions or [])),
+        ("Files", files_line(files)),
     ]
     lines += [f"{name}: {safe(value)}" for name, value in meta if value]
     if clipping.note:  # its lines under its name, indented

@@ -343,6 +343,19 @@ def test_facets_of_the_whole_archive_need_no_query(run) -> None:
     assert refused.exit_code == 2 and "give a query" in refused.output
 
 
+def test_show_says_the_files_folder_kept_with_a_page(run, tmp_path: Path) -> None:
+    # nothing told that a "Webpage, complete" save's Page_files/ folder was kept
+    complete = FIXTURES / "formats" / "complete"
+    assert run("import", str(complete)).exit_code == 0
+    with Archive.open(run.folder) as archive:
+        assert archive.files_kept(2) == 3 and archive.files_kept(1) == 0
+    shown = run("show", "2")
+    assert "Files: saved with its files folder (3 files)" in shown.output.splitlines()
+    assert json.loads(run("show", "2", "--json").output)["files"] == 3
+    assert "Files:" not in run("show", "1").output  # the sample: a page alone
+    assert json.loads(run("show", "1", "--json").output)["files"] == 0
+
+
 def test_import_takes_a_named_pages_files_folder_and_says_when_one_is_added(
     run, tmp_path: Path
 ) -> None:

@@ -72,6 +72,18 @@ async def test_the_reader_says_when_a_clipping_is_the_whole_page(app, tmp_path: 
         assert "Whole page" not in plain(other.query_one("#article-header", Static))
 
 
+async def test_the_reader_says_when_the_files_folder_is_kept_with_the_page(app):
+    complete = Path(__file__).parent.parent / "fixtures" / "formats" / "complete"
+    with Archive(app.archive_path) as archive:
+        [page_id] = archive.import_paths([complete]).imported
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_clipping(app, pilot, page_id)
+        header = plain(screen.query_one("#article-header", Static))
+        assert "saved with its files folder (3 files)" in header
+        other = await open_clipping(app, pilot, 1)
+        assert "files folder" not in plain(other.query_one("#article-header", Static))
+
+
 async def test_markdown_structure_is_rendered_as_blocks(app):
     async with app.run_test(size=(100, 40)) as pilot:
         with Archive(app.archive_path) as archive:

@@ -104,6 +104,7 @@ class ReaderScreen(Screen[None]):
         error: str = ""
         blocks: list[Block] | None = None
         versions: list[int] | None = None
+        files: int = 0
 
     def __init__(self, clipping_id: int, query: str = "") -> None:
         super().__init__()
@@ -112,6 +113,7 @@ class ReaderScreen(Screen[None]):
         self.clipping: Clipping | None = None
         self.query_words: set[str] = set()
         self.versions: list[int] = []  # the ids of its page's saves, the current first
+        self.files = 0  # how many files of its Page_files/ folder are kept with it
         self.found = ""  # what / found, its box put away: n/N step through it until Escape
 
     def compose(self) -> ComposeResult:
@@ -144,13 +146,15 @@ class ReaderScreen(Screen[None]):
             )
             blocks = article_blocks(clipping)
             versions = [saved.id for saved in archive.versions(self.clipping_id)]
+            files = archive.files_kept(self.clipping_id)
         except ClippingsError as error:
             self.post_message(self.Loaded(None, set(), str(error)))
             return
         except Exception as error:
             self.post_message(self.Loaded(None, set(), f"unexpected {type(error).__name__}"))
             return
-        self.post_message(self.Loaded(clipping, words, blocks=blocks, versions=versions))
+        loaded = self.Loaded(clipping, words, blocks=blocks, versions=versions, files=files)
+        self.post_message(loaded)
 
     async def on_reader_screen_loaded(self, message: Loaded) -> None:
         if message.clipping is None:
@@ -159,8 +163,11 @@ class ReaderScreen(Screen[None]):
         self.clipping = message.clipping
         self.query_words = message.words
         self.versions = message.versions or []
+        self.files = message.files
         pattern = words_pattern(message.words)
-        await self.article.show(message.clipping, pattern, message.blocks, self.versions)
+        await self.article.show(
+            message.clipping, pattern, message.blocks, self.versions, self.files
+        )
         self._status()
 
     # -- changes made elsewhere --------------------------------------------------------------
@@ -188,7 +195,12 @@ class ReaderScreen(Screen[None]):
         ):
             return
         self.clipping, self.versions = clipping, versions
-        self.query_one("#article-header", Static).update(header_text(clipping, versions))
+        self._update_header()
+
+    def _update_header(self) -> None:
+        if self.clipping is not None:
+            header = header_text(self.clipping, self.versions, self.files)
+            self.query_one("#article-header", Static).update(header)
 
     def _status(self, text: Text | None = None) -> None:
         if text is None:
@@ -367,7 +379,7 @@ class ReaderScreen(Screen[None]):
     def _changed(self, clipping: Clipping, done: str) -> None:
         """Its tags or note saved: the header shows them, the results follow."""
         self.clipping = clipping
-        self.query_one("#article-header", Static).update(header_text(clipping, self.versions))
+        self._update_header()
         self.app.post_message(ClippingChanged(clipping.id))
         self._tell(done)
 

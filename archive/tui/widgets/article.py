@@ -13,16 +13,17 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ...models import WHOLE_PAGE, Clipping
-from ...render import dek, safe, versions_line
+from ...render import dek, files_line, safe, versions_line
 from ..blocks import Block, highlight, to_blocks
 
 MATCH_STYLE = "bold reverse"
 CURRENT_STYLE = "bold black on yellow"
 
 
-def header_text(clipping: Clipping, versions: list[int] | None = None) -> Text:
-    """Title, byline, site and section, dates, URL, tags and note, and which save of its page
-    it is (``versions``: their ids, the current first): all as plain text."""
+def header_text(clipping: Clipping, versions: list[int] | None = None, files: int = 0) -> Text:
+    """Title, byline, site and section, dates, URL, tags and note, which save of its page
+    it is (``versions``: their ids, the current first) and the files kept with it (``files``:
+    how many of its ``Page_files/`` folder): all as plain text."""
     text = Text()
     text.append(safe(clipping.title) or "(untitled)", style="bold")
     lines: list[tuple[str, str, str]] = [
@@ -38,6 +39,8 @@ def header_text(clipping: Clipping, versions: list[int] | None = None) -> Text:
         if value:
             text.append("\n" + label, style="dim")
             text.append(safe(value), style=style)
+    if kept := files_line(files):
+        dates.append(kept)
     if dates:
         text.append("\n" + " · ".join(dates), style="dim")
     for label, value, style in lines[4:]:
@@ -115,13 +118,16 @@ class ArticleView(VerticalScroll):
         pattern: re.Pattern[str] | None,
         blocks: list[Block] | None = None,
         versions: list[int] | None = None,
+        files: int = 0,
     ) -> None:
         """Show ``clipping`` with the words of ``pattern`` highlighted (``blocks``: its
-        ``article_blocks``, when a worker made them already; ``versions``: see
+        ``article_blocks``, when a worker made them already; ``versions`` and ``files``: see
         ``header_text``)."""
         self._blocks = article_blocks(clipping) if blocks is None else blocks
         await self.remove_children()
-        header = Static(header_text(clipping, versions), classes="header", id="article-header")
+        header = Static(
+            header_text(clipping, versions, files), classes="header", id="article-header"
+        )
         self._statics = [
             Static(block.text, classes=f"block {block.kind} depth{min(block.depth, 3)}")
             for block in self._blocks
