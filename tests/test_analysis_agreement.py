@@ -107,6 +107,8 @@ def test_a_contraction_typed_without_its_apostrophe_finds_its_page(archive: Arch
     assert found[:1] == ["contraction"] and "were" in found
     hit = archive.search("meth were on it").hits[0]
     assert "We're" in [hit.snippet[start:end] for start, end in hit.highlights]
+    typed = archive.search("meth we'r", as_you_type=True).hits  # as it is typed
+    assert [Path(hit.clipping.source).stem for hit in typed][:1] == ["contraction"]
     hit = archive.search("oneill").hits[0]  # a name's possessive: its name joined
     assert [hit.snippet[start:end] for start, end in hit.highlights] == ["O'Neill's"]
 
@@ -124,6 +126,9 @@ def test_a_hyphened_word_typed_finds_it_written_as_one(archive: Archive, query: 
     assert [Path(hit.clipping.source).stem for hit in hits][:1] == ["joined"]
     words = {hits[0].snippet[start:end].lower() for start, end in hits[0].highlights}
     assert words & {"email", "cofounders"}
+    for typed in ("e-ma", "e-mail", "ema"):  # as you type too, at each key
+        found = {Path(h.clipping.source).stem for h in archive.search(typed, as_you_type=True).hits}
+        assert found >= {"hyphen", "joined"}, typed
     for either in ("e-mail", "email"):  # each way of writing it finds both
         found = {Path(hit.clipping.source).stem for hit in archive.search(either).hits}
         assert found == {"hyphen", "joined"}

@@ -118,3 +118,29 @@ def test_a_word_of_one_or_two_letters_alone_is_too_short_as_you_type() -> None:
     assert not plan("deck of c", as_you_type=True).too_short  # "deck of" is searched
     assert not plan("cha", as_you_type=True).too_short  # a prefix now
     assert not plan("ch").too_short  # typed in full at the command line: a word
+
+
+@pytest.mark.parametrize(
+    ("typed", "prefix"),
+    [("e-ma", "ema"), ("we'r", "wer"), ("co-found", "cofound"), ("mail e-ma", "ema")],
+)
+def test_words_joined_by_a_hyphen_or_an_apostrophe_are_typed_joined(typed: str, prefix: str):
+    # "e-ma" was the phrase "e ma", which nothing has: "No clippings match" until "e-mail"
+    p = plan(typed, as_you_type=True)
+    assert p.typed == prefix
+    assert any(type(leaf) is wq.Prefix and leaf.text == prefix for leaf in p.parsed.leaves())
+    assert plan("-korea", as_you_type=True).typed == "korea"  # an exclusion, not a compound
+
+
+@pytest.mark.parametrize("typed", ['"', "(", "date:2", "date:2019-", "date:2019-07-", "saved:1"])
+def test_a_quote_bracket_or_date_just_begun_is_still_being_typed(typed: str) -> None:
+    p = plan(typed, as_you_type=True)  # not an error at each key
+    assert p.too_short and p.unfinished
+
+
+def test_a_date_being_typed_after_words_leaves_them_searched() -> None:
+    p = plan("mugabe date:2019-0", as_you_type=True)
+    assert p.unfinished and not p.too_short
+    assert {getattr(leaf, "fieldname", "") for leaf in p.parsed.leaves()} >= {"title"}
+    with pytest.raises(QueryError, match="there is no date"):
+        plan("date:2019-13", as_you_type=True)  # no date can start so: said at once

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from whoosh import query as wq
@@ -70,6 +70,16 @@ def plan(text: str, *, as_you_type: bool = False, today: datetime | None = None)
     so far."""
     if not text.strip():
         return Plan(text, wq.Every())
+    if as_you_type and not _ANY_WORD.search(text):  # a quote or a bracket opened: no word yet
+        return Plan(text, wq.NullQuery, unfinished=True, too_short=True)
+    if as_you_type and (date := _DATE_BEING_TYPED.search(text)) and _date_on_its_way(date):
+        try:
+            parse(text, today=today)
+        except QueryError:  # "date:2019-" on its way to "date:2019-07": the rest meanwhile
+            before = text[: date.start()].rstrip()
+            if not before:
+                return Plan(text, wq.NullQuery, unfinished=True, too_short=True)
+            return replace(plan(before, as_you_type=True, today=today), unfinished=True)
     if as_you_type and text.count('"') % 2:
         text = _phrase_being_typed(text)
     unfinished = as_you_type and bool(_SHORT_LAST_WORD.search(text))
@@ -107,6 +117,11 @@ def plan(text: str, *, as_you_type: bool = False, today: datetime | None = None)
     )
 
 
+def _date_on_its_way(date: re.Match[str]) -> bool:
+    """Whether the date at the end of the text may still become one ("2019-0", not "2019-13")."""
+    return _DATE_START.fullmatch(date.group(1).rpartition("..")[2]) is not None
+
+
 def _open_groups(text: str) -> int:
     """How many "(" (outside quotes) are not closed yet; 0 when a ")" comes first."""
     depth = 0
@@ -131,6 +146,11 @@ def _phrase_being_typed(text: str) -> str:
 
 
 # a word of one or two letters at the very end (no space after it: still being typed)
+_ANY_WORD = re.compile(r"\w")
+# a date field's value at the end of the text, as it is typed digit by digit
+_DATE_BEING_TYPED = re.compile(r"(?:^|(?<=[\s(]))(?:date|published|saved):([\d.-]*)\Z", re.I)
+# ... and the start of one still (of a year, a month, a day; of the last days: "7" of "7d")
+_DATE_START = re.compile(r"\d{0,4}|\d{4}-\d?|\d{4}-\d{1,2}-\d?")
 _SHORT_LAST_WORD = re.compile(r"(?:^|(?<=\s))[^\W\d_]{1,2}\Z")
 
 

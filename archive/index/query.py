@@ -286,25 +286,44 @@ def _check_flags(q: wq.Query, text: str) -> wq.Query:
 
 # the word being typed: the last one, bare (no field, no operator, not inside a phrase)
 _LAST_WORD = re.compile(r"(?:^|(?<=[\s(+-]))([^\W\d_]\w{2,})\Z")  # \Z: "$" is before a "\n"
+# ... or the last words of letters joined by apostrophes or hyphens ("we'r", "e-ma"): typed
+# as you type, they are looked for joined, as a prefix ("wer*", "ema*": the index keeps
+# "we're" and "e-mail" joined), which the words typed so far, read as a phrase, are not
+_LAST_COMPOUND = re.compile(r"(?:^|(?<=[\s(+]))([^\W\d_]+(?:['\u2019-][^\W\d_]+)+)\Z")
+_JOINING = re.compile(r"['\u2019-]")
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
+
+
+def _typed(text: str) -> tuple[str, str] | None:
+    """(what is typed last, as written; the word it is looked for as a prefix), or None."""
+    if text.count('"') % 2:
+        return None
+    compound = _LAST_COMPOUND.search(text)
+    if compound:
+        joined = _JOINING.sub("", compound.group(1))
+        return (compound.group(1), joined) if len(joined) >= 3 else None
+    match = _LAST_WORD.search(text)
+    if not match or match.group(1) in _OPERATORS:
+        return None
+    return match.group(1), match.group(1)
 
 
 def typed_word(text: str) -> str | None:
     """The word being typed at the end of ``text``, if it is bare and three letters or more
-    (a shorter prefix matches half the vocabulary)."""
-    match = _LAST_WORD.search(text)
-    if not match or text.count('"') % 2 or match.group(1) in _OPERATORS:
-        return None
-    return match.group(1)
+    (a shorter prefix matches half the vocabulary); words joined by apostrophes or hyphens,
+    joined (``we'r`` → ``wer``)."""
+    typed = _typed(text)
+    return typed[1] if typed else None
 
 
 def as_you_type(text: str) -> str:
     """``text`` with its last word also matched as a prefix, for search as you type:
-    ``north kor`` → ``north (kor OR kor*)``."""
-    word = typed_word(text)
-    if word is None:
+    ``north kor`` → ``north (kor OR kor*)``, ``e-ma`` → ``(e-ma OR ema*)``."""
+    typed = _typed(text)
+    if typed is None:
         return text
-    return f"{text[: len(text) - len(word)]}({word} OR {word}*)"
+    written, word = typed
+    return f"{text[: len(text) - len(written)]}({written} OR {word}*)"
 
 
 def _check_balance(text: str) -> None:

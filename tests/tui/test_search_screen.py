@@ -109,6 +109,29 @@ async def test_a_word_of_one_or_two_letters_being_typed_keeps_the_list(app):
         assert "No clippings match zqx" in status(app)
 
 
+async def test_a_letter_a_quote_or_a_date_just_begun_keeps_the_list(app):
+    # each was a list cut to one hit ("h": a page's "emscripten.h"), or "No clippings match",
+    # or the date's error, at every key of the way to what is meant
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        listed = result_ids(app)
+        for typed in ["k", '"']:
+            await search_for(pilot, typed)
+            assert result_ids(app) == listed, typed
+            assert status(app).startswith(f"{typed}… (keep typing)"), status(app)
+            await pilot.press("escape")
+            await settle(pilot)
+        await search_for(pilot, "date:2019")  # a date already: the clippings of 2019
+        listed = result_ids(app)
+        await type_text(pilot, "-0")  # on its way to a month
+        await settle(pilot)
+        assert result_ids(app) == listed
+        assert status(app).startswith("date:2019-0… (keep typing)"), status(app)
+        await pilot.press("escape")
+        await search_for(pilot, "date:2019-13")  # no date starts so: said at once
+        assert "there is no date '2019-13'" in status(app)
+
+
 async def test_a_query_that_does_not_parse_is_shown_inline(app):
     async with app.run_test(size=(100, 30)) as pilot:
         await search_for(pilot, "pressure")

@@ -101,8 +101,9 @@ class SearchScreen(Screen[None]):
         self.partial_phrases = 0  # ... or the phrases quoted as written: the hits have words
         self.unindexed = 0  # clippings the index is still catching up on
         self.outdated = False  # the previous version's index is searched while this one's is built
-        # the text is a word of one or two letters that nothing matched as a word: it is still
-        # being typed, so the hits of before stay ("No clippings match" flashed)
+        # the text is a letter, or a word of two that nothing matched as a word, or a date or
+        # a quote just begun: it is still being typed, so the hits of before stay ("No
+        # clippings match" flashed)
         self.typing = False
         self._latest = 0  # generation of the latest request
         self._in_flight: int | None = None  # generation of the search in flight
@@ -221,7 +222,12 @@ class SearchScreen(Screen[None]):
         self.error = message.error
         self.suggestion = message.suggestion
         result = message.result
-        self.typing = result is not None and result.too_short and not result.total
+        # (a letter alone is the start of a word: a word of two, AI or EU, is shown if found)
+        self.typing = (
+            result is not None
+            and result.too_short
+            and (not result.total or len(result.query.strip()) < 2)
+        )
         if self.typing:
             self.suggestion = None
         elif result is not None:
