@@ -740,6 +740,27 @@ def test_a_formulas_parts_keep_their_shape() -> None:
     assert read("<msup><mi>e</mi><mrow><mo>-</mo><mi>x</mi></mrow></msup>") == "e^(- x)"
     assert read("<msqrt><mi>x</mi></msqrt>") == "√(x)"
     assert read("<mover><mi>x</mi><mo>˙</mo></mover>") == "x˙"
+    limits = (
+        "<munderover><mo>∑</mo><mrow><mi>k</mi><mo>=</mo><mn>1</mn></mrow><mi>n</mi></munderover>"
+    )
+    assert read(limits) == "∑_(k = 1)ⁿ"
+    binomial = '<mo>(</mo><mfrac linethickness="0"><mi>n</mi><mi>k</mi></mfrac><mo>)</mo>'
+    assert read(binomial) == "( n over k )"
     row = "<mtr><mtd><mi>{}</mi></mtd><mtd><mi>{}</mi></mtd></mtr>"
     matrix = f"<mtable>{row.format('a', 'b')}{row.format('c', 'd')}</mtable>"
     assert read(matrix) == "a b; c d"
+
+
+def test_text_straight_in_the_body_is_a_paragraph_of_its_own_beside_headings() -> None:
+    # a page's text between its headings, outside any <p>: the next heading ran into it,
+    # "… for a century. ## The Lorenz Equations"
+    prose = (
+        "The equations below were written down by hand and checked over the years by several "
+        "students of the department, each of whom added a remark to the margin of the page."
+    )
+    sections = "".join(f"<h2>Section {n}</h2>\n    {prose} Part {n}.\n" for n in range(1, 5))
+    page = f"<html><body><h1>Samples</h1>\n{sections}</body></html>"
+    article = html_page(page.encode())
+    assert "## Section 2" in article.markdown.splitlines()
+    assert f"{prose} Part 1." in article.markdown.splitlines()
+    assert "Section 2" in article.text.splitlines()

@@ -301,6 +301,7 @@ def _trafilatura_body(tree: HtmlElement, lead: _Lead, fast: bool) -> tuple[str, 
     if body is None:
         return "", ""
     _keep_preformatted(body, preformatted)
+    _loose_text_as_paragraphs(body)
     _tidy(body)
     _unwrap_layout_tables(body)
     _drop_lead(body, lead)
@@ -422,6 +423,9 @@ def _keep_preformatted(body: Any, preformatted: set[str]) -> None:
             quote.tag = "code"
 
 
+_STARTS_A_LINE = frozenset({"p", "head", "item", "cell"})
+
+
 def _tidy(body: Any) -> None:
     """Each run of white space in the body's text one space, as a browser shows it (pages
     indent their source: a paragraph came out as lines of 60 spaces), but in code; and the
@@ -435,6 +439,8 @@ def _tidy(body: Any) -> None:
             continue
         if element.text:
             element.text = _RUN_OF_SPACE.sub(" ", element.text)
+            if element.tag in _STARTS_A_LINE:  # (a heading indented in the source)
+                element.text = element.text.lstrip()
         if element.tail:
             element.tail = _RUN_OF_SPACE.sub(" ", element.tail)
             if (
@@ -447,6 +453,34 @@ def _tidy(body: Any) -> None:
                 words = "".join(element.itertext())
                 if words[-1:].isalnum():
                     element.tail = " " + element.tail
+
+
+def _loose_text_as_paragraphs(body: Any) -> None:
+    """Text written between the blocks of a container (a page's text straight in its
+    ``<body>`` or a ``<div>``, beside its headings) as paragraphs of their own: the next
+    heading was written into it ("… (2 a) . ## The Lorenz Equations")."""
+    for container in [body, *body.iter("div")]:
+        if not any(child.tag in _BLOCK_TAGS for child in container):
+            continue
+        run = None  # the paragraph the loose text and inline elements go into, when open
+        if container.text and container.text.strip():
+            run = etree.Element("p")
+            run.text, container.text = container.text.lstrip(), None
+            container.insert(0, run)
+        for child in list(container):
+            if child is run:
+                continue
+            if child.tag in _BLOCK_TAGS or child.tag == "div":
+                run = None
+                if child.tail and child.tail.strip():
+                    run = etree.Element("p")
+                    run.text, child.tail = child.tail.lstrip(), None
+                    child.addnext(run)
+            elif run is not None or "".join(child.itertext()).strip() or (child.tail or "").strip():
+                if run is None:
+                    run = etree.Element("p")
+                    child.addprevious(run)
+                run.append(child)  # (its tail with it)
 
 
 # a table cell holding paragraphs, headings or lists and this many words lays the page out

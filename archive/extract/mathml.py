@@ -23,6 +23,8 @@ LOWERED = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋
 _FIRST_ONLY = frozenset({"semantics"})
 _LEFT_OUT = frozenset({"annotation", "annotation-xml", "none", "mprescripts", "mphantom"})
 _ACCENTED = frozenset({"mover", "munder"})
+_LIMITS = {"munder": "msub", "mover": "msup"}
+_NO_LINE = frozenset({"0", "0px", "0pt", "0em"})
 _SCRIPTS = {"msup": ("^", RAISED), "msub": ("_", LOWERED)}
 _MATHJAX = "mjx-container"  # (MathJax 3, the library most pages of formulas are drawn with)
 # a page of formulas is still a page: past this many characters one formula is cut short
@@ -61,12 +63,19 @@ def math_text(element: Any) -> str:
         return parts[0] + _shifted(parts[1], mark, table)
     if name == "msubsup" and len(parts) == 3:
         return parts[0] + _shifted(parts[1], "_", LOWERED) + _shifted(parts[2], "^", RAISED)
+    if name == "mfrac" and len(parts) == 2 and element.get("linethickness") in _NO_LINE:
+        return f"{parts[0]} over {parts[1]}"  # a binomial coefficient, not a fraction
     if name == "mfrac" and len(parts) == 2:
         return " / ".join(p if len(p.split()) <= 1 or _enclosed(p) else f"({p})" for p in parts)
     if name == "msqrt":
         return f"√({' '.join(parts)})"
     if name in _ACCENTED and len(parts) == 2 and len(parts[1]) == 1 and not parts[1].isalnum():
         return parts[0] + parts[1]  # ẋ, a vector's arrow
+    if name in _LIMITS and len(parts) == 2:  # a sum's limit: written as a script
+        mark, table = _SCRIPTS[_LIMITS[name]]
+        return parts[0] + _shifted(parts[1], mark, table)
+    if name == "munderover" and len(parts) == 3:  # ∑_(k = 1)^n
+        return parts[0] + _shifted(parts[1], "_", LOWERED) + _shifted(parts[2], "^", RAISED)
     if name == "mtable":
         return "; ".join(p for p in parts if p)
     return " ".join(p for p in parts if p)
