@@ -764,3 +764,27 @@ def test_text_straight_in_the_body_is_a_paragraph_of_its_own_beside_headings() -
     assert "## Section 2" in article.markdown.splitlines()
     assert f"{prose} Part 1." in article.markdown.splitlines()
     assert "Section 2" in article.text.splitlines()
+
+
+def test_a_tables_caption_is_a_line_above_it_and_its_rule_is_no_text() -> None:
+    # trafilatura made the caption a head row of one cell, above the real head row; and the
+    # plain text (the index, snippets) kept Markdown's rule under it: "|---|---|---|"
+    prose = "<p>Films in which a day repeats itself have been made since the 1940s at least.</p>"
+    rows = "".join(
+        f"<tr><td>Film {n}</td><td>19{n}0</td><td>A day that repeats for the {n}th time.</td></tr>"
+        for n in range(4, 9)
+    )
+    table = (
+        "<table><caption>Films with time loops</caption>"
+        f"<tr><th>Film</th><th>Year</th><th>Description</th></tr>{rows}</table>"
+    )
+    page = f"<html><body><article><h1>Loops</h1>{prose * 3}{table}</article></body></html>"
+    article = html_page(page.encode())
+    lines = article.markdown.splitlines()
+    assert "Films with time loops" in lines
+    assert lines[lines.index("Films with time loops") + 2 :][:2] == [
+        "| Film | Year | Description |",
+        "|---|---|---|",
+    ]
+    assert "---" not in article.text
+    assert "| Film 4 | 1940 | A day that repeats for the 4th time. |" in article.text

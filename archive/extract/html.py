@@ -277,6 +277,7 @@ def _body(tree: HtmlElement, lead: _Lead) -> tuple[str, str, bool]:
     visible text of the page (menus, scripts and forms left out), and ``whole page`` is True.
     """
     _unwrap_embedded_posts(tree)
+    _captions_before_tables(tree)
     plain, markdown = _trafilatura_body(tree, lead, fast=True)
     prose = _has_prose(plain)
     if len(plain) < _SHORT_BODY or not prose:  # its fallbacks may find the article
@@ -292,6 +293,19 @@ def _body(tree: HtmlElement, lead: _Lead) -> tuple[str, str, bool]:
     if kept == "page":  # trafilatura's text is what the page shows, cleaner than a walk's
         return plain, markdown, True
     return _fallback_text(tree)  # it holds the menus: the page's text without them
+
+
+def _captions_before_tables(tree: HtmlElement) -> None:
+    """Each table's ``<caption>`` as a paragraph before it: trafilatura made it a head row of
+    one cell, above the real head row ("| Films with time loops |  |  |")."""
+    for caption in tree.xpath("//table/caption"):
+        table = caption.getparent()
+        text = " ".join(caption.text_content().split())
+        table.remove(caption)
+        if text and table.getparent() is not None:
+            paragraph = lxml.html.Element("p")
+            paragraph.text = text
+            table.addprevious(paragraph)
 
 
 def _trafilatura_body(tree: HtmlElement, lead: _Lead, fast: bool) -> tuple[str, str]:
@@ -697,7 +711,11 @@ def _render(body: Any) -> tuple[str, str]:
         plain = xmltotxt(body, False)
     except Exception:
         return "", ""
-    return clean_block(plain), clean_block(markdown)
+    return clean_block(_TABLE_RULE.sub("", plain)), clean_block(markdown)
+
+
+# the line under a table's head row: Markdown's, no text (in snippets: "|---|---|")
+_TABLE_RULE = re.compile(r"^\|(?:\s*:?-+:?\s*\|)+[ \t]*(?:\n|$)", re.M)
 
 
 # formatting trafilatura writes into its Markdown as HTML tags (<u>, <sup>, <sub>), which a
