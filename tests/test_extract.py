@@ -788,3 +788,21 @@ def test_a_tables_caption_is_a_line_above_it_and_its_rule_is_no_text() -> None:
     ]
     assert "---" not in article.text
     assert "| Film 4 | 1940 | A day that repeats for the 4th time. |" in article.text
+
+
+def test_a_description_cut_short_is_taken_whole_from_another_tag() -> None:
+    whole = (
+        "The history of women in computing illustrates the changing status of computation "
+        "in science."
+    )
+    cut = whole[: whole.index(" science")]
+    head = (
+        f'<meta name="description" content="{cut}">'
+        f'<meta name="twitter:description" content="{whole}">'
+    )
+    prose = "<p>She wrote the first programs for the machine, decades before it was built.</p>"
+    page = f"<html><head>{head}</head><body><article><h1>Heroines</h1>{prose * 4}</article></body></html>"
+    assert html_page(page.encode()).description == whole
+    other = head.replace(whole, "A different summary, written for sharing.")
+    page = page.replace(head, other)  # another text altogether: the first given stays
+    assert html_page(page.encode()).description == cut

@@ -779,7 +779,10 @@ def _page_url(meta: PageMeta, url: str | None) -> str:
 
 def _description(meta: PageMeta) -> str:
     """The first description given, without the replacement characters of one cut short in
-    the middle of a character (a page's own meta tag, truncated by bytes)."""
+    the middle of a character (a page's own meta tag, truncated by bytes); a later one that
+    goes on where it stops is the whole of it (a meta description cut at 160 characters, its
+    ``twitter:description`` whole)."""
+    chosen = ""
     for value in (
         meta.ld_description,
         meta.og.get("og:description"),
@@ -787,9 +790,11 @@ def _description(meta: PageMeta) -> str:
         meta.og.get("twitter:description"),
     ):
         value = clean_line(value).replace("\ufffd", "").strip()
-        if value:
-            return value
-    return ""
+        if not chosen:
+            chosen = value
+        elif len(value) > len(chosen) and value.startswith(chosen.rstrip(" .\u2026")):
+            chosen = value
+    return chosen
 
 
 def _drop_title_repeat(markdown: str, plain: str, title: str) -> tuple[str, str]:
