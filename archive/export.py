@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from .models import WHOLE_PAGE, Clipping, ClippingsError, now_iso
+from .models import WHOLE_PAGE, Clipping, ClippingsError, dek, now_iso
 from .sources import HTML_SUFFIXES, MHTML_SUFFIXES, TEXT_SUFFIXES
 from .sources.assets import unpack as unpack_assets
 from .store import sha256_of
@@ -386,8 +386,8 @@ def _markdown(entry: _Entry) -> str:
         fields["original_files"] = f"../{entry.assets}"
     lines = ["---", *(f"{key}: {_yaml_value(value)}" for key, value in fields.items()), "---"]
     lines += ["", f"# {_md_escape(c.title) or '(untitled)'}", ""]
-    if c.description:
-        lines += [f"> {_md_escape(c.description)}", ""]
+    if description := dek(c):
+        lines += [f"> {_md_escape(description)}", ""]
     lines.append((c.markdown or c.text).strip())
     return "\n".join(lines).rstrip() + "\n"
 
@@ -509,8 +509,8 @@ def _html(entry: _Entry) -> str:
         meta.append(("Kept", _e(WHOLE_PAGE)))
     parts = ['<nav><a href="../index.html">All clippings</a></nav>\n<article>\n<header>\n']
     parts.append(f'<h1 id="clipping-{c.id}">{_e(c.title) or "(untitled)"}</h1>\n')
-    if c.description:
-        parts.append(f'<p class="dek">{_e(c.description)}</p>\n')
+    if description := dek(c):
+        parts.append(f'<p class="dek">{_e(description)}</p>\n')
     parts.append('<dl class="meta">\n')
     parts += [f"<dt>{name}</dt><dd>{value}</dd>\n" for name, value in meta if value]
     parts.append("</dl>\n")

@@ -5,6 +5,7 @@ No I/O here, and nothing that knows about Whoosh, SQLite or Textual.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -242,3 +243,20 @@ class SavedSearch:
 def now_iso() -> str:
     """Now, in UTC, to the second, as ISO 8601: how the catalog writes times."""
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+# how far into the body a repeated dek is looked for, beyond its own length (characters)
+_DEK_REACH = 200
+_WORD = re.compile(r"\w+")
+
+
+def dek(article: Article) -> str:
+    """The description to show above the body: none when the body opens with it (many pages'
+    description is their first paragraph, and a reader or an export would show it twice). Its
+    last word is left out of the comparison: a description cut short ends in part of a word."""
+    words = _WORD.findall(article.description.lower())
+    if not words:
+        return ""
+    opening = article.text[: len(article.description) + _DEK_REACH].lower()
+    probe = " ".join(words[: max(1, len(words) - 1)])
+    return "" if probe in " ".join(_WORD.findall(opening)) else article.description

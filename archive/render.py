@@ -14,11 +14,7 @@ from rich.rule import Rule
 from rich.text import Text
 
 from .extract.clean import printable
-from .models import WHOLE_PAGE, Clipping, Hit
-
-# how far into the body a repeated dek is looked for, beyond its own length (characters)
-_DEK_REACH = 200
-_WORD = re.compile(r"\w+")
+from .models import WHOLE_PAGE, Clipping, Hit, dek
 
 # marks the highlighted spans of a snippet while it is cleaned (noncharacters: never text)
 _OPEN, _CLOSE = "\ufdd0", "\ufdd1"
@@ -44,18 +40,6 @@ def partial_heading(phrases: int) -> tuple[str, str]:
         phrase = "phrases" if phrases > 1 else "phrase"
         return f"No clipping has the {phrase} as written", "some of its words"
     return "No clipping has every word", "some of them"
-
-
-def dek(clipping: Clipping) -> str:
-    """The description to show above the body: none when the body opens with it (many pages'
-    description is their first paragraph, and the reader would show it twice). Its last word
-    is left out of the comparison: a description cut short ends in part of a word."""
-    words = _WORD.findall(clipping.description.lower())
-    if not words:
-        return ""
-    opening = clipping.text[: len(clipping.description) + _DEK_REACH].lower()
-    probe = " ".join(words[: max(1, len(words) - 1)])
-    return "" if probe in " ".join(_WORD.findall(opening)) else clipping.description
 
 
 def marked(text: str, spans: list[tuple[int, int]], style: str) -> Text:

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from archive.api import Archive
 from archive.cli import cli
 from archive.export import MANIFEST, slug
-from archive.models import Clipping, ClippingsError
+from archive.models import Clipping, ClippingsError, dek
 
 from .conftest import FIXTURES, PAGES
 from .test_backup import _save_version, leftovers, one_line_error
@@ -173,6 +173,10 @@ def test_html_export(source: Path, tmp_path: Path) -> None:
             assert meta["Version shown"] == f"#{newer}"
         words = " ".join(tree.find(".//article").text_content().split())
         assert " ".join(clipping.text.split()[:8]) in words
+        # the dek as the reader shows it: not when the body opens with it (it read twice)
+        deks = [p.text_content() for p in tree.iterfind(".//p[@class='dek']")]
+        assert deks == ([dek(clipping)] if dek(clipping) else [])
+    assert any(c.description and not dek(c) for c, _ in clippings)  # (a page that opens so)
     index = lxml.html.parse(str(dest / "index.html")).getroot()
     links = [unquote(a.get("href")) for a in index.iterfind(".//tbody//td[2]/a")]
     assert links == [f"clippings/{stem(c)}.html" for c, _ in clippings]

@@ -801,7 +801,8 @@ def test_a_description_cut_short_is_taken_whole_from_another_tag() -> None:
         f'<meta name="twitter:description" content="{whole}">'
     )
     prose = "<p>She wrote the first programs for the machine, decades before it was built.</p>"
-    page = f"<html><head>{head}</head><body><article><h1>Heroines</h1>{prose * 4}</article></body></html>"
+    body = f"<body><article><h1>Heroines</h1>{prose * 4}</article></body>"
+    page = f"<html><head>{head}</head>{body}</html>"
     assert html_page(page.encode()).description == whole
     other = head.replace(whole, "A different summary, written for sharing.")
     page = page.replace(head, other)  # another text altogether: the first given stays

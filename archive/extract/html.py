@@ -790,9 +790,7 @@ def _description(meta: PageMeta) -> str:
         meta.og.get("twitter:description"),
     ):
         value = clean_line(value).replace("\ufffd", "").strip()
-        if not chosen:
-            chosen = value
-        elif len(value) > len(chosen) and value.startswith(chosen.rstrip(" .\u2026")):
+        if not chosen or (len(value) > len(chosen) and value.startswith(chosen.rstrip(" .\u2026"))):
             chosen = value
     return chosen
 
