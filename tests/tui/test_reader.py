@@ -125,6 +125,16 @@ async def test_query_terms_are_highlighted_and_n_and_N_step_through_them(app):
         assert article.scroll_y > 0  # the last match is far down the article
 
 
+async def test_n_says_so_when_the_query_matched_only_outside_the_text(app):
+    # a query that found the clipping by its author: n did nothing, and said nothing
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_clipping(app, pilot, 1, "author:nazarko")
+        assert screen.query_one(ArticleView).match_count == 0
+        await pilot.press("n")
+        status = str(screen.query_one("#reader-status", Static).render())
+        assert "no match in the article's text for author:nazarko" in status
+
+
 async def test_slash_finds_in_the_article_and_escape_closes_the_find(app):
     async with app.run_test(size=(100, 40)) as pilot:
         screen = await open_clipping(app, pilot, 1, "pressure")

@@ -245,9 +245,19 @@ class ReaderScreen(Screen[None]):
     # -- moving ------------------------------------------------------------------------------
 
     def action_jump(self, step: int) -> None:
-        if self.article.jump(step) < 0:
-            self.app.bell()
-        self._status()
+        if self.article.jump(step) >= 0:
+            self._status()
+            return
+        self.app.bell()
+        what = self.found or self.search_query.strip()
+        if self.article.match_count or not what:
+            self._status()
+            return
+        # the query matched the clipping elsewhere (its title, a field, a tag): n found nothing
+        text = Text(f"#{self.clipping_id}", style="dim")
+        text.append("  no match in the article's text for ")
+        text.append(safe(what), style="italic")
+        self.query_one("#reader-status", Static).update(text)
 
     def action_page(self, pages: int) -> None:
         if pages > 0:
