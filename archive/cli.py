@@ -809,6 +809,11 @@ def _print_event(event: Any) -> None:
     sys.stdout.flush()
 
 
+# a rate (and the time left) is shown once the run has gone on this long (seconds): the first
+# pages' rate says little
+_RATE_AFTER = 1.0
+
+
 @contextmanager
 def _progress(enabled: bool, unit: str = "files") -> Iterator[Callable[..., None] | None]:
     """A progress bar on stderr when it is a terminal, else a plain line now and then; it
@@ -842,14 +847,29 @@ def _progress(enabled: bool, unit: str = "files") -> Iterator[Callable[..., None
         ProgressColumn,
         TaskProgressColumn,
         TextColumn,
-        TimeRemainingColumn,
     )
     from rich.text import Text
 
+    # the rate over the whole run so far, not rich's over its last updates: results come in
+    # bursts (a batch of pages from the workers at once), and "572,383 files/s" was shown
+    def _rate(task: Any) -> float | None:
+        elapsed = task.elapsed
+        if not task.completed or not elapsed or elapsed < _RATE_AFTER:
+            return None
+        return task.completed / elapsed
+
     class _RateColumn(ProgressColumn):
         def render(self, task: Any) -> Text:
-            speed = task.finished_speed or task.speed
-            return Text(f"{speed:.0f} {unit}/s" if speed else "", style="dim")
+            rate = _rate(task)
+            return Text(f"{rate:,.0f} {unit}/s" if rate else "", style="dim")
+
+    class _LeftColumn(ProgressColumn):
+        def render(self, task: Any) -> Text:
+            rate = _rate(task)
+            if task.finished or not rate or task.total is None:
+                return Text("")
+            left = int((task.total - task.completed) / rate)
+            return Text(f"{left // 60}:{left % 60:02} left", style="cyan")
 
     columns = (
         TextColumn("{task.description}"),
@@ -857,10 +877,10 @@ def _progress(enabled: bool, unit: str = "files") -> Iterator[Callable[..., None
         MofNCompleteColumn(),
         TaskProgressColumn(),
         _RateColumn(),
-        TimeRemainingColumn(),
+        _LeftColumn(),
     )
     with Progress(*columns, console=_console(stderr=True), transient=True) as bar:
-        task = bar.add_task("", total=None)
+        task = bar.add_task("starting", total=None)  # (the workers start: a few seconds)
 
         def update(event: Any) -> None:
             stage = getattr(event, "stage", "")

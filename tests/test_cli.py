@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import pty
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -384,3 +389,34 @@ def test_import_takes_a_named_pages_files_folder_and_says_when_one_is_added(
             == (walked.catalog.page_info(2)["assets_sha256"])
         )
         assert walked.catalog.page_info(2)["assets_sha256"]
+
+
+def test_the_progress_bar_in_a_terminal_tells_a_rate_that_can_be(tmp_path: Path) -> None:
+    # rich's rate over its last updates read "572383 files/s" after a burst of results from the
+    # workers; in a real terminal (a pseudo-terminal), the rate is the run's, and sane
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for page in sorted((FIXTURES / "pages").iterdir()):
+        shutil.copy(page, pages / page.name)
+    main, child = pty.openpty()
+    env = {**os.environ, "COLUMNS": "120", "LINES": "20", "TERM": "xterm-256color"}
+    command = [sys.executable, "-m", "archive", "--archive", str(tmp_path / "a"), "import"]
+    process = subprocess.Popen(
+        [*command, str(pages)], stdin=child, stdout=child, stderr=child, env=env
+    )
+    os.close(child)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(main)
+    assert process.wait(timeout=120) == 0
+    shown = b"".join(chunks).decode("utf-8", "replace")
+    assert "imported" in shown and "Traceback" not in shown
+    rates = [int(r.replace(",", "")) for r in re.findall(r"([\d,]+) files/s", shown)]
+    assert all(rate < 1000 for rate in rates), rates
