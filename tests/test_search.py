@@ -480,6 +480,38 @@ def test_similar_goes_by_words_not_by_the_figures_of_a_page_of_tables(
     assert archive.similar(sql.id)[0].clipping.title == "Alerting on anomalies"
 
 
+def test_similar_leaves_out_a_page_alike_only_in_a_few_passing_words(
+    archive: Archive, tmp_path: Path
+) -> None:
+    # in a small archive, five of a coup story's telling words ("robert", "military", "former",
+    # "told", "finished") were in a page on diplomacy, which was listed as like it
+    coup = (
+        "Mugabe and his wife Grace were held in their Harare compound as the military took "
+        "control of Zimbabwe in a bloodless coup; a priest mediated, sources told Reuters. "
+    )
+    pages = {
+        "coup.html": ("Zimbabwe's military takes control", coup * 4),
+        "talks.html": (
+            "Mugabe refuses to step down in talks",
+            "In Harare, Mugabe met the military commanders and a Catholic priest mediated; "
+            "Zimbabwe waits as Grace Mugabe stays in the compound, sources told Reuters. " * 3,
+        ),
+        "relations.html": (
+            "Where do relations go after the election?",
+            "The prime minister held talks with his wife at his side and told sources close to "
+            "Reuters that military aid stays under his control. "
+            + "Diplomats in Jerusalem and Washington weighed the next steps of an alliance "
+            "strained by the settlements, the vote, and the talks on a deal with Iran. " * 12,
+        ),
+    }
+    for name, (title, body) in pages.items():
+        (tmp_path / name).write_text(saved_page(title, "Ann Lee", "2017-11-15", "Example", body))
+    archive.import_paths([tmp_path / name for name in pages])
+    by_title = {c.title: c.id for c in archive.clippings()}
+    alike = archive.similar(by_title["Zimbabwe's military takes control"])
+    assert [hit.clipping.title for hit in alike] == ["Mugabe refuses to step down in talks"]
+
+
 @pytest.mark.parametrize("sort", ["relevance", "newest", "oldest"])
 def test_hits_with_some_of_the_words_whatever_the_sort(corpus: Archive, sort: str) -> None:
     """No clipping has every word: those with some of them, sorted by date too (newest and

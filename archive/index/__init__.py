@@ -51,6 +51,12 @@ SIMILAR_WORDS = 25  # the words of a clipping that "more like this" looks for
 # this" is often asked for a third); on the 144 dev pages, each same-story pair still finds
 # its other half first, and 26 pages on a subject no other has list nothing (4 with three)
 SIMILAR_SHARED = 5
+# ... and score a tenth, at least, of what the clipping scores against its own words: in a
+# small archive, five of the words of a story on Zimbabwe's coup ("robert", "military",
+# "former", "told") were in a page on Israel; on the dev pages, the stories of one subject
+# (Delhi's air, Hong Kong, Firefox) score from 0.2 to 0.5 of it, pages alike in a few words
+# only ("Star Trek" and a list of films) from 0.05 to 0.1
+SIMILAR_SCORE = 0.1
 # the terms weighed to find those words: every one a page of figures has ("01", "2020"...), so
 # that its few words are among them (their weighing costs the same however many are kept)
 SIMILAR_TERMS = 1000
@@ -563,12 +569,20 @@ class Index:
                 for field in ("title", "body")
             ]
         )
-        mask = {docnum} if docnum is not None else None
-        results = searcher.search(q, limit=limit * 3, mask=mask, terms=True)
+        # (itself too: the score it has against its own words is the measure of a close one)
+        results = searcher.search(q, limit=limit * 3 + 1, terms=True)
+        itself = next((hit.score for hit in results if hit.docnum == docnum), None)
+        floor = (itself or 0.0) * SIMILAR_SCORE
         # a page that shares a few of its telling words ("list", "crash") is not like it; a
         # short clipping, of few words, asks for as large a part of them
         shared = min(SIMILAR_SHARED, max(2, -(-len(words) * SIMILAR_SHARED // SIMILAR_WORDS)))
-        alike = [hit for hit in results if len({t for _, t in hit.matched_terms()}) >= shared]
+        alike = [
+            hit
+            for hit in results
+            if hit.docnum != docnum
+            and (hit.score or 0.0) >= floor
+            and len({t for _, t in hit.matched_terms()}) >= shared
+        ]
         return [IndexHit(id=int(hit["id"]), score=hit.score or 0.0) for hit in alike[:limit]]
 
     def facets(
