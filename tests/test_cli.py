@@ -286,13 +286,21 @@ def test_a_link_within_the_page_shows_as_its_text_on_a_terminal() -> None:
     # rich writes a link's address after its text: "Use MAD (#use-mad)" meant nothing
     from archive.models import Clipping
 
-    markdown = "See [Use MAD](#use-mad) and [the study](https://example.org/study)."
-    clipping = Clipping(id=9, title="T", text="", markdown=markdown, source="t", sha256="0")
+    page = "https://en.wikipedia.org/wiki/Time_loop"
+    markdown = (
+        "See [Use MAD](#use-mad) and [the study](https://example.org/study), which repeats"
+        f"[\\[1\\]]({page}#cite_note-1) and [loops](<{page}_(film)>)."
+    )
+    clipping = Clipping(
+        id=9, title="T", text="", markdown=markdown, source="t", sha256="0", url=page
+    )
     console = Console(record=True, width=200)
     console.print(render.article(clipping))
     output = console.export_text()
     assert "See Use MAD and" in output and "#use-mad" not in output
     assert "https://example.org/study" in output  # an address elsewhere is worth showing
+    assert "which repeats[1] and" in output and "cite_note" not in output  # a footnote here
+    assert "Time_loop_(film)" in output
 
 
 def test_the_tui_without_a_terminal_says_so_in_one_line(run) -> None:
