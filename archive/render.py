@@ -166,10 +166,8 @@ def article(
     parts.append(Rule(style="dim"))
     from rich.markdown import Markdown  # markdown-it and its rules: only the reader needs them
 
-    # links as their text and address, not terminal hyperlinks (a page's URL in an escape)
-    markdown = _in_page_links_as_text(
-        safe(clipping.markdown or clipping.text, block=True), clipping.url
-    )
+    # links as their text, not terminal hyperlinks (a page's URL in an escape)
+    markdown = _LINK.sub(r"\1", safe(clipping.markdown or clipping.text, block=True))
     parts.append(Markdown(markdown, hyperlinks=False))
     return Group(*parts)
 
@@ -195,21 +193,11 @@ def _paragraphs(text: str, markdown: str) -> str:
 _FENCED = re.compile(r"^```[^\n]*\n(.*?)^```", re.M | re.S)
 
 
-# a link to a place in the page itself ("[Use MAD](#use-mad)", a footnote's "[1](https://
-# en.wikipedia.org/wiki/Page#cite_note-1)" on that page): its text, as a page shows it (rich
-# writes a link's address after it, which for the page itself means nothing to a reader)
-_LINK = re.compile(r"(?<!!)\[((?:[^\]\\]|\\.)*)\]\(<?([^)\s>]*)>?\)")
-
-
-def _in_page_links_as_text(markdown: str, url: str) -> str:
-    page = url.partition("#")[0]
-
-    def text_of(link: re.Match[str]) -> str:
-        address = link.group(2)
-        here = address.startswith("#") or (page and address.partition("#")[0] == page)
-        return link.group(1) if here else link.group()
-
-    return _LINK.sub(text_of, markdown)
+# a link (not an image): its text, as the reader shows it; rich writes each address after its
+# text, and a Wikipedia page read as "previous loop.[1] (https://en.wikipedia.org/wiki/
+# List_of_films_featuring_time_loops#cite_note-TTIPM-1)", its tables' cells full of addresses
+# (``--format markdown`` keeps them)
+_LINK = re.compile(r"(?<!!)\[((?:[^\]\\]|\\.)*)\]\((?:<[^>\n]*>|[^)\s]*)\)")
 
 
 def article_plain(
