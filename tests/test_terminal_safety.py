@@ -217,7 +217,8 @@ def test_json_is_the_data_with_every_control_escaped(
         raw = clipping(hostile_archive.folder, hostile_archive.raw_id)
         if args[0] == "show" and hostile_archive.page_id in by_id:
             page = clipping(hostile_archive.folder, hostile_archive.page_id)
-            assert by_id[page.id] == {**page.to_dict(full=True), "versions": [page.id]}
+            expected = {**page.to_dict(full=True), "versions": [page.id], "files": 0}
+            assert by_id[page.id] == expected
         else:
             got = by_id[raw.id]
             for name in ("title", "author", "site", "url", "note", "tags", "text"):
