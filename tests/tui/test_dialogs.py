@@ -262,6 +262,13 @@ async def test_an_absolute_path_typed_into_the_import_dialog_replaces_the_folder
     folder = tmp_path / "Saved"
     folder.mkdir()
     (folder / "note.txt").write_text("Quince jelly\n\nA note about quince jelly.\n")
+    async with import_dialog(archive_path, tmp_path / "cwd") as (app, pilot, box):
+        await type_text(pilot, "/")  # a path of its own begun: the box shows it alone
+        assert box.value == "/"
+        box.insert_text_at_cursor(str(folder)[1:-2])
+        await type_text(pilot, str(folder)[-2:])
+        await pilot.press("tab")
+        assert box.value == f"{folder}/"
     async with import_typed(archive_path, tmp_path / "cwd", str(folder)) as (app, _):
         assert (app.import_state.imported, app.import_state.failed) == (1, 0)
 
@@ -276,7 +283,7 @@ async def test_a_home_path_typed_into_the_import_dialog_is_expanded_and_complete
     monkeypatch.setenv("HOME", str(home))
     cwd = tmp_path / "cwd"
     async with import_typed(archive_path, cwd, "~/Sav", tab=True) as (app, screen):
-        assert screen.query_one(PathInput).value == f"{cwd}/~/Saved pages/"
+        assert screen.query_one(PathInput).value == "~/Saved pages/"  # (the folder replaced)
         assert (app.import_state.imported, app.import_state.failed) == (1, 0)
 
 

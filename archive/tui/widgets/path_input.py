@@ -2,7 +2,8 @@
 suggestion; Tab completes as a shell does: what the names share, and lists them when they part).
 
 It may be filled with a folder to start from; a path typed after it that stands on its own
-(``/home/me/Saved``, ``~/Saved``) replaces it, and ``~`` is your home folder. A name that holds
+(``/home/me/Saved``, ``~/Saved``) replaces it, in the box too as soon as its ``/`` or ``~/``
+is typed, and ``~`` is your home folder. A name that holds
 control characters (an escape sequence in a file's name) is never shown as it is: never
 suggested, and, picked in the tree, shown cleaned while the box keeps the real path.
 """
@@ -28,6 +29,14 @@ def typed_path(value: str, prefill: str = "") -> Path:
         if os.path.isabs(typed) or typed == "~" or typed.startswith("~" + os.sep):
             value = typed
     return Path(value).expanduser()
+
+
+def _standing_alone(value: str, prefill: str) -> str | None:
+    """What was typed after ``prefill``, when it is a path of its own begun (``/``, ``~/``)."""
+    if not prefill or not value.startswith(prefill):
+        return None
+    typed = value[len(prefill) :]
+    return typed if typed.startswith((os.sep, "~" + os.sep)) else None
 
 
 class PathSuggester(Suggester):
@@ -88,6 +97,14 @@ class PathInput(Input):
         )
         self.prefill = value  # (see ``typed_path``)
         self._chosen: tuple[str, Path] | None = None  # (as shown, the path) of a pick
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        # a path of its own typed after the folder the box was filled with: the box shows it
+        # alone ("/cwd//tmp/nu-saved" read as broken, and Tab completed it so)
+        alone = _standing_alone(self.value, self.prefill)
+        if alone is not None and event.input is self:
+            self.value = alone
+            self.cursor_position = len(alone)
 
     def choose(self, path: Path) -> None:
         """Fill the box with ``path`` (picked in the tree), shown cleaned if it must be."""
