@@ -232,3 +232,13 @@ def test_a_section_a_template_left_empty_is_no_section() -> None:
     assert page(ld(headline="Ferry terminal delayed", articleSection="nil")).section == ""
     declared = ld(headline="Ferry terminal delayed", articleSection="null")
     assert page(declared + meta("article:section", "Transport")).section == "Transport"
+
+
+def test_a_publication_named_as_the_author_is_not_split_into_names() -> None:
+    # DC.creator "Mac & i", the magazine's name: it read "Mac, i"
+    article = page(meta("DC.creator", "Mac &amp; i") + meta("og:site_name", "Mac &amp; i"))
+    assert article.author == "Mac & i"
+    writers = page(
+        meta("DC.creator", "Ann Lee &amp; Bo Chan") + meta("og:site_name", "Mac &amp; i")
+    )
+    assert writers.author == "Ann Lee, Bo Chan"  # two writers are still two

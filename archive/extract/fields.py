@@ -372,12 +372,14 @@ _NOT_WRITERS = re.compile(
 )
 
 
-def _names(values: list[str]) -> list[str]:
-    """The writers' names in the values a page gives (several per value: "A and B; C")."""
+def _names(values: list[str], site: Site | None = None) -> list[str]:
+    """The writers' names in the values a page gives (several per value: "A and B; C"); one
+    that is the ``site``'s name is kept whole ("Mac & i" is a magazine, not "Mac" and "i")."""
     names: list[str] = []
     for value in values:
         value = _NOT_WRITERS.sub("", clean_line(value))
         whole = "(" in value or ("," in value and len(value.split()) <= 3)  # "Doe, J."
+        whole = whole or (site is not None and site.matches(value, loose=False))
         parts = [value] if whole else _NAME_SPLIT.split(value)
         for part in parts:
             name = _clean_name(part)
@@ -464,7 +466,7 @@ def _pick_author(
     ]
     names: list[str] = []
     for source in declared:
-        names = _names(source)
+        names = _names(source, site)
         if names:
             break
     if search and (not names or all(_is_organisation(n, site) for n in names)):
