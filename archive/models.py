@@ -252,11 +252,16 @@ _WORD = re.compile(r"\w+")
 
 def dek(article: Article) -> str:
     """The description to show above the body: none when the body opens with it (many pages'
-    description is their first paragraph, and a reader or an export would show it twice). Its
-    last word is left out of the comparison: a description cut short ends in part of a word."""
-    words = _WORD.findall(article.description.lower())
+    description is their first paragraph, and a reader or an export would show it twice)."""
+    return shown_description(article.description, article.text)
+
+
+def shown_description(description: str, text: str) -> str:
+    """``description``, unless ``text`` opens with it (see ``dek``). Its last word is left out
+    of the comparison: a description cut short ends in part of a word."""
+    words = _WORD.findall(description.lower())
     if not words:
         return ""
-    opening = article.text[: len(article.description) + _DEK_REACH].lower()
+    opening = text[: len(description) + _DEK_REACH].lower()
     probe = " ".join(words[: max(1, len(words) - 1)])
-    return "" if probe in " ".join(_WORD.findall(opening)) else article.description
+    return "" if probe in " ".join(_WORD.findall(opening)) else description

@@ -40,6 +40,7 @@ from .models import (
     SavedSearchExists,
     UnknownSavedSearch,
     now_iso,
+    shown_description,
 )
 from .write_errors import write_error
 
@@ -399,10 +400,18 @@ class Catalog:
         return [row[0] for row in rows]
 
     def texts(self, ids: list[int]) -> dict[int, str]:
-        """The body text of each of ``ids`` (for snippets), by id."""
+        """The text of each of ``ids`` as the reader shows it (for snippets), by id: its dek,
+        when it shows one, then its body (a hit found by words of its dek showed a snippet
+        without them)."""
         marks = ",".join("?" * len(ids))
-        rows = self.db.execute(f"SELECT id, text FROM clippings WHERE id IN ({marks})", ids)
-        return dict(rows.fetchall())
+        rows = self.db.execute(
+            f"SELECT id, description, text FROM clippings WHERE id IN ({marks})", ids
+        )
+        shown = {}
+        for clipping_id, description, text in rows.fetchall():
+            dek = shown_description(description or "", text or "")
+            shown[clipping_id] = f"{dek}\n\n{text}" if dek else text
+        return shown
 
     def current_for_url(self, url: str, *, other_than: int) -> int | None:
         row = self.db.execute(

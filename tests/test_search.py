@@ -298,6 +298,23 @@ def test_a_hit_without_a_body_match_still_has_a_snippet(corpus: Archive) -> None
     assert hit.highlights == []
 
 
+def test_a_hit_found_by_its_dek_shows_the_dek_in_its_snippet(
+    archive: Archive, tmp_path: Path
+) -> None:
+    # the sample was first for "dont" by its description alone, and its snippet, cut from the
+    # body, showed no word of the query: nothing told why it was there
+    body = "The council voted on Tuesday to close the old quarry road for the winter. " * 5
+    page = saved_page("Quarry road closes", "Ann Lee", "2020-01-29", "Example", body)
+    dek = '<meta name="description" content="Walkers and cyclists objected, in vain.">'
+    (tmp_path / "quarry.html").write_text(page.replace("</head>", f"{dek}</head>"))
+    archive.import_paths([tmp_path / "quarry.html"])
+    [hit] = archive.search("cyclists").hits
+    assert [hit.snippet[start:end] for start, end in hit.highlights] == ["cyclists"]
+    assert hit.snippet.startswith("Walkers and cyclists objected, in vain.")
+    [hit] = archive.search("quarry council").hits  # the body's own words, as ever
+    assert {hit.snippet[start:end] for start, end in hit.highlights} >= {"quarry", "council"}
+
+
 @pytest.mark.parametrize(
     ("query", "says"),
     [
