@@ -8,12 +8,13 @@ import pytest
 from rich.text import Text
 
 from archive.api import Archive
+from archive.models import Clipping, Hit
 from archive.tui import create_app
 from archive.tui.messages import SearchDone
 from archive.tui.screens.reader import ReaderScreen
 from archive.tui.screens.search import PAGE, QueryInput, SearchScreen
 from archive.tui.widgets.facets import FacetPanel
-from archive.tui.widgets.results import ResultList
+from archive.tui.widgets.results import SNIPPET_CHARS, ResultList, hit_prompt
 
 from .conftest import search_for, settle, type_text, wait_until
 
@@ -475,3 +476,12 @@ async def test_a_long_site_name_is_cut_on_its_one_line_in_the_side_panel(app):
         text = str(site.prompt)
         assert text.startswith("American Civil") and text.endswith("… 1,234")
         assert len(text) <= 25
+
+
+def test_a_result_cuts_its_snippet_between_words_and_quotes_a_tag_of_words():
+    words = "harbour " * 60
+    clipping = Clipping(id=3, title="T", tags=["africa news", "korea"], source="t", sha256="0")
+    prompt = hit_prompt(Hit(clipping, 1.0, words.strip(), [(0, 7)])).plain
+    snippet = prompt.splitlines()[-1]
+    assert snippet.endswith("harbour…") and len(snippet) <= SNIPPET_CHARS + 1
+    assert '#"africa news" #korea' in prompt

@@ -24,15 +24,24 @@ def hit_prompt(hit: Hit) -> Text:
     prompt.append("\n")
     prompt.append_text(byline(clipping))
     if clipping.tags:
-        prompt.append("  " + " ".join(f"#{safe(tag)}" for tag in clipping.tags), style="magenta")
+        prompt.append("  " + " ".join(_tag(tag) for tag in clipping.tags), style="magenta")
     snippet = marked(hit.snippet or "", hit.highlights, "bold reverse")
     if snippet:
-        if len(snippet) > SNIPPET_CHARS:
-            snippet.truncate(SNIPPET_CHARS)
+        if len(snippet) > SNIPPET_CHARS:  # cut between words ("lone…" read as a word)
+            space = snippet.plain.rfind(" ", SNIPPET_CHARS // 2, SNIPPET_CHARS)
+            snippet.truncate(space if space > 0 else SNIPPET_CHARS)
+            snippet.rstrip()
             snippet.append("…")
         prompt.append("\n")
         prompt.append_text(snippet)
     return prompt
+
+
+def _tag(tag: str) -> str:
+    """A tag as the row shows it: ``#korea``; one of several words quoted, ``#"africa news"``
+    (it read as a tag and a word)."""
+    shown = safe(tag)
+    return f'#"{shown}"' if " " in shown else f"#{shown}"
 
 
 class ResultList(OptionList):
