@@ -804,6 +804,12 @@ def test_a_description_cut_short_is_taken_whole_from_another_tag() -> None:
     body = f"<body><article><h1>Heroines</h1>{prose * 4}</article></body>"
     page = f"<html><head>{head}</head>{body}</html>"
     assert html_page(page.encode()).description == whole
+    sentence = "The history of women in computing. It illustrates how computation changed."
+    ends = head.replace(f'content="{cut}"', 'content="The history of women in computing."')
+    ends = ends.replace(whole, sentence)  # whole as it is, a sentence more elsewhere: kept
+    assert html_page(page.replace(head, ends).encode()).description == (
+        "The history of women in computing."
+    )
     other = head.replace(whole, "A different summary, written for sharing.")
     page = page.replace(head, other)  # another text altogether: the first given stays
     assert html_page(page.encode()).description == cut

@@ -777,6 +777,16 @@ def _page_url(meta: PageMeta, url: str | None) -> str:
     )
 
 
+# a description that ends in a word, a comma or an ellipsis was cut short (one that ends a
+# sentence, or a bracket, is whole: a longer one may only add a sentence)
+_CUT_SHORT = re.compile(r"(?:[\w,;:]|\.\.\.|\u2026)$")
+
+
+def _goes_on(value: str, cut: str) -> bool:
+    """Whether ``value`` is ``cut`` and more."""
+    return len(value) > len(cut) and value.startswith(cut.rstrip(" .,;:\u2026"))
+
+
 def _description(meta: PageMeta) -> str:
     """The first description given, without the replacement characters of one cut short in
     the middle of a character (a page's own meta tag, truncated by bytes); a later one that
@@ -790,7 +800,7 @@ def _description(meta: PageMeta) -> str:
         meta.og.get("twitter:description"),
     ):
         value = clean_line(value).replace("\ufffd", "").strip()
-        if not chosen or (len(value) > len(chosen) and value.startswith(chosen.rstrip(" .\u2026"))):
+        if not chosen or (_CUT_SHORT.search(chosen) and _goes_on(value, chosen)):
             chosen = value
     return chosen
 
