@@ -813,3 +813,17 @@ def test_a_description_cut_short_is_taken_whole_from_another_tag() -> None:
     other = head.replace(whole, "A different summary, written for sharing.")
     page = page.replace(head, other)  # another text altogether: the first given stays
     assert html_page(page.encode()).description == cut
+
+
+def test_ampersands_in_links_and_text_are_kept_as_written() -> None:
+    # trafilatura unescapes its whole output once more: "?a=1&section=2" read "?a=1§ion=2"
+    link = '<a href="https://example.org/w?a=1&amp;section=2&amp;copy=3">the edit page</a>'
+    prose = (
+        f"<p>AT&amp;T wrote &amp;sect; in its notes, and {link} shows how the R&amp;D "
+        "department changed its reports over the years that followed.</p>"
+    )
+    page = f"<html><body><article><h1>Notes</h1>{prose * 4}</article></body></html>"
+    article = html_page(page.encode())
+    assert "(https://example.org/w?a=1&section=2&copy=3)" in article.markdown
+    assert "AT&T wrote &sect; in its notes" in article.text
+    assert "§" not in article.text + article.markdown

@@ -704,6 +704,7 @@ def _render(body: Any) -> tuple[str, str]:
     from trafilatura.xml import xmltotxt
 
     _plain_formatting(body)
+    _ampersands_escaped(body)
     try:
         markdown = xmltotxt(body, True)
         etree.strip_tags(body, "ref")  # links: keep their text, not their targets
@@ -712,6 +713,21 @@ def _render(body: Any) -> tuple[str, str]:
     except Exception:
         return "", ""
     return clean_block(_TABLE_RULE.sub("", plain)), clean_block(markdown)
+
+
+def _ampersands_escaped(body: Any) -> None:
+    """Each ``&`` of the body's text and links written ``&amp;``: trafilatura unescapes its
+    whole output once more, which read a link's ``?a=1&section=2`` as ``?a=1§ion=2`` (and
+    ``&copy=``, ``&times=``, "AT&amp;T" in a page's text, the same)."""
+    for element in body.iter():
+        if element.text and "&" in element.text:
+            element.text = element.text.replace("&", "&amp;")
+        if element.tail and "&" in element.tail:
+            element.tail = element.tail.replace("&", "&amp;")
+        for name in ("target", "src"):
+            value = element.get(name)
+            if value and "&" in value:
+                element.set(name, value.replace("&", "&amp;"))
 
 
 # the line under a table's head row: Markdown's, no text (in snippets: "|---|---|")

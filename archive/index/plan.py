@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from whoosh import query as wq
@@ -19,7 +19,7 @@ from whoosh import query as wq
 from .analysis import fold
 from .dates import Range
 from .dates import split as split_dates
-from .query import QueryError, parse, typed_word
+from .query import PREFIX_FIELDS, QueryError, parse, typed_word
 from .query import as_you_type as complete_word
 from .schema import DEFAULT_FIELDS, PROSE_FIELDS, exact_title
 
@@ -75,19 +75,17 @@ def plan(text: str, *, as_you_type: bool = False, today: datetime | None = None)
     if as_you_type and (date := _DATE_BEING_TYPED.search(text)) and _date_on_its_way(date):
         try:
             parse(text, today=today)
-        except QueryError:  # "date:2019-" on its way to "date:2019-07": the rest meanwhile
-            before = text[: date.start()].rstrip()
-            if not before:
-                return Plan(text, wq.NullQuery, unfinished=True, too_short=True)
-            return replace(plan(before, as_you_type=True, today=today), unfinished=True)
+        except QueryError:  # "date:2019-" on its way to "date:2019-07": the list as it was
+            return Plan(text, wq.NullQuery, unfinished=True, too_short=True)
     if as_you_type and text.count('"') % 2:
         text = _phrase_being_typed(text)
-    unfinished = as_you_type and bool(_SHORT_LAST_WORD.search(text))
-    too_short = unfinished and not _SHORT_LAST_WORD.sub("", text).strip()
+    short = _short_last(text) if as_you_type else None
+    unfinished = short is not None
+    too_short = short is not None and not text[: short.start()].strip()
     if unfinished and not too_short:
         # a word of one or two letters still being typed is left out until it is longer
         # (then a prefix) or finished: "deck of c" finds what "deck of" does
-        text = _SHORT_LAST_WORD.sub("", text).rstrip()
+        text = text[: short.start()].rstrip()
     typed = typed_word(text) if as_you_type else None
     # a group not closed yet ("title:(deck of car"): searched as if it were
     closing = ")" * _open_groups(text) if as_you_type else ""
@@ -151,7 +149,26 @@ _ANY_WORD = re.compile(r"\w")
 _DATE_BEING_TYPED = re.compile(r"(?:^|(?<=[\s(]))(?:date|published|saved):([\d.-]*)\Z", re.I)
 # ... and the start of one still (of a year, a month, a day; of the last days: "7" of "7d")
 _DATE_START = re.compile(r"\d{0,4}|\d{4}-\d?|\d{4}-\d{1,2}-\d?")
-_SHORT_LAST_WORD = re.compile(r"(?:^|(?<=\s))[^\W\d_]{1,2}\Z")
+_SHORT_LAST_WORD = re.compile(
+    r"(?:^|(?<=\s))(?:"
+    r"[^\W\d_]{1,2}"  # "c", "ch"
+    r"|[^\W\d_]+(?:['\u2019-][^\W\d_]+)*['\u2019-]"  # a hyphen or an apostrophe just typed: "e-"
+    r"|[^\W\d_]+(?:['\u2019-][^\W\d_]+)*['\u2019][^\W\d_]{1,2}"  # "o'n", "we'r", "we're"
+    r"|[^\W\d_]-[^\W\d_]"  # "e-m"
+    r"|(\w+):[^\W\d_]{1,2}"  # a field of words' value begun: "site:ny"
+    r")\Z"
+)
+
+
+def _short_last(text: str) -> re.Match[str] | None:
+    """The end of ``text`` that is still too short to look for (see ``_SHORT_LAST_WORD``), or
+    None. An apostrophe's short ending is one: "we're" is not "were*" (the index has "were"
+    for "we're" typed without it), and until it is done it is no word."""
+    found = _SHORT_LAST_WORD.search(text)
+    if found is None or text.count('"') % 2:
+        return None
+    field = found.group(1)
+    return found if field is None or field.lower() in PREFIX_FIELDS else None
 
 
 def prose_words(q: wq.Query) -> list[str]:

@@ -294,6 +294,16 @@ _JOINING = re.compile(r"['\u2019-]")
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
 
 
+# ... or the value of a field of words being typed ("site:nytim", "author:naz")
+_LAST_VALUE = re.compile(r"(?:^|(?<=[\s(+-]))(\w+):([^\W\d_]\w{2,})\Z")
+# the fields of words, whose value typed as you type is also a prefix (not lang:, is:, has:,
+# whose values are codes, nor the dates)
+PREFIX_FIELDS = frozenset(
+    {"site", "author", "section", "tag", "tags", "title", "url", "note", "notes", "dek",
+     "description", "body", "text"}
+)  # fmt: skip
+
+
 def _typed(text: str) -> tuple[str, str] | None:
     """(what is typed last, as written; the word it is looked for as a prefix), or None."""
     if text.count('"') % 2:
@@ -301,7 +311,14 @@ def _typed(text: str) -> tuple[str, str] | None:
     compound = _LAST_COMPOUND.search(text)
     if compound:
         joined = _JOINING.sub("", compound.group(1))
-        return (compound.group(1), joined) if len(joined) >= 3 else None
+        last = _JOINING.split(compound.group(1))[-1]
+        if len(joined) < 3 or (len(last) < 3 and "-" not in compound.group(1)[-len(last) - 1]):
+            return None  # (an apostrophe's short ending, "we're": as written, not "were*")
+        return compound.group(1), joined
+    value = _LAST_VALUE.search(text)
+    if value:
+        field = value.group(1).lower()
+        return (value.group(2), value.group(2)) if field in PREFIX_FIELDS else None
     match = _LAST_WORD.search(text)
     if not match or match.group(1) in _OPERATORS:
         return None

@@ -12,6 +12,7 @@ the archive changes (an import ended, tags changed, a clipping was deleted, one 
 
 from __future__ import annotations
 
+import re
 import time
 
 from rich.text import Text
@@ -56,6 +57,9 @@ class QueryInput(Input):
             await self.run_action("app.help")
             return
         await super()._on_key(event)
+
+
+_LETTERS = re.compile(r"\w")  # (a letter alone, however marked: "e", '"t', "e-", "o'")
 
 
 class SearchScreen(Screen[None]):
@@ -226,7 +230,7 @@ class SearchScreen(Screen[None]):
         self.typing = (
             result is not None
             and result.too_short
-            and (not result.total or len(result.query.strip()) < 2)
+            and (not result.total or len(_LETTERS.findall(result.query)) < 2)
         )
         if self.typing:
             self.suggestion = None
