@@ -248,6 +248,8 @@ def now_iso() -> str:
 # how far into the body a repeated dek is looked for, beyond its own length (characters)
 _DEK_REACH = 200
 _WORD = re.compile(r"\w+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s")
+_DEK_SENTENCE_WORDS = 8
 
 
 def dek(article: Article) -> str:
@@ -262,6 +264,10 @@ def shown_description(description: str, text: str) -> str:
     words = _WORD.findall(description.lower())
     if not words:
         return ""
-    opening = text[: len(description) + _DEK_REACH].lower()
+    opening = " ".join(_WORD.findall(text[: len(description) + _DEK_REACH].lower()))
     probe = " ".join(words[: max(1, len(words) - 1)])
-    return "" if probe in " ".join(_WORD.findall(opening)) else description
+    # (or its first sentence, of some words, is the body's: the rest is more of the body, or
+    # a "Continue reading")
+    first = _WORD.findall(_SENTENCE_END.split(description, maxsplit=1)[0].lower())
+    opens = len(first) >= _DEK_SENTENCE_WORDS and opening.startswith(" ".join(first))
+    return "" if probe in opening or opens else description

@@ -428,3 +428,23 @@ def test_the_progress_bar_in_a_terminal_tells_a_rate_that_can_be(tmp_path: Path)
     assert "imported" in shown and "Traceback" not in shown
     rates = [int(r.replace(",", "")) for r in re.findall(r"([\d,]+) files/s", shown)]
     assert all(rate < 1000 for rate in rates), rates
+
+
+def test_a_dek_that_opens_with_the_bodys_first_sentence_is_not_shown_again() -> None:
+    # "We pushed out the first version … in January. Here's what we've learned about
+    # student journali…": the body's first sentence and a cut, shown above the body
+    from archive.models import shown_description
+
+    body = (
+        "We pushed out the first version of the Open Journalism site in January. Our goal is "
+        "for the site to be a place to teach students what they should know."
+    )
+    cut = (
+        "We pushed out the first version of the Open Journalism site in January. Here's "
+        "what we've learned about student journali\u2026"
+    )
+    assert shown_description(cut, body) == ""
+    other = "What a year of teaching journalism on the web taught us. Lessons for editors."
+    assert shown_description(other, body) == other
+    short = "Hello there. We pushed out the first version of the site."  # (a short greeting)
+    assert shown_description(short, body) == short
