@@ -335,9 +335,10 @@ class Archive:
         return self.index.facets(query, top=top, as_you_type=as_you_type)
 
     @_serialized
-    def suggest(self, query: str) -> str | None:
-        """A spelling correction of ``query`` from the archive's own words, if there is one."""
-        return self.index.suggest(query)
+    def suggest(self, query: str, *, as_you_type: bool = False) -> str | None:
+        """A spelling correction of ``query`` from the archive's own words, if there is one
+        (``as_you_type``: its last word may be the start of one)."""
+        return self.index.suggest(query, as_you_type=as_you_type)
 
     @_serialized
     def words_matching(

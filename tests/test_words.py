@@ -79,6 +79,10 @@ def test_misspellings_and_suggestions_use_the_words_as_written(
 ) -> None:
     _import(archive, tmp_path / "corpus", CORPUS)
     assert archive.suggest("harbuor cranes") == "harbour cranes"
+    # as you type, a word the archive has begins with the last one: no slip ("korea dat" was
+    # offered "korea day")
+    assert archive.suggest("cranes harbo", as_you_type=True) is None
+    assert archive.suggest("cranes harbuor", as_you_type=True) == "cranes harbour"
     hits = archive.search("harbor~").hits  # one letter off
     assert hits[0].clipping.title == "Harbour Cranes Return to the Old Port"
     assert all("harbour" in archive.get(hit.clipping.id).text.lower() for hit in hits)

@@ -34,7 +34,7 @@ from .parallel import ParallelWriter
 from .plan import Plan, plan, without_words
 from .postings import install as install_postings
 from .proximity import IN_ORDER_WEIGHT, boosted, in_order, proximity
-from .query import QueryError
+from .query import QueryError, typed_word
 from .schema import FACETS, PROSE_FIELDS, SCHEMA, SCHEMA_VERSION, document, names
 from .snippets import lead, matching_words, snippet
 from .storage import MappedStorage
@@ -607,15 +607,19 @@ class Index:
             found[name] = counts[:top]
         return found
 
-    def suggest(self, text: str) -> str | None:
+    def suggest(self, text: str, *, as_you_type: bool = False) -> str | None:
         """``text`` with its misspelt words replaced by the archive's own nearest words, or None
-        when every word is known (or nothing better is found)."""
+        when every word is known (or nothing better is found). ``as_you_type``: the word being
+        typed is known when a word of the archive begins with it ("korea dat" is no "day")."""
         reader = self.searcher().reader()
         written = self._words
         languages = self.languages()
         changed = False
         words = [m.group(0) for m in _BARE_WORD.finditer(text) if m.group(0) not in _OPERATORS]
         known = [w for w in words if _known(reader, written, _folded_name(w), languages)]
+        typed = typed_word(text) if as_you_type else None
+        if typed and written.begins(_folded_name(typed)):
+            known.append(typed)
         context: set[int] | None = None
 
         def beside(candidate: str) -> int:

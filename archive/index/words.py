@@ -81,6 +81,12 @@ class Words:
     def __contains__(self, word: str) -> bool:
         return _has(self.sorted(), word)
 
+    def begins(self, prefix: str) -> bool:
+        """Whether a word kept begins with ``prefix`` (a word being typed is one's start)."""
+        words = self.sorted()
+        at = bisect.bisect_left(words, prefix)
+        return at < len(words) and words[at].startswith(prefix)
+
     def within(self, text: str, maxdist: int, prefix: int) -> set[str]:
         """The words at most ``maxdist`` edits from ``text`` that share its first ``prefix``
         letters; two letters swapped count as one edit (Damerau's), the commonest slip of

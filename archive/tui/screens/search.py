@@ -199,7 +199,7 @@ class SearchScreen(Screen[None]):
             result = archive.search(query, limit=PAGE, sort=sort, as_you_type=True)
             few = not result.total or result.partial
             if few and query.strip() and not worker.is_cancelled:
-                suggestion = archive.suggest(query)
+                suggestion = archive.suggest(query, as_you_type=True)
         except ClippingsError as problem:
             error = str(problem)
         except Exception as problem:  # a bug: say so in the status line, keep the app alive
