@@ -355,7 +355,8 @@ def test_plain_words_never_error(corpus: Archive, query: str) -> None:
         ("north korea ", "north korea "),  # a space: the word is finished
         ("no", "no"),  # too short to be worth a prefix
         ('"maximum pres', '"maximum pres'),  # inside a phrase
-        ("title:pres", "title:pres"),
+        ("title:pres", "title:(pres OR pres*)"),  # a field of words
+        ("lang:fre", "lang:fre"),  # a field of codes
         ("korea OR", "korea OR"),
     ],
 )
