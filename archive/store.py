@@ -321,23 +321,30 @@ class Catalog:
         columns = {row[1] for row in self.db.execute("PRAGMA table_info(clippings)")}
         if "superseded_by" not in columns:  # an archive from before versions
             # an older version of a page (same URL, saved earlier): the newer one's id
-            self.db.execute("ALTER TABLE clippings ADD COLUMN superseded_by INTEGER")
+            self._add_column("superseded_by INTEGER")
         if "clippings_by_url" not in tables:
             self.db.execute("CREATE INDEX IF NOT EXISTS clippings_by_url ON clippings(url)")
         if "assets_sha256" not in columns:
             # a "Webpage, complete" save: the stored zip of its Page_files/ folder
-            self.db.execute("ALTER TABLE clippings ADD COLUMN assets_sha256 TEXT")
+            self._add_column("assets_sha256 TEXT")
         if "titles" not in columns:  # an archive from before the title's other forms
-            self.db.execute("ALTER TABLE clippings ADD COLUMN titles TEXT NOT NULL DEFAULT '[]'")
+            self._add_column("titles TEXT NOT NULL DEFAULT '[]'")
         if "whole_page" not in columns:  # ... and before pages kept whole were marked
-            self.db.execute(
-                "ALTER TABLE clippings ADD COLUMN whole_page INTEGER NOT NULL DEFAULT 0"
-            )
+            self._add_column("whole_page INTEGER NOT NULL DEFAULT 0")
         if not self.db.execute("SELECT 1 FROM meta WHERE key = 'schema_version'").fetchone():
             self.db.execute(
                 "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
                 (str(SCHEMA_VERSION),),
             )
+
+    def _add_column(self, definition: str) -> None:
+        """Add a column to the clippings table, unless another process opening the archive at
+        the same moment added it first (two first starts at once: "duplicate column name")."""
+        try:
+            self.db.execute(f"ALTER TABLE clippings ADD COLUMN {definition}")
+        except sqlite3.OperationalError as error:
+            if "duplicate column" not in str(error):
+                raise
 
     def close(self) -> None:
         self.db.close()

@@ -88,6 +88,16 @@ def test_a_first_start_killed_at_any_moment_is_finished_by_the_next(tmp_path: Pa
         assert_created(folder)
 
 
+def test_a_column_another_start_added_first_is_no_error(tmp_path: Path) -> None:
+    # two first starts at once: both saw the column missing, the second's ALTER failed with
+    # "duplicate column name: superseded_by" (the test below, on a loaded machine)
+    from archive.store import Catalog
+
+    catalog = Catalog(tmp_path / "catalog.sqlite3")
+    catalog._add_column("superseded_by INTEGER")  # there already: as if added meanwhile
+    catalog.close()
+
+
 def test_two_first_starts_at_once_make_one_sample(tmp_path: Path) -> None:
     folder = tmp_path / "archive"
     processes = [clippings(folder, "list") for _ in range(3)]
