@@ -14,7 +14,7 @@ BENCH = Path(__file__).resolve().parent.parent / "bench"
 # the first start, an import with worker processes, a delete of a page's current version, a
 # tag, an upload to ``clippings serve``: a kill of each kind of write in a minute or so
 COMMANDS = ["first-start", "import-jobs", "rm", "tag", "serve"]
-KILLS = 3  # per command: the bench's 50 take half an hour
+KILLS = 2  # per command: the bench's 50 take half an hour
 PAGES = 8  # saved pages in the import (the bench's 30, for the time of a CI run)
 
 
