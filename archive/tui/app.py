@@ -98,6 +98,11 @@ class ClippingsApp(App[None]):
         assert isinstance(screen, SearchScreen)
         return screen
 
+    def _screens_gone(self) -> bool:
+        """Whether the app is closing: its screens are gone, and a worker's message that comes
+        now has nothing to show on (a look for arrivals answered as Ctrl+Q was pressed)."""
+        return not self.screen_stack
+
     def on_mount(self) -> None:
         keymap, problem = load_keymap()
         if keymap:
@@ -143,6 +148,8 @@ class ClippingsApp(App[None]):
 
     def on_archive_opened(self, message: ArchiveOpened) -> None:
         self.archive = message.archive
+        if self._screens_gone():
+            return
         self._newest = message.newest
         self.search_screen.archive_ready()
         self._catch_up(message.archive)
@@ -175,6 +182,8 @@ class ClippingsApp(App[None]):
         self.post_message(IndexCaughtUp(count))
 
     def on_index_caught_up(self, message: IndexCaughtUp) -> None:
+        if self._screens_gone():
+            return
         if message.error:
             self.notify(safe(message.error), severity="warning", markup=False)
             return
@@ -182,12 +191,15 @@ class ClippingsApp(App[None]):
         self.search_screen.archive_changed()
 
     def on_archive_failed(self, message: ArchiveFailed) -> None:
+        if self._screens_gone():
+            return
         screen = self.search_screen
         screen.error = f"Can't open the archive {self.archive_path}: {message.reason}"
         screen._update_status()
 
     def on_clipping_changed(self, message: ClippingChanged) -> None:
-        self.search_screen.archive_changed()
+        if not self._screens_gone():
+            self.search_screen.archive_changed()
 
     # -- clippings other processes add -------------------------------------------------------
 
@@ -211,7 +223,7 @@ class ClippingsApp(App[None]):
         self.post_message(CatalogChanged(now, added, max(added, default=newest)))
 
     def on_catalog_changed(self, message: CatalogChanged) -> None:
-        if self.import_state.running or self._newest is None:
+        if self.import_state.running or self._newest is None or self._screens_gone():
             return  # this app's import is writing: its end looks again
         self._stamp = message.stamp
         self._newest = max(self._newest, message.newest)

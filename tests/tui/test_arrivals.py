@@ -254,3 +254,17 @@ async def test_an_open_article_follows_tags_and_notes_given_elsewhere(app, archi
 
         await wait_until(pilot, lambda: "Note: Call the desk." in header())
         assert "Tags: from-elsewhere" in header()
+
+
+async def test_a_look_answered_as_the_app_closes_is_no_traceback(app):
+    # a worker's message handled after the screens were gone: "IndexError: list index out of
+    # range" at quit, a traceback on the terminal
+    from archive.tui.messages import CatalogChanged, ClippingChanged, IndexCaughtUp
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+    assert not app.screen_stack  # (closed)
+    app._newest = 0
+    app.on_catalog_changed(CatalogChanged((1, 1), [9], 9))
+    app.on_clipping_changed(ClippingChanged(1))
+    app.on_index_caught_up(IndexCaughtUp(3))
