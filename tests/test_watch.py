@@ -454,13 +454,19 @@ def test_a_browsers_empty_placeholder_is_no_failure(archive: Archive, saved: Pat
     assert [e.outcome for e in running.events] == ["imported"]
 
 
+PAGES_TO_INTERRUPT = 300
+
+
 def test_a_ctrl_c_during_an_import_ends_it_at_once_and_says_what_was_kept(
     saved: Path, tmp_path: Path
 ) -> None:
     """Ctrl+C to ``clippings import`` (the terminal signals the whole group): it ends at once
     with status 130 and says how to finish. The index's writing processes waited on their
     queue for good, and the import with them, joining them as it exited."""
-    _many_pages(saved / "many", 150)
+    # (enough pages that the import is still under way when this process, starved of the
+    # cores by the import's own, reads its first line: with 150, a loaded CI machine sent the
+    # signal to an import already done)
+    _many_pages(saved / "many", PAGES_TO_INTERRUPT)
     command = [*ARCHIVE_COMMAND, str(tmp_path / "archive"), "import", str(saved / "many")]
     process = _cli_process(
         tmp_path / "archive", "import", str(saved / "many"), "--events", "--jobs", "2"
@@ -477,7 +483,7 @@ def test_a_ctrl_c_during_an_import_ends_it_at_once_and_says_what_was_kept(
     again = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
     assert again.returncode == 0, again.stderr
     with Archive.open(tmp_path / "archive") as archive:
-        assert len(archive) == 1 + 150
+        assert len(archive) == 1 + PAGES_TO_INTERRUPT
 
 
 def test_a_watchers_failures_leave_the_last_imports_for_retry_failed(
