@@ -498,6 +498,14 @@ def test_similar_goes_by_words_not_by_the_figures_of_a_page_of_tables(
     assert archive.similar(sql.id)[0].clipping.title == "Alerting on anomalies"
 
 
+def _imported(archive: Archive, tmp_path: Path, pages: dict[str, tuple[str, str]]) -> dict:
+    """``pages`` (file name: (title, body)) saved and imported: the clippings' ids by title."""
+    for name, (title, body) in pages.items():
+        (tmp_path / name).write_text(saved_page(title, "Ann Lee", "2020-01-29", "Example", body))
+    archive.import_paths([tmp_path / name for name in pages])
+    return {c.title: c.id for c in archive.clippings()}
+
+
 def test_similar_leaves_out_a_page_alike_only_in_a_few_passing_words(
     archive: Archive, tmp_path: Path
 ) -> None:
@@ -522,10 +530,7 @@ def test_similar_leaves_out_a_page_alike_only_in_a_few_passing_words(
             "strained by the settlements, the vote, and the talks on a deal with Iran. " * 12,
         ),
     }
-    for name, (title, body) in pages.items():
-        (tmp_path / name).write_text(saved_page(title, "Ann Lee", "2017-11-15", "Example", body))
-    archive.import_paths([tmp_path / name for name in pages])
-    by_title = {c.title: c.id for c in archive.clippings()}
+    by_title = _imported(archive, tmp_path, pages)
     alike = archive.similar(by_title["Zimbabwe's military takes control"])
     assert [hit.clipping.title for hit in alike] == ["Mugabe refuses to step down in talks"]
 
@@ -567,10 +572,7 @@ def test_similar_lists_only_pages_that_share_its_subject(archive: Archive, tmp_p
             "mountain villages expect a long season of visitors. " * 3,
         ),
     }
-    for name, (title, body) in pages.items():
-        (tmp_path / name).write_text(saved_page(title, "Ann Lee", "2020-01-29", "Example", body))
-    archive.import_paths([tmp_path / name for name in pages])
-    by_title = {c.title: c.id for c in archive.clippings()}
+    by_title = _imported(archive, tmp_path, pages)
     cranes = archive.similar(by_title["Harbour cranes return to the old port"])
     assert [hit.clipping.title for hit in cranes] == ["Port terminal expands its harbour"]
     assert archive.similar(by_title["Snow arrives early in the mountains"]) == []

@@ -34,6 +34,10 @@ async def open_clipping(app, pilot, clipping_id: int, query: str = "") -> Reader
     return screen
 
 
+def header_of(screen: ReaderScreen) -> str:
+    return plain(screen.query_one("#article-header", Static))
+
+
 def article_plain(screen: ReaderScreen) -> str:
     return "\n".join(plain(static) for static in screen.query(Static))
 
@@ -65,11 +69,9 @@ async def test_the_reader_says_when_a_clipping_is_the_whole_page(app, tmp_path: 
         [whole_id] = archive.import_paths([page]).imported
     async with app.run_test(size=(100, 40)) as pilot:
         screen = await open_clipping(app, pilot, whole_id)
-        header = plain(screen.query_one("#article-header", Static))
-        assert "Whole page: no article was found in it" in header
+        assert "Whole page: no article was found in it" in header_of(screen)
         assert "Bridge update number 5" in article_plain(screen)
-        other = await open_clipping(app, pilot, 1)
-        assert "Whole page" not in plain(other.query_one("#article-header", Static))
+        assert "Whole page" not in header_of(await open_clipping(app, pilot, 1))
 
 
 async def test_the_reader_says_when_the_files_folder_is_kept_with_the_page(app):
@@ -78,10 +80,8 @@ async def test_the_reader_says_when_the_files_folder_is_kept_with_the_page(app):
         [page_id] = archive.import_paths([complete]).imported
     async with app.run_test(size=(100, 40)) as pilot:
         screen = await open_clipping(app, pilot, page_id)
-        header = plain(screen.query_one("#article-header", Static))
-        assert "saved with its files folder (3 files)" in header
-        other = await open_clipping(app, pilot, 1)
-        assert "files folder" not in plain(other.query_one("#article-header", Static))
+        assert "saved with its files folder (3 files)" in header_of(screen)
+        assert "files folder" not in header_of(await open_clipping(app, pilot, 1))
 
 
 async def test_markdown_structure_is_rendered_as_blocks(app):
