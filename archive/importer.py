@@ -55,7 +55,11 @@ from .sources.assets import count as count_assets
 from .sources.assets import pack as pack_assets
 from .store import Catalog, Originals, sha256_of
 
-BATCH = 50  # catalog rows per transaction
+BATCH = 50  # catalog rows per transaction...
+# ...or fewer, once files done wait this long to be told: the progress bar and ``watch`` move
+# while pages stream in slowly, or while a folder imported before is skipped page after page
+# (those add no rows at all)
+TELL_SECONDS = 0.5
 INDEX_EVERY = 1000  # index commits: every so many new clippings...
 INDEX_SECONDS = 30.0  # ...or so many seconds, so that searches see an import progress
 WINDOW_PER_JOB = 4  # pages in flight per worker
@@ -135,6 +139,7 @@ def import_paths(
         feed = stack.enter_context(_IndexFeed(index, catalog, procs=cores() if jobs > 1 else 1))
         results = stack.enter_context(_Prepare(todo, jobs, originals, catalog))
         untold: list[ImportProgress] = []  # the files since the last commit
+        committed = time.monotonic()
         catalog.db.execute("BEGIN IMMEDIATE")
         try:
             for done, (candidate, prepared) in enumerate(results, 1):
@@ -164,9 +169,11 @@ def import_paths(
                     # (a kill before the commit imports it again at the next run, and
                     # ``watch`` had said so too early); the files in order, as they came
                     untold.append(event)
-                if len(pending) >= BATCH:
+                waited = untold and time.monotonic() - committed >= TELL_SECONDS
+                if len(pending) >= BATCH or waited:
                     _commit(catalog, feed, pending, retired)
                     _tell(progress, untold)
+                    committed = time.monotonic()
                 if stop is not None and stop():
                     break
             _commit(catalog, feed, pending, retired, last=True)

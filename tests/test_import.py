@@ -112,6 +112,35 @@ def test_a_page_is_said_imported_once_its_row_is_committed(tmp_path: Path) -> No
         assert again and again[0] is not None
 
 
+def test_files_that_add_no_rows_are_told_as_the_import_goes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder imported before (every page already there, or failing) adds no rows: its
+    files were told only at the very end, so the progress bar stood still for the whole
+    import. They are told once they have waited ``TELL_SECONDS`` (here none at all)."""
+    from archive import importer
+
+    pages = many_pages(tmp_path / "pages", 2)
+    (pages / "broken.html").write_bytes(b"")
+    with Archive.open(tmp_path / "archive") as archive:
+        archive.import_paths([pages], jobs=1)
+        monkeypatch.setattr(importer, "TELL_SECONDS", 0.0)
+        asked = 0  # files done so far: ``stop`` is asked after each
+
+        def stop() -> bool:
+            nonlocal asked
+            asked += 1
+            return False
+
+        told: list[tuple[int, int, str]] = []
+        archive.import_paths(
+            [pages], jobs=1, stop=stop, progress=lambda e: told.append((e.done, asked, e.outcome))
+        )
+    assert {outcome for _, _, outcome in told} == {"present", "failed"}
+    assert len(told) == 13
+    assert all(done == asked + 1 for done, asked, _ in told)  # each told before the next file
+
+
 def test_report_file_exit_status_and_retry_failed(tmp_path: Path) -> None:
     folder = tmp_path / "pages"
     shutil.copytree(PAGES, folder)
