@@ -40,6 +40,9 @@ PAGES = {
         "We're on it, says the state's meth campaign of O'Neill's day.",
     ),
     "were": ("Meth Labs", "en", "Two labs were found on it, the meth seized."),
+    "times": ("Service", "en", "The service began at 10:30 with John 3:16; the score was 2:1."),
+    # a name never written with a possessive
+    "name": ("Nordic winters", "en", "Sweden and Norway counted the longest nights in decades."),
     # a hyphened word written as one
     "joined": ("Inbox", "en", "Her newsletter went out by email to cofounders in April."),
 }
@@ -111,6 +114,25 @@ def test_a_contraction_typed_without_its_apostrophe_finds_its_page(archive: Arch
     assert [Path(hit.clipping.source).stem for hit in typed][:1] == ["contraction"]
     hit = archive.search("oneill").hits[0]  # a name's possessive: its name joined
     assert [hit.snippet[start:end] for start, end in hit.highlights] == ["O'Neill's"]
+
+
+@pytest.mark.parametrize("query", ["began at 10:30", "John 3:16", "score 2:1", '"at 10:30"'])
+def test_a_time_a_verse_or_a_score_is_text_not_a_field(archive: Archive, query: str) -> None:
+    """Digits before a colon are no field's name: "10:30" was "unknown field '10:'"."""
+    assert first(archive, query) == "times"
+
+
+def test_a_possessive_typed_finds_the_name_written_without_it(archive: Archive) -> None:
+    """``Sweden's`` finds Sweden named plainly too (it found nothing where no page had the
+    possessive), the pages with the form typed first; quoted, it is the form as written."""
+    for typed in ("Sweden's", "Sweden\u2019s"):
+        found = [Path(hit.clipping.source).stem for hit in archive.search(typed).hits]
+        assert found[:1] == ["apostrophe"] and "name" in found, typed
+    assert first(archive, "sweden's nights") == "name"
+    assert first(archive, "sweden's voters") == "apostrophe"
+    quoted = [Path(hit.clipping.source).stem for hit in archive.search('"Sweden\'s"').hits]
+    assert quoted == ["apostrophe"]
+    assert archive.search("it's").total >= 1  # a contraction keeps its phrase, and finds it
 
 
 @pytest.mark.parametrize(

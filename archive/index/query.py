@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from whoosh import query as wq
 from whoosh.qparser import (
     FieldAliasPlugin,
+    FieldsPlugin,
     FuzzyTermPlugin,
     MultifieldParser,
     PlusMinusPlugin,
@@ -40,8 +41,15 @@ class _DateRangePlugin(plugins.TaggingPlugin):
         return syntax.RangeNode(match.group("start"), match.group("end"), False, False)
 
 
+# a field's name: a letter first
+_FIELD_NAME = r"[^\W\d_]\w*"
+
+
 def _parser() -> MultifieldParser:
     parser = MultifieldParser(DEFAULT_FIELDS, SCHEMA)
+    # a field's name begins with a letter: "10:30", "John 3:16" and "2:1" are text
+    parser.remove_plugin_class(FieldsPlugin)
+    parser.add_plugin(FieldsPlugin(expr=rf"(?P<text>{_FIELD_NAME}|[*]):"))
     parser.add_plugin(FuzzyTermPlugin())
     # + and - only at the start of a word: "2019-07" and "u.s.-north" are not negations
     parser.add_plugin(PlusMinusPlugin(r"(?:^|(?<=[\s(]))\+", r"(?:^|(?<=[\s(]))-"))
@@ -55,7 +63,7 @@ _HIDDEN_FIELDS = {"spelling", "title_exact", "site_name", "year"}
 _KNOWN_FIELDS = (set(SCHEMA.names()) - _HIDDEN_FIELDS) | {
     alias for names in ALIASES.values() for alias in names
 }
-_FIELD_PREFIX = re.compile(r"(?:(?<=^)|(?<=[\s(+-]))(\w+):(?!//)(?=\S)")
+_FIELD_PREFIX = re.compile(rf"(?:(?<=^)|(?<=[\s(+-]))({_FIELD_NAME}):(?!//)(?=\S)")
 # a "word" of punctuation only ("…", "&", a dash, pasted from a title) finds nothing: left out,
 # as is the punctuation after a closing quote (a pasted sentence: `he said "no".`)
 _PUNCTUATION = re.compile(r'(?:(?<!\S)|(?<="))[^\w\s"()]+(?!\S)')
@@ -99,7 +107,10 @@ def parse(text: str, *, today: datetime | None = None) -> wq.Query:
     if not parsed:
         return wq.NullQuery
     checked = _language_names(_check_flags(normal, text), text)
-    return _with_joined_forms(_without_initials(_phrases_with_positions(checked)))
+    unquoted = {fold(found.group(1)) for found in _POSSESSIVE.finditer(_quotes_blanked(text))}
+    return _with_bare_possessives(
+        _with_joined_forms(_without_initials(_phrases_with_positions(checked))), unquoted
+    )
 
 
 def _with_joined_forms(q: wq.Query) -> wq.Query:
@@ -121,6 +132,43 @@ def _with_joined_forms(q: wq.Query) -> wq.Query:
         return wq.Or(
             [
                 wq.Or([child, wq.Term(child.fieldname, joined, boost=child.boost)])
+                if type(child) is wq.Phrase and child.fieldname in PROSE_FIELDS
+                else child
+                for child in node.children()
+            ],
+            boost=node.boost,
+        )
+
+    return q.accept(visit)
+
+
+# a possessive typed as a word of its own ("Obama's", with a straight or a curly apostrophe)
+_POSSESSIVE = re.compile(r"(?<![\w'\u2019])(\w+)['\u2019]s(?![\w'\u2019])", re.IGNORECASE)
+
+
+def _with_bare_possessives(q: wq.Query, unquoted: set[str]) -> wq.Query:
+    """A possessive typed unquoted (``obama's``) finds the name without it too: as the phrase
+    "obama s" alone it found nothing in pages that name Obama but never "Obama's" (as
+    Lucene's English possessive filter, on the query side only: the pages that have the form
+    typed match both and come first). Quoted, it is a phrase as written."""
+
+    def visit(node: wq.Query) -> wq.Query:
+        if type(node) is not wq.Or:
+            return node
+        typed = [
+            found.group(1)
+            for leaf in node.children()
+            if type(leaf) is wq.Term
+            and leaf.fieldname == "tag"
+            and (found := _POSSESSIVE.fullmatch(leaf.text))
+            and fold(found.group(1)) in unquoted
+        ]
+        if not typed:
+            return node
+        bare = fold(typed[0])
+        return wq.Or(
+            [
+                wq.Or([child, wq.Term(child.fieldname, bare, boost=child.boost)])
                 if type(child) is wq.Phrase and child.fieldname in PROSE_FIELDS
                 else child
                 for child in node.children()
