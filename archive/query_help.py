@@ -35,6 +35,7 @@ SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
             ("title:(korea talks)", "in the title"),
             ("author:nazarko", "by an author"),
             ("site:reuters  url:example.com", "from a site; in the address (any part of it)"),
+            ("https://example.com/a/story", "an address pasted: the page saved from it"),
             ("section:world  dek:sanctions", "in a section; in the summary under the title"),
             ("tag:to-read  lang:de", "tagged 'to-read'; in German (or lang:german)"),
             ("note:follow", "in your note"),

@@ -189,6 +189,28 @@ def test_a_part_of_a_domain_finds_its_site_and_url(corpus: Archive, tmp_path: Pa
     assert titles(corpus, "site:maths.com") == ["Times Tables"]
 
 
+def test_an_address_pasted_finds_the_page_saved_from_it(corpus: Archive, tmp_path: Path) -> None:
+    """"Have I saved this page?": its address pasted as it is, with a link's tracking query
+    or without "www.", finds the clipping (before: no hits, unless typed as ``url:``)."""
+    page = saved_page("Neon Signs", "Jo Park", "2019-04-30", "CityLab", FILLER).replace(
+        "</head>",
+        '<link rel="canonical" href="https://www.citylab.com/design/2019/04/neon-signage/58/">'
+        "</head>",
+    )
+    (tmp_path / "neon.html").write_text(page, encoding="utf-8")
+    corpus.import_paths([tmp_path / "neon.html"])
+    for query in (
+        "https://www.citylab.com/design/2019/04/neon-signage/58/",
+        "http://citylab.com/design/2019/04/neon-signage/58?utm_source=feed&utm_medium=x#top",
+        "citylab.com/design/2019/04/neon-signage",
+        "www.citylab.com",
+        "neon www.citylab.com",
+    ):
+        assert titles(corpus, query) == ["Neon Signs"], query
+        assert titles(corpus, query, as_you_type=True) == ["Neon Signs"], query
+    assert titles(corpus, "https://www.citylab.com/design/2020/") == []
+
+
 def test_title_match_ranks_above_body_mentions(corpus: Archive) -> None:
     # "harbour" is in one title and in another page's body
     assert titles(corpus, "harbour")[0] == "Harbour Cranes Return to the Old Port"

@@ -19,7 +19,7 @@ from whoosh import query as wq
 from .analysis import fold
 from .dates import Range
 from .dates import split as split_dates
-from .query import PREFIX_FIELDS, QueryError, parse, typed_word
+from .query import PREFIX_FIELDS, QueryError, ends_with_address, parse, typed_word
 from .query import as_you_type as complete_word
 from .schema import DEFAULT_FIELDS, PROSE_FIELDS, exact_title
 
@@ -86,7 +86,8 @@ def plan(text: str, *, as_you_type: bool = False, today: datetime | None = None)
         # a word of one or two letters still being typed is left out until it is longer
         # (then a prefix) or finished: "deck of c" finds what "deck of" does
         text = text[: short.start()].rstrip()
-    typed = typed_word(text) if as_you_type else None
+    # (an address pasted is whole: not a word being typed)
+    typed = typed_word(text) if as_you_type and not ends_with_address(text) else None
     # a group not closed yet ("title:(deck of car"): searched as if it were
     closing = ")" * _open_groups(text) if as_you_type else ""
     try:

@@ -83,6 +83,7 @@ def parse(text: str, *, today: datetime | None = None) -> wq.Query:
     text = _CONTROL.sub(" ", text)
     _check_balance(text)
     text = _outside_quotes(_DATE_VALUE, lambda match: _date_value(match, text), text)
+    text = _outside_quotes(_PASTED_ADDRESS, lambda match: _address_core(match.group()), text)
     _check_fields(text)
     _check_weights(text)
     source = _outside_quotes(_LOOSE_COLON, " ", text)
@@ -108,8 +109,10 @@ def parse(text: str, *, today: datetime | None = None) -> wq.Query:
         return wq.NullQuery
     checked = _language_names(_check_flags(normal, text), text)
     unquoted = {fold(found.group(1)) for found in _POSSESSIVE.finditer(_quotes_blanked(text))}
-    return _with_bare_possessives(
-        _with_joined_forms(_without_initials(_phrases_with_positions(checked))), unquoted
+    return _with_addresses(
+        _with_bare_possessives(
+            _with_joined_forms(_without_initials(_phrases_with_positions(checked))), unquoted
+        )
     )
 
 
@@ -138,6 +141,53 @@ def _with_joined_forms(q: wq.Query) -> wq.Query:
             ],
             boost=node.boost,
         )
+
+    return q.accept(visit)
+
+
+# a web address or a host pasted as a word: "https://www.citylab.com/design/…", "citylab.com"
+_ADDRESS = re.compile(r"(?:https?://)?(?:[\w-]+\.)+[^\W\d_]{2,}(?::\d+)?(?:[/?#]\S*)?", re.I)
+_PASTED_ADDRESS = re.compile(r"(?:^|(?<=[\s(]))" + _ADDRESS.pattern + r"(?=[\s)]|$)", re.I)
+# what of it a page's address is matched on: its host without "www." and its path, without
+# the query and the fragment a link picks up ("?utm_source=…") or the last "/"
+_ADDRESS_CORE = re.compile(r"^(?:\w+://)?(?:www\.)?([^?#]*?)/?(?:[?#].*)?$", re.I)
+
+
+def ends_with_address(text: str) -> bool:
+    """Whether the last word of ``text`` is a web address or a host (pasted whole: not a
+    word still being typed)."""
+    words = text.split()
+    return bool(words) and _ADDRESS.fullmatch(words[-1].lstrip("(")) is not None
+
+
+def _address_core(address: str) -> str:
+    """``address`` as the words it is matched on (see ``_with_addresses``); the ``?`` and
+    ``#`` of its query would read as a wildcard and a word."""
+    core = _ADDRESS_CORE.match(address)
+    return core.group(1) if core and core.group(1) else address
+
+
+def _with_addresses(q: wq.Query) -> wq.Query:
+    """A web address or a host pasted as a word (``https://www.citylab.com/design/…``,
+    ``citylab.com``) also finds the clippings saved from it, as ``url:`` would: before, it was
+    looked for as words in the text alone, and found nothing ("have I saved this page?").
+    The scheme, "www.", the query and the fragment are left out, so a link with tracking
+    parameters, or without "www.", still finds the page saved."""
+    analyzer = SCHEMA["url"].analyzer
+
+    def visit(node: wq.Query) -> wq.Query:
+        if type(node) is not wq.Or:
+            return node
+        typed = [
+            leaf.text
+            for leaf in node.children()
+            if type(leaf) is wq.Term and leaf.fieldname == "tag" and _ADDRESS.fullmatch(leaf.text)
+        ]
+        words = [token.text for token in analyzer(_address_core(typed[0]))] if typed else []
+        if not words:
+            return node
+        address = wq.Phrase("url", words) if len(words) > 1 else wq.Term("url", words[0])
+        return wq.Or([*node.children(), address], boost=node.boost)
 
     return q.accept(visit)
 
