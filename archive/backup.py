@@ -148,7 +148,7 @@ def create_backup(folder: str | os.PathLike[str], file: str | os.PathLike[str]) 
     catalog = folder / CATALOG
     if not catalog.is_file():
         raise BackupError(f"no archive in {folder} (no {CATALOG})")
-    target = _backup_target(Path(file).expanduser().absolute())
+    target = _backup_target(Path(file).expanduser().absolute(), _names_a_folder(file))
     _sweep_backup_leftovers(target)
     for attempt in range(1, ATTEMPTS + 1):
         try:
@@ -239,8 +239,22 @@ def _sweep_backup_leftovers(target: Path) -> None:
             aside.sweep(target.parent, f".{name}.*.{kind}")
 
 
-def _backup_target(path: Path) -> Path:
-    """Where the backup goes; raises for an existing file that is not a backup."""
+def _names_a_folder(file: str | os.PathLike[str]) -> bool:
+    """Whether ``file`` was written as a folder ("~/backups/"), there or not."""
+    written = os.fspath(file)
+    return written.endswith(os.sep) or bool(os.altsep and written.endswith(os.altsep))
+
+
+def _backup_target(path: Path, folder: bool = False) -> Path:
+    """Where the backup goes; raises for an existing file that is not a backup. A ``folder``
+    not there yet is made (it was taken for a file's name, and the next backup replaced it)."""
+    if folder and not path.is_dir():
+        if path.exists():
+            raise BackupError(f"{path} is a file, not a folder")
+        try:
+            path.mkdir(parents=True)
+        except OSError as error:
+            raise BackupError(f"can't make the folder {path}: {error.strerror or error}") from None
     if path.is_dir():
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         return path / f"{DATED_PREFIX}{stamp}.zip"

@@ -565,7 +565,8 @@ def backup_cmd(file: str, as_json: bool) -> None:
 
     Safe while the archive is in use (an import, the terminal UI): the catalog is copied
     with SQLite's online backup. The file is written whole or not at all. FILE may be a
-    folder: the backup is then named clippings-backup-<date>-<time>.zip in it. An earlier
+    folder (made if it ends in "/" and is not there yet): the backup is then named
+    clippings-backup-<date>-<time>.zip in it. An earlier
     backup at FILE is replaced; any other file is left alone.
 
     An original the archive has lost (missing, or damaged: backed up as it is) is named, and
