@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .models import Clipping, ClippingsError
+from .models import Clipping, ClippingsError, ImportReport
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -229,6 +229,8 @@ def import_cmd(
                     paths, progress=_print_event if events else progress, jobs=jobs
                 )
             told = [i for _, i in report.restored] + [i for _, i, _, _ in report.files_added]
+            if len(report.present_ids) <= NAMED_AT_MOST:  # a few pages there already: which
+                told += [i for _, i in report.present_ids]
             titles = {i: archive.get(i).title for i in told}
         except KeyboardInterrupt:
             kept = archive.newest_id() - before
@@ -271,6 +273,15 @@ def import_cmd(
                 f"new version: {_name(source)} (#{clipping_id}; {said}: "
                 f"clippings versions {current})"
             )
+        if len(report.present_ids) <= NAMED_AT_MOST:
+            # (those told of as restored, or given their files folder, are named there)
+            named = {i for _, i in report.restored} | {i for _, i, _, _ in report.files_added}
+            for source, clipping_id in report.present_ids:
+                if clipping_id not in named:
+                    click.echo(
+                        f"already in the archive: {_name(source)} is #{clipping_id} "
+                        f"{_safe(titles[clipping_id])}"
+                    )
         for source, clipping_id in report.restored:
             click.echo(
                 f"original restored: #{clipping_id} {_safe(titles[clipping_id])} "
@@ -282,6 +293,9 @@ def import_cmd(
             f"{len(report.already_present)}, duplicates {len(report.duplicates)}, skipped "
             f"{len(report.skipped)}, failed {len(report.failed)}"
         )
+        if not _files_in(report):
+            where = ", ".join(_name(str(path)) for path in paths)
+            click.echo(f"no files found to import in {where}", err=True)
         if any(not _gone(failure.source) for failure in report.failed):
             click.echo(
                 "clippings import --retry-failed tries those again (once the cause is fixed)",
@@ -289,6 +303,16 @@ def import_cmd(
             )
     if report.failed:
         sys.exit(1)
+
+
+# pages imported again are named one by one up to this many (a folder imported again is not)
+NAMED_AT_MOST = 10
+
+
+def _files_in(report: ImportReport) -> int:
+    """How many files an import met."""
+    counted = (report.imported, report.already_present, report.duplicates, report.skipped)
+    return sum(map(len, counted)) + len(report.failed)
 
 
 def _gone(source: str) -> bool:

@@ -233,6 +233,7 @@ def _record(
     if prepared.outcome == "present" or present is not None:
         report.already_present.append(source)
         if present is not None:
+            report.present_ids.append((source, present))
             if prepared.restored:
                 report.restored.append((source, present))
             _add_files(prepared, present, catalog, report)

@@ -176,6 +176,8 @@ class ImportReport:
 
     imported: list[int] = field(default_factory=list)
     already_present: list[str] = field(default_factory=list)  # in the archive before
+    # ...and which clipping holds each of those: (source, its id)
+    present_ids: list[tuple[str, int]] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)  # the same bytes twice in this import
     unknown: list[str] = field(default_factory=list)  # skipped files of a type not known
     # imported as a version of a page saved before (same URL): (source, its id, the id of
@@ -201,6 +203,7 @@ class ImportReport:
             "imported": len(self.imported),
             "ids": list(self.imported),
             "already_present": len(self.already_present),
+            "already_present_ids": [{"source": source, "id": i} for source, i in self.present_ids],
             "duplicates": len(self.duplicates),
             "unknown": list(self.unknown),
             "versions": len(self.versions),

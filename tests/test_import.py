@@ -141,6 +141,34 @@ def test_files_that_add_no_rows_are_told_as_the_import_goes(
     assert all(done == asked + 1 for done, asked, _ in told)  # each told before the next file
 
 
+def test_a_page_imported_again_is_named_and_an_empty_folder_is_told(tmp_path: Path) -> None:
+    """Imported again, a page was only counted ("already present 1"), where ``watch`` names
+    its clipping; a folder with no files (a mistyped one) looked like a success."""
+    folder = tmp_path / "pages"
+    shutil.copytree(PAGES, folder)
+    (tmp_path / "empty").mkdir()
+    args = ["--archive", str(tmp_path / "archive"), "import"]
+    runner = CliRunner()
+    assert runner.invoke(cli, [*args, str(folder)]).exit_code == 0
+    page = sorted(folder.glob("*.html"))[0]
+    again = runner.invoke(cli, [*args, str(page)])
+    assert again.exit_code == 0
+    with Archive(tmp_path / "archive") as archive:
+        [clipping] = [c for c in archive.clippings() if c.source == str(page)]
+    assert f"already in the archive: {page} is #{clipping.id} {clipping.title}" in again.stdout
+    as_json = json.loads(runner.invoke(cli, [*args, "--json", str(page)]).stdout)
+    assert as_json["already_present_ids"] == [{"source": str(page), "id": clipping.id}]
+    whole = runner.invoke(cli, [*args, str(folder)])
+    assert whole.stdout.count("already in the archive: ") == 6
+    many = many_pages(tmp_path / "many", 2)  # twelve: counted, not named one by one
+    runner.invoke(cli, [*args, str(many)])
+    again = runner.invoke(cli, [*args, str(many)])
+    assert "already present 12" in again.stdout and "already in the archive" not in again.stdout
+    empty = runner.invoke(cli, [*args, str(tmp_path / "empty")])
+    assert empty.exit_code == 0
+    assert f"no files found to import in {tmp_path / 'empty'}" in empty.stderr
+
+
 def test_report_file_exit_status_and_retry_failed(tmp_path: Path) -> None:
     folder = tmp_path / "pages"
     shutil.copytree(PAGES, folder)

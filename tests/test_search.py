@@ -190,7 +190,7 @@ def test_a_part_of_a_domain_finds_its_site_and_url(corpus: Archive, tmp_path: Pa
 
 
 def test_an_address_pasted_finds_the_page_saved_from_it(corpus: Archive, tmp_path: Path) -> None:
-    """"Have I saved this page?": its address pasted as it is, with a link's tracking query
+    """ "Have I saved this page?": its address pasted as it is, with a link's tracking query
     or without "www.", finds the clipping (before: no hits, unless typed as ``url:``)."""
     page = saved_page("Neon Signs", "Jo Park", "2019-04-30", "CityLab", FILLER).replace(
         "</head>",

@@ -54,7 +54,9 @@ class ImportState:
     done: int = 0
     total: int = 0
     imported: int = 0
-    present: int = 0
+    versions: int = 0  # of the imported, new saves of a page saved before (same URL)
+    present: int = 0  # in the archive before
+    duplicates: int = 0  # the same file twice in this import
     failed: int = 0
     skipped: int = 0
     current: str = ""

@@ -7,7 +7,8 @@ import shutil
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from textual.widgets import Input, Static
+import pytest
+from textual.widgets import Button, Input, Static
 
 from archive.api import Archive
 from archive.tui import create_app
@@ -59,6 +60,50 @@ async def test_import_runs_in_the_background_and_lists_failures(tmp_path, monkey
         assert len(app.screen.query_one(ResultList).hits) == 7
     with Archive(tmp_path / "archive") as archive:
         assert len(archive) == 7
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)])
+async def test_in_a_small_terminal_every_failure_and_close_are_in_reach(tmp_path, size):
+    """At 80x24 the second failure was cut off with no way to scroll, and Close was hidden."""
+    folder = saved_pages(tmp_path)
+    for number in range(12):
+        (folder / f"broken-{number:02}.html").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(300))
+    app = create_app(tmp_path / "archive")
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        app.start_import([folder])
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ImportScreen) and app.import_state.failed == 13
+        close = screen.query_one("#import-close", Button)
+        assert screen.region.contains_region(close.region) and close.region.height == 3
+        box = screen.query_one("#import-failures-box")
+        assert box.region.height >= 2 and screen.region.contains_region(box.region)
+        assert box.allow_vertical_scroll and box.can_focus  # the rest in reach: it scrolls
+        assert "broken-11.html" in plain(screen.query_one("#import-failures", Static))
+
+
+async def test_the_summary_tells_duplicates_new_saves_and_an_empty_folder(tmp_path):
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    page = sorted(PAGES.glob("*.html"))[0]
+    for copy in range(3):
+        shutil.copy(page, folder / f"copy-{copy}.html")
+    (tmp_path / "empty").mkdir()
+    app = create_app(tmp_path / "archive")
+    async with app.run_test(size=(110, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        screen = app.screen
+        for path, expected in (
+            (folder, "1 imported · 2 duplicates (the same file twice)"),
+            (folder, "3 already there"),
+            (tmp_path / "empty", "no files found there to import"),
+        ):
+            app.start_import([path])
+            await settle(pilot)
+            assert expected in plain(screen.query_one("#import-status", Static)), path
 
 
 async def test_searching_goes_on_while_an_import_runs(tmp_path, monkeypatch):

@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, DirectoryTree, Input, ProgressBar, Static
 
@@ -32,17 +32,25 @@ def state_text(state: ImportState) -> Text:
         return Text("Type a path (Tab completes) or pick one below, then Enter.", style="dim")
     if state.running and not state.total:
         return Text("Looking for saved pages…", style="dim")
+    if not state.running and not state.total:
+        return Text("Done · no files found there to import", style="bold")
     pieces = [
         Text(f"{state.done:,} of {state.total:,} files" if state.running else "Done", "bold"),
     ]
+    versions = f" ({state.versions:,} new saves of pages saved before)" if state.versions else ""
+    if state.versions == 1:
+        versions = " (1 a new save of a page saved before)"
     parts = [
-        (state.imported, "imported", "green"),
+        (state.imported, f"imported{versions}", "green"),
         (state.present, "already there", "dim"),
+        (state.duplicates, "duplicates (the same file twice)", "dim"),
         (state.skipped, "skipped (not pages)", "dim"),
         (state.failed, "failed", "bold red"),
     ]
     pieces += [
-        Text(f"{n:,} {label}", style) for n, label, style in parts if n or label == "imported"
+        Text(f"{n:,} {label}", style)
+        for n, label, style in parts
+        if n or label.startswith("imported")
     ]
     return Text(" · ").join(pieces)
 
@@ -86,7 +94,9 @@ class ImportScreen(ModalScreen[None]):
             yield VisibleTree(self.start, id="import-tree")
             yield ProgressBar(total=None, show_eta=True, id="import-progress")
             yield Static(id="import-status")
-            yield Static(id="import-failures")
+            # (scrolls: each failure reachable, and Close kept in sight, in a small terminal)
+            with VerticalScroll(id="import-failures-box"):
+                yield Static(id="import-failures")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Close", id="import-close")
         yield Footer()  # this dialog's keys (the screen's below told of its own)
@@ -102,6 +112,8 @@ class ImportScreen(ModalScreen[None]):
             bar.update(total=state.total, progress=state.done)
         self.query_one("#import-status", Static).update(state_text(state))
         self.query_one("#import-failures", Static).update(failures_text(state))
+        failed = state.report is not None and bool(state.report.failed)
+        self.query_one("#import-failures-box").display = failed
         self.query_one("#import-go", Button).disabled = state.running
 
     @on(DirectoryTree.DirectorySelected)
