@@ -545,7 +545,7 @@ def check_cmd(repair: bool, backup: str | None, as_json: bool) -> None:
 @json_option
 def export_cmd(dest: str, fmt: str, with_originals: bool, as_json: bool) -> None:
     """Write every clipping (metadata, text, tags, note) to the folder DEST, older versions of
-    pages too, oldest first; file names are the id and the title.
+    pages too, in the order they came into the archive; file names are the id and the title.
 
     \b
     markdown  DEST/index.md, DEST/clippings/0012-harbour-cranes-return.md:
@@ -1153,8 +1153,9 @@ def show_cmd(clipping_id: int, fmt: str, as_json: bool) -> None:
 @archive_option
 @json_option
 def list_cmd(limit: int | None, as_json: bool) -> None:
-    """List every clipping, oldest first: a table on a terminal; elsewhere (a pipe, a file)
-    one line per clipping, its id, date, site and title apart by tabs."""
+    """List every clipping in the order it came into the archive (by id): a table on a
+    terminal; elsewhere (a pipe, a file) one line per clipping, its id, date, site and title
+    apart by tabs."""
     from rich.table import Table
 
     from . import render

@@ -73,6 +73,7 @@ class ClippingsApp(App[None]):
         super().__init__()
         self.archive_path = archive_dir(archive_path)
         self.archive: Archive | None = None
+        self._open_failed = ""  # why the archive could not be opened
         self._import_job: BackgroundImport | None = None
         self._catch_up_job: BackgroundCatchUp | None = None
         self.sub_title = safe(self.archive_path)
@@ -193,6 +194,7 @@ class ClippingsApp(App[None]):
     def on_archive_failed(self, message: ArchiveFailed) -> None:
         if self._screens_gone():
             return
+        self._open_failed = message.reason
         screen = self.search_screen
         screen.error = f"Can't open the archive {self.archive_path}: {message.reason}"
         screen._update_status()
@@ -337,7 +339,11 @@ class ClippingsApp(App[None]):
             self.notify("An import is already running", severity="warning")
             return
         if self.archive is None:
-            self.notify("The archive is not open yet", severity="warning")
+            if self._open_failed:  # (it never will be: say why, not "yet")
+                why = f"Can't import: the archive can't be opened ({self._open_failed})"
+                self.notify(safe(why), severity="error")
+            else:
+                self.notify("The archive is not open yet", severity="warning")
             return
         self.import_state = ImportState(running=True)
         self._import(paths, self.archive.path)

@@ -389,8 +389,9 @@ async def test_the_tree_follows_a_folder_typed_and_enter_on_the_picked_file_impo
         await settle(pilot)
         tree = app.screen.query_one("#import-tree")
         assert Path(tree.path) == elsewhere
-        tree.focus()
+        await pilot.press("down")  # from the path box into the tree
         await settle(pilot)
+        assert tree.has_focus
         await wait_until(pilot, lambda: tree.root.children)  # (loaded by a worker of its own)
         await pilot.press("down", "enter")
         await settle(pilot)

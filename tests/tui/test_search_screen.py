@@ -316,6 +316,10 @@ async def test_a_missing_archive_folder_that_cannot_be_made_is_one_line(tmp_path
         await settle(pilot)
         assert status(app).startswith("Can't open the archive")
         assert "\n" not in status(app)
+        app.start_import([tmp_path])  # says why, not "not open yet" (it never will be)
+        await settle(pilot)
+        [told] = [n.message for n in app._notifications]
+        assert told.startswith("Can't import: the archive can't be opened (")
 
 
 def test_clippings_with_no_command_opens_the_tui_in_a_terminal(tmp_path: Path):

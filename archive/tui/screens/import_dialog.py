@@ -29,7 +29,7 @@ def state_text(state: ImportState) -> Text:
     if state.error:
         return Text(safe(state.error), style="bold red")
     if not state.total and not state.running and state.report is None:
-        return Text("Type a path (Tab completes) or pick one below, then Enter.", style="dim")
+        return Text("Type a path (Tab completes) or pick one below (↓), then Enter.", style="dim")
     if state.running and not state.total:
         return Text("Looking for saved pages…", style="dim")
     if not state.running and not state.total:
@@ -79,7 +79,11 @@ class VisibleTree(DirectoryTree):
 
 
 class ImportScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape", "dismiss", "Close", id="import.close")]
+    BINDINGS = [
+        Binding("escape", "dismiss", "Close", id="import.close"),
+        # from the path box down into the tree (the tree takes ↓ itself once it has focus)
+        Binding("down", "into_tree", "Pick below", show=False, id="import.tree"),
+    ]
 
     def __init__(self, start: Path | None = None) -> None:
         super().__init__(classes="dialog")
@@ -141,6 +145,9 @@ class ImportScreen(ModalScreen[None]):
         path = self.query_one("#import-path", PathInput).path
         if path is not None:
             self.app.start_import([path])
+
+    def action_into_tree(self) -> None:
+        self.query_one("#import-tree", VisibleTree).focus()
 
     @on(Button.Pressed, "#import-close")
     def _close(self) -> None:
