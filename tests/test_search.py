@@ -158,15 +158,23 @@ def test_fields(corpus: Archive) -> None:
     assert [h.clipping.id for h in corpus.search("section:asia").hits] == [1]
 
 
+def saved_from(archive: Archive, path: Path, title: str, site: str, date: str, url: str) -> None:
+    """A page saved from ``url`` (its canonical link), written to ``path`` and imported."""
+    page = saved_page(title, "Jo Park", date, site, FILLER)
+    path.write_text(page.replace("</head>", f'<link rel="canonical" href="{url}"></head>'))
+    archive.import_paths([path])
+
+
 def test_a_part_of_a_domain_finds_its_site_and_url(corpus: Archive, tmp_path: Path) -> None:
     # dots part words in names and URLs as in prose: nytimes.com = nytimes com
-    page = saved_page("Debt Costs Rise", "Jo Park", "2018-09-25", "nytimes.com", FILLER)
-    page = page.replace(
-        "</head>",
-        '<link rel="canonical" href="https://www.nytimes.com/2018/09/25/debt.html"></head>',
+    saved_from(
+        corpus,
+        tmp_path / "debt.html",
+        "Debt Costs Rise",
+        "nytimes.com",
+        "2018-09-25",
+        "https://www.nytimes.com/2018/09/25/debt.html",
     )
-    (tmp_path / "debt.html").write_text(page, encoding="utf-8")
-    corpus.import_paths([tmp_path / "debt.html"])
     for query in (
         "site:nytimes",
         "site:nytimes.com",
@@ -192,13 +200,14 @@ def test_a_part_of_a_domain_finds_its_site_and_url(corpus: Archive, tmp_path: Pa
 def test_an_address_pasted_finds_the_page_saved_from_it(corpus: Archive, tmp_path: Path) -> None:
     """ "Have I saved this page?": its address pasted as it is, with a link's tracking query
     or without "www.", finds the clipping (before: no hits, unless typed as ``url:``)."""
-    page = saved_page("Neon Signs", "Jo Park", "2019-04-30", "CityLab", FILLER).replace(
-        "</head>",
-        '<link rel="canonical" href="https://www.citylab.com/design/2019/04/neon-signage/58/">'
-        "</head>",
+    saved_from(
+        corpus,
+        tmp_path / "neon.html",
+        "Neon Signs",
+        "CityLab",
+        "2019-04-30",
+        "https://www.citylab.com/design/2019/04/neon-signage/58/",
     )
-    (tmp_path / "neon.html").write_text(page, encoding="utf-8")
-    corpus.import_paths([tmp_path / "neon.html"])
     for query in (
         "https://www.citylab.com/design/2019/04/neon-signage/58/",
         "http://citylab.com/design/2019/04/neon-signage/58?utm_source=feed&utm_medium=x#top",

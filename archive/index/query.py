@@ -120,21 +120,29 @@ def _with_joined_forms(q: wq.Query) -> wq.Query:
     """A hyphened word typed (``e-mail``, ``co-founders``) finds it written as one word too
     (``email``): each phrase of its parts may be its joined form instead. The index keeps
     that form beside the parts (``analysis.tokens``), so the joined form alone finds both."""
+    return _phrases_or_word(
+        q, lambda typed: fold(typed.replace("-", "")) if is_hyphened(typed) else None
+    )
+
+
+def _phrases_or_word(q: wq.Query, word_for: Callable[[str], str | None]) -> wq.Query:
+    """``q`` where a word typed (each ``Or`` over the fields, its ``tag:`` part the word as
+    typed) gets ``word_for`` it: the phrases it became in the prose fields may be that one
+    word instead."""
 
     def visit(node: wq.Query) -> wq.Query:
         if type(node) is not wq.Or:
             return node
-        typed = [
-            leaf.text
+        words = [
+            word
             for leaf in node.children()
-            if type(leaf) is wq.Term and leaf.fieldname == "tag" and is_hyphened(leaf.text)
+            if type(leaf) is wq.Term and leaf.fieldname == "tag" and (word := word_for(leaf.text))
         ]
-        if not typed:
+        if not words:
             return node
-        joined = fold(typed[0].replace("-", ""))
         return wq.Or(
             [
-                wq.Or([child, wq.Term(child.fieldname, joined, boost=child.boost)])
+                wq.Or([child, wq.Term(child.fieldname, words[0], boost=child.boost)])
                 if type(child) is wq.Phrase and child.fieldname in PROSE_FIELDS
                 else child
                 for child in node.children()
@@ -202,31 +210,12 @@ def _with_bare_possessives(q: wq.Query, unquoted: set[str]) -> wq.Query:
     Lucene's English possessive filter, on the query side only: the pages that have the form
     typed match both and come first). Quoted, it is a phrase as written."""
 
-    def visit(node: wq.Query) -> wq.Query:
-        if type(node) is not wq.Or:
-            return node
-        typed = [
-            found.group(1)
-            for leaf in node.children()
-            if type(leaf) is wq.Term
-            and leaf.fieldname == "tag"
-            and (found := _POSSESSIVE.fullmatch(leaf.text))
-            and fold(found.group(1)) in unquoted
-        ]
-        if not typed:
-            return node
-        bare = fold(typed[0])
-        return wq.Or(
-            [
-                wq.Or([child, wq.Term(child.fieldname, bare, boost=child.boost)])
-                if type(child) is wq.Phrase and child.fieldname in PROSE_FIELDS
-                else child
-                for child in node.children()
-            ],
-            boost=node.boost,
-        )
+    def bare(typed: str) -> str | None:
+        found = _POSSESSIVE.fullmatch(typed)
+        name = fold(found.group(1)) if found else None
+        return name if name in unquoted else None
 
-    return q.accept(visit)
+    return _phrases_or_word(q, bare)
 
 
 def _without_initials(q: wq.Query) -> wq.Query:
