@@ -190,13 +190,18 @@ def _keep_a_better_earlier(target: Path, report: BackupReport) -> None:
         return
     report.kept = target
     report.kept_for = sorted({i for sha in held for i in report.owners.get(sha, ())})
+    report.path = _dated(target.parent, f"{target.stem}-", target.suffix)
+
+
+def _dated(folder: Path, prefix: str, suffix: str) -> Path:
+    """A name in ``folder`` no file has: ``<prefix><date>-<time><suffix>``, or with ``-2``,
+    ``-3``... after the time (two backups in one second: the second replaced the first)."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     for number in itertools.count(1):
-        suffix = "" if number == 1 else f"-{number}"
-        beside = target.with_name(f"{target.stem}-{stamp}{suffix}{target.suffix}")
-        if not beside.exists():
-            report.path = beside
-            return
+        path = folder / f"{prefix}{stamp}{'' if number == 1 else f'-{number}'}{suffix}"
+        if not path.exists():
+            return path
+    raise AssertionError("unreachable")
 
 
 def _intact_in(file: Path, wanted: set[str]) -> set[str]:
@@ -256,8 +261,7 @@ def _backup_target(path: Path, folder: bool = False) -> Path:
         except OSError as error:
             raise BackupError(f"can't make the folder {path}: {error.strerror or error}") from None
     if path.is_dir():
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        return path / f"{DATED_PREFIX}{stamp}.zip"
+        return _dated(path, DATED_PREFIX, ".zip")
     if path.exists() and not is_backup(path):
         raise BackupError(f"{path} exists and is not a Clippings backup: not overwriting it")
     if not path.parent.is_dir():

@@ -59,7 +59,7 @@ BATCH = 50  # catalog rows per transaction...
 # ...or fewer, once files done wait this long to be told: the progress bar and ``watch`` move
 # while pages stream in slowly, or while a folder imported before is skipped page after page
 # (those add no rows at all)
-TELL_SECONDS = 0.5
+TELL_SECONDS = 0.2
 INDEX_EVERY = 1000  # index commits: every so many new clippings...
 INDEX_SECONDS = 30.0  # ...or so many seconds, so that searches see an import progress
 WINDOW_PER_JOB = 4  # pages in flight per worker
