@@ -491,6 +491,17 @@ def test_encoding_utf8_with_bom() -> None:
     assert text.title == "Café crème"
 
 
+def test_a_utf32_page_reads_and_junk_behind_its_mark_is_binary() -> None:
+    """UTF-32's byte mark followed by bytes no UTF-32 text has was read as a page titled
+    "\ufffd\ufffd"; it is binary data, while a real UTF-32 page still reads."""
+    from archive.extract.sniff import binary_kind
+
+    assert FRENCH in html_page(_html().encode("utf-32")).text
+    assert binary_kind(b"\xff\xfe\x00\x00garbage") == "binary data"
+    assert binary_kind(b"\x00\x00\xfe\xff" + b"\xff" * 40) == "binary data"
+    assert binary_kind(_html().encode("utf-32")) is None
+
+
 def test_encoding_latin1_page_declaring_its_charset() -> None:
     latin = FRENCH.replace("œ", "oe").replace("€", "EUR").replace("—", "-")
     page = _html("iso-8859-1").replace(FRENCH, latin).encode("latin-1")

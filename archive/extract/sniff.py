@@ -76,7 +76,15 @@ def binary_kind(data: bytes) -> str | None:
     """What the bytes are when they are not a saved page (``"PNG image"``, ``"binary data"``),
     or None when they may be text or HTML."""
     head = data[:_SNIFF]
-    if head.startswith(_BOMS) or head[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
+    if head[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
+        # UTF-32's mark, then text, or bytes no UTF-32 text has (its four bytes were
+        # junk's first: the page was its garbage read as UTF-32)
+        try:
+            head[: len(head) & ~3].decode("utf-32")
+        except UnicodeDecodeError:
+            return "binary data"
+        return None
+    if head.startswith(_BOMS):
         return None
     for magic, offset, what in _MAGIC:
         if head.startswith(magic, offset):
