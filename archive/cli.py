@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .models import Clipping, ClippingsError, ImportReport
+from .models import Clipping, ClippingsError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -293,7 +293,7 @@ def import_cmd(
             f"{len(report.already_present)}, duplicates {len(report.duplicates)}, skipped "
             f"{len(report.skipped)}, failed {len(report.failed)}"
         )
-        if not _files_in(report):
+        if not report.files:
             where = ", ".join(_name(str(path)) for path in paths)
             click.echo(f"no files found to import in {where}", err=True)
         if any(not _gone(failure.source) for failure in report.failed):
@@ -307,12 +307,6 @@ def import_cmd(
 
 # pages imported again are named one by one up to this many (a folder imported again is not)
 NAMED_AT_MOST = 10
-
-
-def _files_in(report: ImportReport) -> int:
-    """How many files an import met."""
-    counted = (report.imported, report.already_present, report.duplicates, report.skipped)
-    return sum(map(len, counted)) + len(report.failed)
 
 
 def _gone(source: str) -> bool:

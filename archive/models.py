@@ -198,6 +198,12 @@ class ImportReport:
     def ok(self) -> bool:
         return not self.failed
 
+    @property
+    def files(self) -> int:
+        """How many files the import met (each is counted under one outcome)."""
+        counted = (self.imported, self.already_present, self.duplicates, self.skipped)
+        return sum(map(len, counted)) + len(self.failed)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "imported": len(self.imported),

@@ -371,7 +371,7 @@ class ClippingsApp(App[None]):
             return
         finally:
             self._import_job = None
-        done = _files(report)
+        done = report.files
         state = _state(report, done, done, running=False)
         self.post_message(ImportProgressed(state, tuple(report.imported)))
 
@@ -387,12 +387,6 @@ class ClippingsApp(App[None]):
             if state.failed:
                 summary += f", {state.failed:,} failed (Ctrl+O shows why)"
             self.notify(summary, severity="warning" if state.failed else "information")
-
-
-def _files(report: ImportReport) -> int:
-    return sum(
-        map(len, (report.imported, report.already_present, report.duplicates, report.skipped))
-    ) + len(report.failed)
 
 
 def _state(report: ImportReport, done: int, total: int, *, running: bool) -> ImportState:
