@@ -25,6 +25,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from .clean import clean_line
+from .dates import found_date
 from .metadata import PageMeta, host_of, iso_date
 
 __all__ = ["Fields", "Site", "norm", "pick_fields", "title_forms"]
@@ -507,29 +508,6 @@ _DATE_NAMES = (
 _FIRST_WEB_YEAR = 1991
 
 
-def _found_date(tree: HtmlElement | None, url: str) -> str | None:
-    """The publication date htmldate finds in the page (its URL, markup, text), or None. A
-    1st of January is a year alone (htmldate's reading of "© 2024" in a footer): not a date."""
-    if tree is None:
-        return None
-    try:
-        from htmldate import find_date
-
-        found = iso_date(
-            find_date(
-                tree,
-                url=url or None,
-                original_date=True,
-                extensive_search=True,
-                max_date=datetime.now(UTC).strftime("%Y-%m-%d"),
-            )
-            or ""
-        )
-    except Exception:  # its failure only costs the date
-        return None
-    return None if found and found[5:10] == "01-01" else found
-
-
 def _pick_published(meta: PageMeta, tree: HtmlElement | None, url: str = "") -> str | None:
     """The declared publication date, in order of trust: one in the future, or from before
     the web unless htmldate finds the same year in the page, is a placeholder and not taken.
@@ -548,11 +526,11 @@ def _pick_published(meta: PageMeta, tree: HtmlElement | None, url: str = "") -> 
         if day.year >= _FIRST_WEB_YEAR:
             return iso
         if found is False:
-            found = _found_date(tree, url)
+            found = found_date(tree, url, meta.language())
         if found and found[:4] == iso[:4]:
             return iso
     if found is False:
-        found = _found_date(tree, url)
+        found = found_date(tree, url, meta.language())
     return found or None
 
 

@@ -18,6 +18,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml.html import HtmlElement
 
 from .clean import clean_line
+from .language import language_tag
 
 __all__ = ["PageMeta", "absolute_url", "host_of", "iso_date", "read_meta"]
 
@@ -69,6 +70,16 @@ class PageMeta:
     lang: str = ""
     title: str = ""  # <title>
     time_published: str = ""  # <time itemprop=datePublished datetime=...>
+
+    def language(self) -> str:
+        """The primary subtag of the language the page declares (``"de"``), ``""`` for none."""
+        return (
+            language_tag(self.lang)
+            or language_tag(self.ld_language)
+            or language_tag(self.names.get("content-language"))
+            or language_tag(self.names.get("language"))
+            or language_tag(self.og.get("og:locale"))
+        )
 
 
 # ---------------------------------------------------------------------------- dates
