@@ -24,8 +24,6 @@ them, and nothing half-written is left behind.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
-import multiprocessing.connection
 import sqlite3
 import time
 from collections import deque
@@ -37,6 +35,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from . import children
 from .children import born_deaf, cores, exit_with_parent
 from .crashpoints import crash_point
 from .extract import extract
@@ -476,10 +475,10 @@ class _Prepare:
     def _new_pool(self) -> ProcessPoolExecutor:
         if self.pool is not None:
             self.pool.shutdown(wait=False, cancel_futures=True)
-        # "spawn": a forked worker would inherit the parent's open index lock and catalog
+        # not a fork of this process: it would inherit its open index lock and catalog
         self.pool = ProcessPoolExecutor(
             max_workers=self.jobs,
-            mp_context=multiprocessing.get_context("spawn"),
+            mp_context=children.context(),
             initializer=_start_worker,
             initargs=(str(self.catalog.path),),
         )

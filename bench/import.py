@@ -7,7 +7,7 @@ present, else the test fixtures), each given a paragraph of its own, plus about 
 duplicates, 2% broken files (empty, an image named .html, cut short) and a stylesheet per
 hundred pages. Then it runs ``clippings import --json`` on them in a new archive (a real
 process: extraction in worker processes, catalog, originals, index) and prints pages/s, its
-peak RSS, and what the report counted, next to the baseline measured on the same pages in the
+peak memory, and what the report counted, next to the baseline measured on the same pages in the
 same run: trafilatura extracting the main content alone, in one process, nothing stored; and
 the plain build (``bench/plain.py``: trafilatura's defaults into Whoosh's stock analyzer)
 importing the same pages in one process and with a worker process per core.
@@ -22,10 +22,10 @@ import json
 import os
 import random
 import re
-import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -73,6 +73,92 @@ def build(into: Path, count: int) -> list[Path]:
     return good
 
 
+class TreeMemory:
+    """The peak memory of a process and every process under it (its fork server, workers and
+    sub-writers are not all its own children, so ``RUSAGE_CHILDREN`` misses some), sampled
+    from /proc every 0.1 s: the largest process's RSS, and the sum of all their PSS (a page
+    that forked processes share counted once, in shares)."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.largest_mb, self.total_mb = pid, 0.0, 0.0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def _tree(self) -> list[int]:
+        parents = {}
+        for entry in Path("/proc").glob("[0-9]*"):
+            try:
+                parents[int(entry.name)] = int(
+                    (entry / "stat").read_text().rsplit(")", 1)[1].split()[1]
+                )
+            except (OSError, ValueError, IndexError):
+                continue
+        tree, level = {self.pid}, {self.pid}
+        while level:
+            level = {child for child, parent in parents.items() if parent in level} - tree
+            tree |= level
+        return sorted(tree)
+
+    @staticmethod
+    def _kb(pid: int, field: str) -> int:
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+        except (OSError, ValueError):
+            pass
+        return 0
+
+    def _watch(self) -> None:
+        while not self._done.wait(0.1):
+            tree = self._tree()
+            self.largest_mb = max(
+                self.largest_mb, max((self._kb(p, "Rss") for p in tree), default=0) / 1024
+            )
+            self.total_mb = max(self.total_mb, sum(self._kb(p, "Pss") for p in tree) / 1024)
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join()
+
+
+# Two imports of 20 pages each, one after the other in one process (``watch``, ``serve``):
+# seconds to the first page and to the end of each. Given "spawn", each import's workers
+# start as new interpreters (how they started before the fork server).
+_TWO_IMPORTS = """
+import json, sys, time
+def main():
+    from archive.api import Archive
+    archive_path, first, second = sys.argv[1:4]
+    times = []
+    with Archive.open(archive_path) as archive:
+        for folder in (first, second):
+            seen, started = [], time.perf_counter()
+            archive.import_paths([folder], progress=lambda _: seen.append(time.perf_counter()))
+            times.append((seen[0] - started, time.perf_counter() - started))
+    print(json.dumps(times))
+if __name__ == "__main__":
+    if sys.argv[4:] == ["spawn"]:
+        import multiprocessing, archive.children
+        archive.children.context = lambda: multiprocessing.get_context("spawn")
+    main()
+"""
+
+
+def two_imports(pages: list[Path], scratch: Path, how: str) -> list[tuple[float, float]]:
+    """(first page, whole import) seconds of two 20-page imports in one process."""
+    folders = [scratch / f"{how}-first", scratch / f"{how}-second"]
+    for folder, chunk in zip(folders, (pages[:20], pages[20:40]), strict=True):
+        folder.mkdir()
+        for page in chunk:
+            (folder / page.name).write_bytes(page.read_bytes())
+    command = [sys.executable, "-c", _TWO_IMPORTS, str(scratch / f"{how}-archive")]
+    command += [*map(str, folders), how]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=True)
+    return [tuple(pair) for pair in json.loads(done.stdout)]
+
+
 def baseline(pages: list[Path]) -> float:
     import trafilatura
 
@@ -106,18 +192,20 @@ def main() -> None:
         if args.jobs:
             command += ["--jobs", str(args.jobs)]
         started = time.perf_counter()
-        done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        memory = TreeMemory(process.pid)
+        out, _ = process.communicate()
         elapsed = time.perf_counter() - started
-        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        report = json.loads(done.stdout)
+        memory.stop()
+        report = json.loads(out)
         files = sum(report[k] for k in ("imported", "duplicates", "already_present", "skipped"))
         files += len(report["failed"])
         rate = report["imported"] / elapsed
         print(f"corpus: {args.pages} files, {len(good)} good pages, a stylesheet per 100")
         print(
             f"clippings import: {elapsed:.1f} s for {files} files, {rate:.1f} pages/s imported, "
-            f"peak RSS {peak_mb:.0f} MB "
-            f"(largest process); imported {report['imported']}, duplicates "
+            f"peak memory {memory.total_mb:.0f} MB (all its processes, PSS; the largest "
+            f"{memory.largest_mb:.0f} MB RSS); imported {report['imported']}, duplicates "
             f"{report['duplicates']}, already present {report['already_present']}, skipped "
             f"{report['skipped']}, failed {len(report['failed'])}"
         )
@@ -131,6 +219,13 @@ def main() -> None:
                 f"plain build (trafilatura + stock Whoosh), {procs} extracting process(es): "
                 f"{plain:.1f} pages/s, {plain / base:.2f}x trafilatura alone; "
                 f"Clippings is {rate / plain:.2f}x of it"
+            )
+        for how in ("forkserver", "spawn"):
+            first, second = two_imports(good, Path(scratch), how)
+            print(
+                f"two 20-page imports in one process, workers by {how}: first page after "
+                f"{first[0]:.2f} s, all {first[1]:.2f} s; then first page {second[0]:.2f} s, "
+                f"all {second[1]:.2f} s"
             )
 
 

@@ -74,16 +74,22 @@ def pool_processes() -> set[int]:
 
 
 def children_of(pid: int) -> set[int]:
-    """The processes ``pid`` started that run now (Linux's /proc; elsewhere none): an
-    import's extraction workers, its index sub-writers, the pool's helper."""
-    found = set()
+    """The processes ``pid`` started, and those they started, that run now (Linux's /proc;
+    elsewhere none): an import's fork server, the extraction workers and index sub-writers
+    forked from it, the pool's resource tracker."""
+    parents: dict[int, int] = {}
     for entry in Path("/proc").glob("[0-9]*"):
         try:
             after_name = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:  # ended meanwhile
             continue
-        if int(after_name[1]) == pid and after_name[0] != "Z":
-            found.add(int(entry.name))
+        if after_name[0] != "Z":
+            parents[int(entry.name)] = int(after_name[1])
+    found: set[int] = set()
+    level = {pid}
+    while level:
+        level = {child for child, parent in parents.items() if parent in level} - found
+        found |= level
     return found
 
 

@@ -358,10 +358,11 @@ def test_an_import_killed_while_its_index_sub_writers_run_leaves_none(tmp_path: 
     folder = tmp_path / "archive"
     command, process = _killable_import(folder, pages)
     children: set[int] = set()
-    # the pool's two workers and its helper, then the sub-writers: once 50 clippings are in
-    while len(children) < 4 and process.stdout.readline():
+    # the fork server, the pool's two workers and the resource tracker, then the sub-writers:
+    # once 50 clippings are in
+    while len(children) < 5 and process.stdout.readline():
         children = children_of(process.pid)
-    assert len(children) >= 4, "the import ended before its index sub-writers started"
+    assert len(children) >= 5, "the import ended before its index sub-writers started"
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
     assert_ended(children)

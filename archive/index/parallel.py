@@ -9,12 +9,11 @@ is killed (see ``archive.children``); their segments, in no commit, are deleted 
 
 from __future__ import annotations
 
-import multiprocessing
 import queue
 
 from whoosh.multiproc import MpWriter, SubWriterTask
 
-from ..children import born_deaf, exit_with_parent
+from ..children import born_deaf, context, exit_with_parent
 from ..models import ClippingsError
 
 # documents per job file handed to a sub-writer (Whoosh's default: 100); few enough that the
@@ -25,14 +24,15 @@ BATCH = 50
 POOL_MB = 64
 
 
-_SPAWN = multiprocessing.get_context("spawn")
+_CONTEXT = context()
 
 
 class _SubWriter(SubWriterTask):  # type: ignore[misc]
-    # started as a new interpreter, as the import's workers are: a fork of a process with
-    # threads (the import's pool) can copy a lock another thread holds, and hang on it
-    _start_method = "spawn"
-    _Popen = staticmethod(_SPAWN.Process._Popen)
+    # started as the import's workers are, not as a fork of this process: a fork of a
+    # process with threads (the import's pool) can copy a lock another thread holds, and
+    # hang on it
+    _start_method = _CONTEXT.get_start_method()
+    _Popen = staticmethod(_CONTEXT.Process._Popen)
 
     def start(self) -> None:
         with born_deaf():
@@ -49,9 +49,9 @@ class ParallelWriter(MpWriter):  # type: ignore[misc]
     def __init__(self, ix: object, procs: int, **kwargs: object) -> None:
         sub = {"compound": kwargs.get("compound", True), "limitmb": POOL_MB}
         super().__init__(ix, procs=procs, batchsize=BATCH, subargs=sub, multisegment=True, **kwargs)
-        # the queues of the spawned sub-writers' context (Whoosh makes them in the default one)
-        self.jobqueue = _SPAWN.Queue(procs * 4)
-        self.resultqueue = _SPAWN.Queue()
+        # the queues of the sub-writers' context (Whoosh makes them in the default one)
+        self.jobqueue = _CONTEXT.Queue(procs * 4)
+        self.resultqueue = _CONTEXT.Queue()
 
     def _commit(self, mergetype: object, optimize: bool, merge: bool) -> None:
         """Whoosh's multi-segment commit, but one whose sub-writer failed (killed, out of
