@@ -216,6 +216,10 @@ def import_cmd(
     """
     if not paths and not retry_failed:
         raise click.UsageError("give files or folders to import (or --retry-failed)")
+    from .children import WORKERS_FROM, start_early
+
+    if jobs != 1 and (len(paths) >= WORKERS_FROM or any(os.path.isdir(p) for p in paths)):
+        start_early()  # workers will be needed: their fork server warms up meanwhile
     with open_archive() as archive:
         if retry_failed:
             paths = tuple(f.source for f in archive.last_failures()) + paths

@@ -36,7 +36,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import children
-from .children import born_deaf, cores, exit_with_parent
+from .children import WORKERS_FROM, born_deaf, cores, exit_with_parent
 from .crashpoints import crash_point
 from .extract import extract
 from .index import Index
@@ -129,7 +129,7 @@ def import_paths(
     todo = [p for p in given if isinstance(p, Candidate)]
     todo += candidates(p for p in given if not isinstance(p, Candidate))
     report = ImportReport()
-    jobs = 1 if len(todo) < 8 else max(1, jobs or default_jobs())
+    jobs = 1 if len(todo) < WORKERS_FROM else max(1, jobs or default_jobs())
     near = _Near(catalog)
     seen: dict[str, int] = {}  # hashes stored by this import → their ids
     pending: list[int] = []  # new clippings for the index

@@ -5,12 +5,13 @@
 Builds N saved pages with real-page structure (the dev pages of ``../shared/extraction`` when
 present, else the test fixtures), each given a paragraph of its own, plus about 3% exact
 duplicates, 2% broken files (empty, an image named .html, cut short) and a stylesheet per
-hundred pages. Then it runs ``clippings import --json`` on them in a new archive (a real
-process: extraction in worker processes, catalog, originals, index) and prints pages/s, its
-peak memory, and what the report counted, next to the baseline measured on the same pages in the
-same run: trafilatura extracting the main content alone, in one process, nothing stored; and
-the plain build (``bench/plain.py``: trafilatura's defaults into Whoosh's stock analyzer)
-importing the same pages in one process and with a worker process per core.
+hundred pages. Then it runs ``clippings import --events`` on them in a new archive (a real
+process: extraction in worker processes, catalog, originals, index) and prints pages/s, when
+its first file was told, its peak memory, and what the report counted, next to the baseline
+measured on the same pages in the same run: trafilatura extracting the main content alone, in
+one process, nothing stored; and the plain build (``bench/plain.py``: trafilatura's defaults
+into Whoosh's stock analyzer) importing the same pages in one process and with a worker
+process per core.
 
 Prints figures; asserts nothing.
 """
@@ -188,22 +189,28 @@ def main() -> None:
         corpus.mkdir()
         good = build(corpus, args.pages)
         command = [sys.executable, "-m", "archive", "--archive", f"{scratch}/archive"]
-        command += ["import", "--json", str(corpus)]
+        command += ["import", "--events", str(corpus)]
         if args.jobs:
             command += ["--jobs", str(args.jobs)]
         started = time.perf_counter()
         process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT)
         memory = TreeMemory(process.pid)
-        out, _ = process.communicate()
+        assert process.stdout is not None
+        first_page, last = None, ""
+        for line in process.stdout:  # a line per file, then the summary
+            first_page = first_page or time.perf_counter() - started
+            last = line
+        process.wait()
         elapsed = time.perf_counter() - started
         memory.stop()
-        report = json.loads(out)
+        report = json.loads(last)
         files = sum(report[k] for k in ("imported", "duplicates", "already_present", "skipped"))
         files += len(report["failed"])
         rate = report["imported"] / elapsed
         print(f"corpus: {args.pages} files, {len(good)} good pages, a stylesheet per 100")
         print(
-            f"clippings import: {elapsed:.1f} s for {files} files, {rate:.1f} pages/s imported, "
+            f"clippings import: {elapsed:.1f} s for {files} files (the first told after "
+            f"{first_page or 0:.2f} s), {rate:.1f} pages/s imported, "
             f"peak memory {memory.total_mb:.0f} MB (all its processes, PSS; the largest "
             f"{memory.largest_mb:.0f} MB RSS); imported {report['imported']}, duplicates "
             f"{report['duplicates']}, already present {report['already_present']}, skipped "
