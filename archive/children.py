@@ -84,16 +84,31 @@ def exit_with_parent() -> None:
 
 @contextlib.contextmanager
 def born_deaf() -> Iterator[None]:
-    """Start child processes inside this: they are born with Ctrl+C and SIGTERM blocked (a
-    child inherits its parent's blocked signals, through ``exec`` too), until
+    """Start child processes inside this: they are born deaf to Ctrl+C and SIGTERM, until
     ``exit_with_parent`` ignores them. A Ctrl+C in the moment a child was starting (its
-    interpreter loading, before its first line) killed it, and an index commit failed. In the
-    parent, a signal that comes meanwhile waits the few milliseconds of the start."""
+    interpreter loading, before its first line) killed it, and an index commit failed; one
+    while the fork server loaded the extractor (1.3 s) printed its traceback.
+
+    Meanwhile, in this process, both are blocked (one that comes waits the few milliseconds
+    of the start) and, from the main thread, ignored: an ignored signal stays ignored
+    through ``exec``, where Python then installs no KeyboardInterrupt (a blocked one does not
+    survive the start of a new interpreter)."""
     if not hasattr(signal, "pthread_sigmask"):
         yield
         return
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    stops = (signal.SIGINT, signal.SIGTERM)
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, set(stops))
+    handlers = {}
+    if threading.current_thread() is threading.main_thread():
+        # (a handler not set from Python, None, could not be put back)
+        handlers = {
+            stop: signal.signal(stop, signal.SIG_IGN)
+            for stop in stops
+            if signal.getsignal(stop) is not None
+        }
     try:
         yield
     finally:
+        for stop, handler in handlers.items():
+            signal.signal(stop, handler)
         signal.pthread_sigmask(signal.SIG_SETMASK, held)

@@ -743,12 +743,15 @@ class Catalog:
         )
 
     def signatures(self) -> Iterator[tuple[int, bytes]]:
-        """The signatures of the current clippings."""
-        rows = self.db.execute(
+        """The signatures of the current clippings, read as they are iterated.
+
+        (The cursor itself, not a generator over it: one left half read by a Ctrl+C was
+        closed after the catalog, and Python printed its error on the way out.)"""
+        cursor: Iterator[tuple[int, bytes]] = self.db.execute(
             "SELECT s.clipping_id, s.minhash FROM signatures s JOIN clippings c "
             f"ON c.id = s.clipping_id WHERE c.{_CURRENT}"
         )
-        yield from rows
+        return cursor
 
     def set_failures(self, failures: Iterable[ImportFailure]) -> None:
         """Remember the last import's failures (replacing the ones before)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -17,7 +18,7 @@ from click.testing import CliRunner
 
 from archive.api import Archive
 from archive.cli import cli
-from archive.store import exclusive_lock
+from archive.store import Catalog, exclusive_lock
 
 from .conftest import (
     FIXTURES,
@@ -482,3 +483,21 @@ def test_a_page_there_already_takes_its_files_folder_in_worker_processes_too(
         assert (told.outcome, told.clipping_id, told.files_added) == ("present", clipping_id, 3)
         assert archive.catalog.page_info(clipping_id)["assets_sha256"]
         assert archive.check().ok
+
+
+def test_signatures_left_half_read_end_quietly(
+    archive: Archive, html_pages: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Ctrl+C while an import loaded the archive's signatures left them half read: closed
+    after the catalog, they printed "Exception ignored ... Cannot operate on a closed
+    database" as the command ended."""
+    archive.import_paths([html_pages])
+    unraisable: list[object] = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    catalog = Catalog(archive.path / "catalog.sqlite3")
+    rows = catalog.signatures()
+    assert next(iter(rows))
+    catalog.close()
+    del rows
+    gc.collect()
+    assert not unraisable

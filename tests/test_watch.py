@@ -508,6 +508,39 @@ def test_a_ctrl_c_during_an_import_ends_it_at_once_and_says_what_was_kept(
         assert len(opened) == 1 + pages
 
 
+def test_a_ctrl_c_while_the_workers_fork_server_loads_prints_no_traceback(
+    saved: Path, tmp_path: Path
+) -> None:
+    """The fork server of an import's workers loads the extractor for a second or more after
+    the import starts: a Ctrl+C then printed its traceback over the terminal (it is of the
+    terminal's process group, and only ignores Ctrl+C once loaded)."""
+    folder, archive = saved / "many", tmp_path / "archive"
+    _many_pages(folder, 40)
+    with Archive.open(archive):
+        pass
+    process = _cli_process(archive, "import", str(folder), "--jobs", "2")
+    deadline = time.monotonic() + WAIT
+    while not _fork_server_of(process.pid) and process.poll() is None:
+        assert time.monotonic() < deadline, "no fork server started"
+        time.sleep(0.01)
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=WAIT)
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert process.returncode in (0, 130), err
+
+
+def _fork_server_of(pid: int) -> bool:
+    for child in Path("/proc").glob("[0-9]*"):
+        try:
+            stat = (child / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (child / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(stat[1]) == pid and b"forkserver" in command:
+            return True
+    return False
+
+
 def test_a_watchers_failures_leave_the_last_imports_for_retry_failed(
     archive: Archive, saved: Path, tmp_path: Path
 ) -> None:
