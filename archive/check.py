@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import bundled
-from .models import ClippingsError
+from .models import ClippingsError, counted
 from .recovery import finish_removals, index_gap
 from .sources.assets import is_packed
 
@@ -151,6 +151,12 @@ def original_problem(clipping_id: int, state: str, path: Path) -> str:
     return f"clipping {clipping_id}: its original is {state} ({path}); {_RESTORE}"
 
 
+# what a check names, one and many ("1 originals" read wrong)
+_DELETED_ONE, _DELETED_MANY = "original of a deleted clipping", "originals of deleted clippings"
+_FOLDER_ONE, _FOLDER_MANY = "files folder of a saved page", "files folders of saved pages"
+_TEMPORARY_ONE = "temporary file of an interrupted write"
+_TEMPORARY_MANY = "temporary files of interrupted writes"
+
 # what to do about an original lost: the same bytes, found again, are written back (their hash
 # is the original's name): the page saved again, imported, or a backup's copy
 _RESTORE = (
@@ -180,11 +186,13 @@ def _check_leftovers(archive: Archive, report: CheckReport, repair: bool) -> Non
         if repair:
             finish_removals(catalog, archive.originals)
             if deleted:
-                report.repaired.append(f"deleted {len(deleted)} originals of deleted clippings")
+                report.repaired.append(
+                    f"deleted {counted(len(deleted), _DELETED_ONE, _DELETED_MANY)}"
+                )
         elif deleted:
             report.notes.append(
-                f"{len(deleted)} originals of deleted clippings are still stored "
-                "(check --repair deletes them)"
+                f"{counted(len(deleted), _DELETED_ONE + ' is', _DELETED_MANY + ' are')} "
+                "still stored (check --repair deletes them)"
             )
     # a page's files folder stored by an import killed before its page's row: no page to
     # take in (read as a zip of pages, its frames became clippings); the same import again
@@ -192,7 +200,7 @@ def _check_leftovers(archive: Archive, report: CheckReport, repair: bool) -> Non
     folders = [sha for sha in unreferenced if _is_files_folder(stored[sha])]
     if folders:
         report.notes.append(
-            f"{len(folders)} files folders of saved pages no clipping points to (an "
+            f"{counted(len(folders), _FOLDER_ONE, _FOLDER_MANY)} no clipping points to (an "
             "interrupted import: the same import again gives them to their pages)"
         )
         unreferenced = [sha for sha in unreferenced if sha not in folders]
@@ -200,13 +208,15 @@ def _check_leftovers(archive: Archive, report: CheckReport, repair: bool) -> Non
         if repair:
             adopted = archive.import_paths([stored[sha] for sha in unreferenced], remember=False)
             report.repaired.append(
-                f"took in {len(adopted.imported)} originals of an interrupted import"
+                f"took in {counted(len(adopted.imported), 'original', 'originals')} of an "
+                "interrupted import"
             )
             for failure in adopted.failed:
                 report.notes.append(f"an original that is no page: {failure.source}")
         else:
             report.notes.append(
-                f"{len(unreferenced)} originals no clipping points to (an interrupted import: "
+                f"{counted(len(unreferenced), 'original', 'originals')} no clipping points to "
+                "(an interrupted import: "
                 "run it again, or check --repair takes them in)"
             )
     if temporary:
@@ -214,11 +224,11 @@ def _check_leftovers(archive: Archive, report: CheckReport, repair: bool) -> Non
             for path in temporary:
                 path.unlink(missing_ok=True)
             report.repaired.append(
-                f"removed {len(temporary)} temporary files of interrupted writes"
+                f"removed {counted(len(temporary), _TEMPORARY_ONE, _TEMPORARY_MANY)}"
             )
         else:
             report.notes.append(
-                f"{len(temporary)} temporary files of interrupted writes "
+                f"{counted(len(temporary), _TEMPORARY_ONE, _TEMPORARY_MANY)} "
                 "(check --repair removes them)"
             )
 

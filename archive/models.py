@@ -280,3 +280,9 @@ def shown_description(description: str, text: str) -> str:
     first = _WORD.findall(_SENTENCE_END.split(description, maxsplit=1)[0].lower())
     opens = len(first) >= _DEK_SENTENCE_WORDS and opening.startswith(" ".join(first))
     return "" if probe in opening or opens else description
+
+
+def counted(count: int, one: str, many: str) -> str:
+    """``count`` and the words that go with it: ``counted(1, "original", "originals")`` is
+    "1 original", with 2 "2 originals" (a report reads "1 originals" otherwise)."""
+    return f"{count:,} {one if count == 1 else many}"

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .index import Index
+from .models import counted
 from .store import Catalog, Originals
 
 # clippings per index commit while catching up: a kill keeps what was done, and a search in
@@ -50,8 +51,8 @@ class IndexGap:
 
     def describe(self) -> str:
         parts = [
-            f"lacks {len(self.missing)} clippings" if self.missing else "",
-            f"has {len(self.extra)} deleted ones" if self.extra else "",
+            f"lacks {counted(len(self.missing), 'clipping', 'clippings')}" if self.missing else "",
+            f"has {counted(len(self.extra), 'deleted one', 'deleted ones')}" if self.extra else "",
             f"has {len(self.changed)} changed since it took them" if self.changed else "",
         ]
         return "the index " + ", ".join(p for p in parts if p)

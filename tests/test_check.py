@@ -77,8 +77,8 @@ def test_leftovers_of_an_interrupted_import_are_notes_and_repair_takes_them_in(
     (archive.originals.path(sha).parent / ".incoming-x1").write_bytes(b"half")
     result = check(archive.path)
     assert result.exit_code == 0
-    assert "1 originals no clipping points to" in result.stdout
-    assert "1 temporary files" in result.stdout
+    assert "1 original no clipping points to" in result.stdout
+    assert "1 temporary file of an interrupted write (check" in result.stdout
     repaired = check(archive.path, "--repair")
     assert repaired.exit_code == 0, repaired.output
     with Archive.open(archive.path) as reopened:
@@ -103,7 +103,7 @@ def test_a_files_folder_no_page_points_to_is_kept_not_taken_for_pages(
     before = len(archive)
     result = check(archive.path, "--repair")
     assert result.exit_code == 0, result.output
-    assert "1 files folders of saved pages no clipping points to" in result.stdout
+    assert "1 files folder of a saved page no clipping points to" in result.stdout
     with Archive.open(archive.path) as reopened:
         assert len(reopened) == before
         assert "ad frame" not in [c.title for c in reopened.clippings()]
@@ -137,7 +137,7 @@ def test_index_entries_of_clippings_the_catalog_lacks_are_found_and_removed(
     result = check(archive.path, "--json")
     assert result.exit_code == 1
     assert json.loads(result.stdout)["problems"] == [
-        "the index has 1 deleted ones (check --repair fixes it)"
+        "the index has 1 deleted one (check --repair fixes it)"
     ]
     repaired = check(archive.path, "--repair")
     assert repaired.exit_code == 0 and "repaired: brought the index in step" in repaired.stdout
