@@ -84,31 +84,23 @@ def exit_with_parent() -> None:
 
 @contextlib.contextmanager
 def born_deaf() -> Iterator[None]:
-    """Start child processes inside this: they are born deaf to Ctrl+C and SIGTERM, until
+    """Start child processes inside this: they are born with Ctrl+C and SIGTERM blocked (a
+    child inherits its parent's blocked signals, through ``exec`` too), until
     ``exit_with_parent`` ignores them. A Ctrl+C in the moment a child was starting (its
     interpreter loading, before its first line) killed it, and an index commit failed; one
-    while the fork server loaded the extractor (1.3 s) printed its traceback.
+    while the fork server loaded the extractor (1.3 s) printed its traceback. In the parent,
+    a signal that comes meanwhile waits the few milliseconds of the start.
 
-    Meanwhile, in this process, both are blocked (one that comes waits the few milliseconds
-    of the start) and, from the main thread, ignored: an ignored signal stays ignored
-    through ``exec``, where Python then installs no KeyboardInterrupt (a blocked one does not
-    survive the start of a new interpreter)."""
+    multiprocessing's resource tracker is started first: its start unblocks both signals in
+    this process, and the fork server started after it was born hearing them."""
     if not hasattr(signal, "pthread_sigmask"):
         yield
         return
-    stops = (signal.SIGINT, signal.SIGTERM)
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, set(stops))
-    handlers = {}
-    if threading.current_thread() is threading.main_thread():
-        # (a handler not set from Python, None, could not be put back)
-        handlers = {
-            stop: signal.signal(stop, signal.SIG_IGN)
-            for stop in stops
-            if signal.getsignal(stop) is not None
-        }
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
         yield
     finally:
-        for stop, handler in handlers.items():
-            signal.signal(stop, handler)
         signal.pthread_sigmask(signal.SIG_SETMASK, held)

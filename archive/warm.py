@@ -9,14 +9,6 @@ Warming never fails: a page it can't read costs only the warmth.
 from __future__ import annotations
 
 import contextlib
-import signal
-
-# Deaf to Ctrl+C and SIGTERM from its first line (the terminal signals every process of the
-# group; the import decides what they mean): started from the main thread, it was born so
-# (``archive.children.born_deaf``); from another (``serve``'s), it is from here on.
-with contextlib.suppress(ValueError):  # (imported elsewhere than a main thread: left as is)
-    for _stop in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(_stop, signal.SIG_IGN)
 
 from . import importer  # noqa: F401  (what a worker runs)
 from .extract import extract

@@ -523,6 +523,7 @@ def test_a_ctrl_c_while_the_workers_fork_server_loads_prints_no_traceback(
     while not _fork_server_of(process.pid) and process.poll() is None:
         assert time.monotonic() < deadline, "no fork server started"
         time.sleep(0.01)
+    time.sleep(0.3)  # its interpreter started, its loading under way
     os.killpg(process.pid, signal.SIGINT)
     _, err = process.communicate(timeout=WAIT)
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
