@@ -8,10 +8,11 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input, ProgressBar, Static
 
 from archive.api import Archive
 from archive.tui import create_app
+from archive.tui.messages import ImportState
 from archive.tui.screens.help import HelpScreen
 from archive.tui.screens.import_dialog import ImportScreen
 from archive.tui.screens.search import QueryInput, SearchScreen
@@ -60,6 +61,22 @@ async def test_import_runs_in_the_background_and_lists_failures(tmp_path, monkey
         assert len(app.screen.query_one(ResultList).hits) == 7
     with Archive(tmp_path / "archive") as archive:
         assert len(archive) == 7
+
+
+async def test_a_second_import_starts_from_an_empty_bar(tmp_path):
+    """The last import's full bar stood beside "Looking for saved pages…" as the next began."""
+    folder = saved_pages(tmp_path)
+    app = create_app(tmp_path / "archive")
+    async with app.run_test(size=(110, 36)) as pilot:
+        await settle(pilot)
+        app.start_import([folder])
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        bar = app.screen.query_one("#import-progress", ProgressBar)
+        assert bar.total == 8 and bar.progress == 8
+        app.import_state = ImportState(running=True)  # the next import, looking for pages
+        await pilot.pause()
+        assert bar.display and bar.total is None and bar.progress == 0
 
 
 @pytest.mark.parametrize("size", [(80, 24), (60, 20)])

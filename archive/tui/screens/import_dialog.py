@@ -114,6 +114,8 @@ class ImportScreen(ModalScreen[None]):
         bar.display = state.running
         if state.total:
             bar.update(total=state.total, progress=state.done)
+        elif state.running:  # a new import looking for pages: not the last one's full bar
+            bar.update(total=None, progress=0)
         self.query_one("#import-status", Static).update(state_text(state))
         self.query_one("#import-failures", Static).update(failures_text(state))
         failed = state.report is not None and bool(state.report.failed)
