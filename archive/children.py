@@ -24,7 +24,7 @@ if _QUIET_TRACKER not in sys.warnoptions:
 # each child (nothing of this one is inherited: not its locks, its catalog, its threads),
 # which has loaded once what every child would load before its first page (``archive.warm``:
 # the extractor and its models, the index writer; 1.5 s of CPU a child). It lives as long as
-# this process, so the next import of a long-lived one (the TUI, ``watch``) starts at once.
+# this process, so the next import of a long-lived one (``watch``, ``serve``) starts at once.
 _WARM_MODULE = "archive.warm"
 
 
@@ -82,6 +82,17 @@ def exit_with_parent() -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
+_tracker_started_in = 0  # the process that started multiprocessing's resource tracker
+
+
+def _start_tracker() -> None:
+    global _tracker_started_in
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()
+    _tracker_started_in = os.getpid()
+
+
 @contextlib.contextmanager
 def born_deaf() -> Iterator[None]:
     """Start child processes inside this: they are born with Ctrl+C and SIGTERM blocked (a
@@ -91,14 +102,15 @@ def born_deaf() -> Iterator[None]:
     while the fork server loaded the extractor (1.3 s) printed its traceback. In the parent,
     a signal that comes meanwhile waits the few milliseconds of the start.
 
-    multiprocessing's resource tracker is started first: its start unblocks both signals in
-    this process, and the fork server started after it was born hearing them."""
+    multiprocessing's resource tracker is started first (once a process: this wraps each
+    page's hand-over to the pool, and asking it again is a write to it): its start unblocks
+    both signals in this process, and the fork server started after it was born hearing
+    them."""
     if not hasattr(signal, "pthread_sigmask"):
         yield
         return
-    from multiprocessing import resource_tracker
-
-    resource_tracker.ensure_running()
+    if _tracker_started_in != os.getpid():
+        _start_tracker()
     held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
         yield

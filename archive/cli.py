@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .models import Clipping, ClippingsError
+from .models import Clipping, ClippingsError, counted
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -789,9 +789,7 @@ def token_cmd(new: bool, as_json: bool) -> None:
 
 def _n(count: int, noun: str) -> str:
     """``1 clipping``, ``2 clippings``, ``3 saved searches``."""
-    if count == 1:
-        return f"1 {noun}"
-    return f"{count:,} {noun}{'es' if noun.endswith('ch') else 's'}"
+    return counted(count, noun, f"{noun}{'es' if noun.endswith('ch') else 's'}")
 
 
 def _size(size: int) -> str:

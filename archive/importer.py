@@ -35,8 +35,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import children
-from .children import WORKERS_FROM, born_deaf, cores, exit_with_parent
+from .children import WORKERS_FROM, born_deaf, context, cores, exit_with_parent
 from .crashpoints import crash_point
 from .extract import extract
 from .index import Index
@@ -478,7 +477,7 @@ class _Prepare:
         # not a fork of this process: it would inherit its open index lock and catalog
         self.pool = ProcessPoolExecutor(
             max_workers=self.jobs,
-            mp_context=children.context(),
+            mp_context=context(),
             initializer=_start_worker,
             initargs=(str(self.catalog.path),),
         )
