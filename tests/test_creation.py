@@ -114,6 +114,37 @@ def test_two_first_starts_at_once_make_one_sample(tmp_path: Path) -> None:
     assert_created(folder)
 
 
+def test_an_index_another_process_is_creating_is_waited_for_not_made_again(
+    tmp_path: Path,
+) -> None:
+    # three first starts at once: the second made the index again, failing on the first's
+    # table of contents ("File '_clippings7_0.toc' exists") or deleting what it had written
+    import threading
+
+    from archive.index import _INDEX_NAME, SCHEMA, Index
+    from archive.index.storage import MappedStorage
+
+    folder = tmp_path / "index"
+    folder.mkdir()
+    storage = MappedStorage(str(folder))
+    lock = storage.lock(f"{_INDEX_NAME}_WRITELOCK")  # as the other process's creation holds it
+    assert lock.acquire()
+    opened: list[Index] = []
+    waiting = threading.Thread(target=lambda: opened.append(Index(folder)))
+    waiting.start()
+    time.sleep(0.5)
+    assert waiting.is_alive(), "the index was made while another process was making it"
+    other = storage.create_index(SCHEMA, indexname=_INDEX_NAME)
+    writer = other.writer(_lk=False)
+    writer.add_document(id="7")
+    writer.commit()
+    other.close()
+    lock.release()
+    waiting.join(timeout=30)
+    assert opened and opened[0].doc_count() == 1  # the other's index, kept as it was
+    opened[0].close()
+
+
 def test_check_reports_a_missing_sample_and_repair_restores_it_as_clipping_1(
     tmp_path: Path,
 ) -> None:

@@ -233,6 +233,28 @@ def _previous(storage: MappedStorage, path: Path) -> _Previous | None:
     return None
 
 
+# how long a process creating the index waits for another creating it at the same moment
+# (creating an empty index takes milliseconds; the lock is the one every writer takes)
+_CREATE_WAIT = 60.0
+
+
+def _create(storage: MappedStorage, path: Path) -> None:
+    """Create this schema version's empty index in ``path``, under the index's write lock:
+    of processes opening a new archive at once, the first creates it and the others find it
+    made (Whoosh's creation clears the folder of the index's files, and its table of contents
+    is written once: a second creation would delete what the first's writer wrote, or fail on
+    the first's table of contents)."""
+    lock = storage.lock(f"{_INDEX_NAME}_WRITELOCK")
+    if not try_for(lock.acquire, timeout=_CREATE_WAIT, delay=0.05):
+        raise IndexBusy(f"the index is busy being created; waited {_CREATE_WAIT:.0f} s")
+    try:
+        if not storage.index_exists(_INDEX_NAME):
+            storage.create_index(SCHEMA, indexname=_INDEX_NAME).close()
+            Words.fresh(path / "words")
+    finally:
+        lock.release()
+
+
 class Index:
     """The Whoosh index in ``path`` (created empty if missing or of another schema).
 
@@ -245,12 +267,10 @@ class Index:
         self.path = path
         path.mkdir(parents=True, exist_ok=True)
         storage = MappedStorage(str(path))
-        if storage.index_exists(_INDEX_NAME):
-            self._ix = storage.open_index(_INDEX_NAME)
-            self._words = Words(path / "words")
-        else:
-            self._ix = storage.create_index(SCHEMA, indexname=_INDEX_NAME)
-            self._words = Words.fresh(path / "words")
+        if not storage.index_exists(_INDEX_NAME):
+            _create(storage, path)
+        self._ix = storage.open_index(_INDEX_NAME)
+        self._words = Words(path / "words")
         self._previous = _previous(storage, path)
         self._searcher: Searcher | None = None
         # what is read from the current searcher once and kept until it is replaced: columns,
