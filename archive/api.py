@@ -180,6 +180,16 @@ class Archive:
             raise
         return archive
 
+    def merging(self) -> bool:
+        """Whether the index's segments are being merged after this process's last write (in
+        a process of its own: searches go on, and see the merged index when it is done)."""
+        return self.index.merging()
+
+    def wait_for_merges(self, timeout: float | None = None) -> bool:
+        """Wait for that merge to end (a closing command: ``close`` would drop it, to be
+        done after a later write); whether it has."""
+        return self.index.wait_for_merges(timeout)
+
     @_serialized
     def close(self) -> None:
         """Close the index and the catalog, once any call in flight (a worker's) is done."""

@@ -243,6 +243,7 @@ def import_cmd(
                 "again finishes it (what is stored already is skipped)",
                 status=130,
             )
+        _settle(archive, quiet=as_json or events)
         # a new save kept beside the one shown: because no article was found in it, or not
         no_article = {
             clipping_id
@@ -833,6 +834,24 @@ def _print_event(event: Any) -> None:
 # a rate (and the time left) is shown once the run has gone on this long (seconds): the first
 # pages' rate says little
 _RATE_AFTER = 1.0
+
+
+def _settle(archive: Archive, quiet: bool) -> None:
+    """Wait for the index merge an import started (its segments merged, searches are faster),
+    saying so; a Ctrl+C leaves it for after a later write, the index whole."""
+    if not archive.merging():
+        return
+    said = "merging the index (Ctrl+C leaves it for later)…"
+    try:
+        if quiet or not sys.stderr.isatty():
+            if not quiet:
+                click.echo(said, err=True)
+            archive.wait_for_merges()
+            return
+        with _console(stderr=True).status(said):
+            archive.wait_for_merges()
+    except KeyboardInterrupt:
+        pass
 
 
 @contextmanager

@@ -30,6 +30,7 @@ from .dates import split as split_dates
 from .expand import expand, expand_patterns
 from .facets import FacetCounter
 from .matches import count, countable, matching
+from .merging import Merger, inline
 from .parallel import ParallelWriter
 from .plan import Plan, plan, without_words
 from .postings import install as install_postings
@@ -271,6 +272,7 @@ class Index:
             _create(storage, path)
         self._ix = storage.open_index(_INDEX_NAME)
         self._words = Words(path / "words")
+        self._merger = Merger(path, _INDEX_NAME)
         self._previous = _previous(storage, path)
         self._searcher: Searcher | None = None
         # what is read from the current searcher once and kept until it is replaced: columns,
@@ -278,6 +280,7 @@ class Index:
         self._derived: dict[object, object] = {}
 
     def close(self) -> None:
+        self._merger.stop()
         self._close_searcher()
         if self._previous is not None:
             self._previous.ix.close()
@@ -319,7 +322,7 @@ class Index:
             self._searcher = None
         if self._searcher is None:
             ix = self._ix if self._previous is None else self._previous.ix
-            self._searcher = ix.searcher(weighting=ranking.weighting())
+            self._searcher = _open_searcher(ix)
             install_postings(self._searcher.reader())
             self._derived = {}
         return self._searcher
@@ -749,11 +752,21 @@ class Index:
             # indexed again (the journal), never indexed clippings whose words are missing
             self._words.add(writer.words, clear=clear)
             crash_point("index.before")
-            raw.commit(mergetype=CLEAR) if clear else raw.commit()
+            # tiny segments merged in the commit, the others by a merger process after it
+            raw.commit(mergetype=CLEAR if clear else inline)
         except BaseException:
             _abandon(raw)
             raise
         crash_point("index.after")
+        self._merger.start(self._ix._read_toc().segments)
+
+    def merging(self) -> bool:
+        """Whether this process's merger is merging the index's segments (see ``merging``)."""
+        return self._merger.running()
+
+    def wait_for_merges(self, timeout: float | None = None) -> bool:
+        """Wait for this process's merger to end; whether it has."""
+        return self._merger.wait(timeout)
 
     def rebuild(
         self,
@@ -783,6 +796,23 @@ class Index:
         """Remove the index files (it is derived data; ``rebuild`` makes it again)."""
         self.close()
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+# tries at opening a searcher whose files another process's commit deleted meanwhile (a
+# merge's: Whoosh reads the table of contents, then opens each segment's files)
+_OPEN_TRIES = 5
+
+
+def _open_searcher(ix: object) -> Searcher:
+    """A searcher on ``ix``'s latest commit, read again if a commit retired one of its
+    segments while it was opened."""
+    for attempt in range(_OPEN_TRIES):
+        try:
+            return ix.searcher(weighting=ranking.weighting())
+        except FileNotFoundError:
+            if attempt == _OPEN_TRIES - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _ids(reader: object) -> list[int]:

@@ -76,7 +76,8 @@ class ParallelWriter(MpWriter):  # type: ignore[misc]
                 f"an index writing process failed (exit status {failed or '?'}); "
                 "nothing was committed: run the same command again"
             )
-        finalsegments += [segment for _, _, segment in results]
+        # (a sub-writer given nothing, at a small commit, wrote an empty segment: left out)
+        finalsegments += [segment for _, _, segment in results if segment.doc_count_all()]
         if self._added:
             finalsegments.append(self._finalize_segment())
         else:
