@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import itertools
 import shutil
 import sys
 import tempfile
@@ -106,7 +107,7 @@ def timed_import(pages: Path, policy: object) -> dict[str, object]:
     finally:
         archive.index.inline = saved
         shutil.rmtree(folder.parent)
-    gaps = sorted((b - a for a, b in zip(told, told[1:], strict=False)), reverse=True)
+    gaps = sorted((b - a for a, b in itertools.pairwise(told)), reverse=True)
     return {
         "imported": imported,
         "total": total,

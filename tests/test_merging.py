@@ -1,7 +1,7 @@
-"""Segments merged in the background (``archive.index.merging``): tiny ones in the commit, a
-tier of ten by a merger process after it; what was deleted while a merge ran stays deleted, a
-merge whose sources are gone is dropped, and a merger killed at any moment leaves the index
-whole. Real indexes, real processes, a real SIGKILL."""
+"""Segments merged in the background (``archive.index.merging``): tiny ones in the commit,
+segments of like size by a merger process after it; what was deleted while a merge ran stays
+deleted, a merge whose sources are gone is dropped, and a merger killed at any moment leaves
+the index whole. Real indexes, real processes, a real SIGKILL."""
 
 from __future__ import annotations
 
@@ -22,6 +22,13 @@ from archive.index.storage import MappedStorage
 
 from .conftest import ROOT
 from .test_parallel_index import clippings
+
+
+@pytest.fixture(autouse=True)
+def ten_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests merge ten segments of 50 clippings or more at once (whatever the defaults)."""
+    monkeypatch.setattr(merging, "FACTOR", 10)
+    monkeypatch.setattr(merging, "SMALL", 50)
 
 
 def segments(index: Index) -> list[object]:
@@ -166,7 +173,9 @@ BUILD = """
 import sys
 from pathlib import Path
 from archive.index import Index
+from archive.index import merging
 from tests.test_merging import commit
+merging.FACTOR, merging.SMALL = 10, 50
 index = Index(Path(sys.argv[1]))
 for n in range(10):
     commit(index, 60, 1 + 60 * n)
