@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import heapq
+import multiprocessing
 import os
 import shutil
 from collections.abc import Iterator, Sequence
@@ -41,7 +42,7 @@ from whoosh.reading import SegmentReader
 from whoosh.util.filelock import try_for
 from whoosh.writing import SegmentWriter
 
-from ..children import born_deaf, context, exit_with_parent
+from ..children import born_deaf, exit_with_parent
 from ..crashpoints import crash_point
 from .storage import MappedStorage
 
@@ -60,9 +61,11 @@ FOLDER = "merging"
 # how long a finished merge waits for the write lock (an import holds it while it adds up to
 # INDEX_EVERY clippings, and lets go at each commit): past it, the merge is dropped
 SWAP_WAIT = 600.0
-# the memory of the merge's postings pool before it spills a run to disk, in MB (as each of an
-# import's sub-writers has: the merge runs beside them)
-POOL_MB = 64
+# the merger is a new interpreter, not a fork of the import's warm fork server: a fork server
+# not running yet (a small import, a tag) is started, and a first fork waited for, while it
+# loads the extractor (1.3 s, in the committing process); the merger needs only the index code
+# (0.2 s, in its own)
+_SPAWN = multiprocessing.get_context("spawn")
 
 
 def _size(segment: object) -> int:
@@ -117,7 +120,7 @@ class Merger:
         running already (one running picks up what the commit added, when its merge ends)."""
         if self.running() or not choose(segments):
             return
-        self._process = context().Process(
+        self._process = _SPAWN.Process(
             target=run,
             # (the policy as this process has it: the merger's is the module's as loaded)
             args=(str(self.path), self.indexname, SMALL, FACTOR),
