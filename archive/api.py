@@ -153,6 +153,8 @@ class Archive:
                 return
             if not self.catalog.ids(every_version=True):
                 self.import_paths(bundled.pages(), jobs=1, remember=False)
+            else:  # a killed creation's: what it left undone (its index commit, its journal)
+                self._recover()
             crash_point("create.before_mark")
             with self.catalog.transaction():
                 self.catalog.mark_created()

@@ -80,6 +80,19 @@ def test_a_first_start_killed_at_a_write_step_is_finished_by_the_next(
     assert_created(folder)
 
 
+def test_a_creation_killed_after_its_index_commit_is_searchable_at_the_next_open(
+    tmp_path: Path,
+) -> None:
+    # the open that finished the creation marked it created, but left the journal of its index
+    # commit for the open after: the sample was found and told unindexed at once (a CI run)
+    folder = tmp_path / "archive"
+    killed = clippings(folder, "list", crash="index.after:1")
+    killed.communicate(timeout=60)
+    with Archive.open(folder) as archive:
+        found = archive.search("")
+        assert (found.total, found.unindexed) == (1, 0)
+
+
 def test_a_first_start_killed_at_any_moment_is_finished_by_the_next(tmp_path: Path) -> None:
     """A short sweep of kill times over the first start (``bench/killsweep.py`` runs more)."""
     started = time.monotonic()
