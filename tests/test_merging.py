@@ -229,3 +229,20 @@ def test_an_import_waits_for_the_merge_it_started(
             assert merging.choose(segments(index)) == []  # nothing left to merge
         finally:
             index.close()
+
+
+def test_a_merger_ended_by_its_archive_closing_leaves_no_work_behind(tmp_path: Path) -> None:
+    index = Index(tmp_path / "index")
+    for n in range(9):
+        commit(index, 60, 1 + 60 * n)
+    commit(index, 60, 541)  # the tenth: the merger starts
+    deadline = time.monotonic() + 60
+    while not (index.path / merging.FOLDER).exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    index.close()  # mid-merge
+    assert not (index.path / merging.FOLDER).exists()
+    index = Index(tmp_path / "index")
+    try:
+        assert index.ids() == set(range(1, 601))
+    finally:
+        index.close()

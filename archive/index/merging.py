@@ -143,7 +143,19 @@ class Merger:
         if self._process is not None and self._process.is_alive():
             self._process.kill()
             self._process.join(10)
+            _clear_work(self.path, self.indexname)
         self._process = None
+
+
+def _clear_work(path: Path, indexname: str) -> None:
+    """Delete what a merger ended mid-merge left in ``merging/``, unless another process's
+    merger is at work there."""
+    lock = MappedStorage(str(path)).lock(f"{indexname}_MERGELOCK")
+    if lock.acquire():
+        try:
+            shutil.rmtree(path / FOLDER, ignore_errors=True)
+        finally:
+            lock.release()
 
 
 def run(path: str, indexname: str, small: int = SMALL, factor: int = FACTOR) -> None:
