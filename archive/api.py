@@ -187,6 +187,13 @@ class Archive:
         a process of its own: searches go on, and see the merged index when it is done)."""
         return self.index.merging()
 
+    @_serialized
+    def start_merges(self) -> None:
+        """Merge the index's segments in the background if some are due (what a closed
+        command left unmerged): for a process that stays open, the TUI, ``watch``, ``serve``."""
+        if not self.read_only:
+            self.index.start_merges()
+
     def wait_for_merges(self, timeout: float | None = None) -> bool:
         """Wait for that merge to end (a closing command: ``close`` would drop it, to be
         done after a later write); whether it has."""

@@ -65,6 +65,8 @@ def check_archive(
     _check_bundled(archive, report, repair)  # (before the leftovers: a lost sample's original)
     _check_leftovers(archive, report, repair)
     _check_index(archive, report, repair)
+    # counted last: originals no clipping pointed to are clippings once taken in
+    report.clippings = archive.catalog.db.execute("SELECT count(*) FROM clippings").fetchone()[0]
     return report
 
 
@@ -98,7 +100,6 @@ def _check_originals(
         "SELECT id, sha256 FROM clippings UNION ALL "
         "SELECT id, assets_sha256 FROM clippings WHERE assets_sha256 IS NOT NULL ORDER BY id"
     ).fetchall()
-    report.clippings = archive.catalog.db.execute("SELECT count(*) FROM clippings").fetchone()[0]
     states: dict[str, str] = {}
     for _, sha in rows:
         if sha not in states:
@@ -267,8 +268,8 @@ def _check_index(archive: Archive, report: CheckReport, repair: bool) -> None:
             report.problems.append(f"{what}; can't repair it now: {error}")
     elif (gap.missing | gap.extra) <= set(gap.journal):
         report.notes.append(
-            f"{what}: an interrupted write's changes, which the next open (or check --repair) "
-            "gives it"
+            f"{what}: an interrupted write's changes, which check --repair, `clippings reindex "
+            "--pending` or the next import gives it (an open, if they are few)"
         )
     else:
         report.problems.append(f"{what} (check --repair fixes it)")

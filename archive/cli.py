@@ -514,6 +514,8 @@ def check_cmd(repair: bool, backup: str | None, as_json: bool) -> None:
     """
     with open_archive(sync=False) as archive:
         report = archive.check(repair=repair, backup=backup)
+        if repair:
+            _settle(archive, quiet=as_json)
     if as_json:
         _print_json(report.to_dict())
     else:
@@ -738,6 +740,7 @@ def serve_cmd(host: str, port: int, file_field: str, url_field: str, as_json: bo
     given = click.get_current_context().ensure_object(dict).get("archive")
     with open_archive() as archive:
         upload_token(archive.path)  # made now: `clippings token` prints the one asked for
+        archive.start_merges()  # what a closed command left unmerged, while it serves
         token = "clippings token"
         if given:
             token += f" --archive {shlex.quote(_safe(archive.path.absolute()))}"
@@ -838,7 +841,7 @@ _RATE_AFTER = 1.0
 
 def _settle(archive: Archive, quiet: bool) -> None:
     """Wait for the index merge an import started (its segments merged, searches are faster),
-    saying so; a Ctrl+C leaves it for after a later write, the index whole."""
+    saying so; a Ctrl+C leaves it for later (the next import, the TUI), the index whole."""
     if not archive.merging():
         return
     said = "merging the index (Ctrl+C leaves it for later)…"
@@ -1003,8 +1006,8 @@ _OUTDATED = (
     "built; `clippings reindex --pending` builds it now"
 )
 _UNINDEXED = (
-    "note: {n:,} clipping{s} not searchable yet (the index is catching up); "
-    "`clippings reindex --pending` indexes them now"
+    "note: {n:,} clipping{s} not searchable yet (an import under way indexes them, else "
+    "`clippings reindex --pending` does)"
 )
 
 
@@ -1346,13 +1349,15 @@ def reindex_cmd(from_catalog: bool, pending: bool, as_json: bool) -> None:
     """
     if from_catalog and pending:
         raise click.UsageError("--from-catalog and --pending: choose one")
-    with open_archive(sync=False) as archive, _progress(not as_json, "clippings") as bar:
-        if pending:
-            count = archive.catch_up(progress=bar)
-            failures = []
-        else:
-            failures = archive.reindex(reextract=not from_catalog, progress=bar)
-            count = len(archive)
+    with open_archive(sync=False) as archive:
+        with _progress(not as_json, "clippings") as bar:
+            if pending:
+                count = archive.catch_up(progress=bar)
+                failures = []
+            else:
+                failures = archive.reindex(reextract=not from_catalog, progress=bar)
+                count = len(archive)
+        _settle(archive, quiet=as_json)
     if as_json:
         _print_json({"reindexed": count, "kept_old": [vars(f) for f in failures]})
         return

@@ -303,6 +303,7 @@ class Watcher:
             if on_start:
                 on_start()
             caught_up = self.catch_up()
+            self.archive.start_merges()  # (what a closed command left unmerged)
             if on_caught_up and not self.stop.is_set():
                 on_caught_up(caught_up)
             while not self.stop.wait(TICK):

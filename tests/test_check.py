@@ -81,6 +81,8 @@ def test_leftovers_of_an_interrupted_import_are_notes_and_repair_takes_them_in(
     assert "1 temporary file of an interrupted write (check" in result.stdout
     repaired = check(archive.path, "--repair")
     assert repaired.exit_code == 0, repaired.output
+    # the count said is after the repair: the original taken in is a clipping (it said 1)
+    assert "2 clippings, 2 originals: ok" in repaired.stdout
     with Archive.open(archive.path) as reopened:
         assert len(reopened) == 2
         assert reopened.check().notes == []

@@ -246,3 +246,16 @@ def test_a_merger_ended_by_its_archive_closing_leaves_no_work_behind(tmp_path: P
         assert index.ids() == set(range(1, 601))
     finally:
         index.close()
+
+
+def test_segments_a_closed_command_left_due_are_merged_by_a_process_that_stays_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # (the TUI, watch and serve ask for it when they start: a Ctrl+C'd merge is done there)
+    index = ten_segments(tmp_path, monkeypatch)
+    try:
+        index.start_merges()
+        assert index.wait_for_merges(timeout=120)
+        assert sizes(index) == [600]
+    finally:
+        index.close()

@@ -758,6 +758,10 @@ class Index:
             _abandon(raw)
             raise
         crash_point("index.after")
+        self.start_merges()
+
+    def start_merges(self) -> None:
+        """Start this process's merger if segments are due to be merged (see ``merging``)."""
         self._merger.start(self._ix._read_toc().segments)
 
     def merging(self) -> bool:

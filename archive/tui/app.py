@@ -171,6 +171,7 @@ class ClippingsApp(App[None]):
                 f"Indexing {behind:,} clippings in the background; searches find them once indexed"
             )
         else:
+            archive.start_merges()  # what a closed command left unmerged, while the app runs
             return
         job = self._catch_up_job = BackgroundCatchUp(archive.path)
         try:
