@@ -243,7 +243,8 @@ def import_cmd(
                 "again finishes it (what is stored already is skipped)",
                 status=130,
             )
-        _settle(archive, quiet=as_json or events)
+        if not events:  # (a program following, the TUI, merges in its own time)
+            _settle(archive, quiet=as_json)
         # a new save kept beside the one shown: because no article was found in it, or not
         no_article = {
             clipping_id

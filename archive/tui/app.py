@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
+from rich.text import Text
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -44,6 +45,7 @@ from .messages import (
     WatchProblem,
     WatchStarted,
 )
+from .screens.dialogs import ConfirmScreen
 from .screens.help import HelpScreen
 from .screens.import_dialog import ImportScreen
 from .screens.reader import ReaderScreen
@@ -372,9 +374,28 @@ class ClippingsApp(App[None]):
             return
         finally:
             self._import_job = None
+        if self.archive is not None:  # the import's merge, ended with its process: done here
+            self.archive.start_merges()
         done = report.files
         state = _state(report, done, done, running=False)
         self.post_message(ImportProgressed(state, tuple(report.imported)))
+
+    def action_quit(self) -> None:  # type: ignore[override]
+        """Quit; while an import runs, once it is confirmed (or Ctrl+Q pressed again): the
+        import stops, what it stored is kept, and the same import again finishes it."""
+        if self._import_job is None or isinstance(self.screen, ConfirmScreen):
+            self.exit()
+            return
+        question = Text(
+            "An import is running. Quit and stop it? What it has stored is kept, and "
+            "importing the same files again finishes it."
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(ConfirmScreen(question, yes="Quit"), answered)
 
     def on_import_progressed(self, message: ImportProgressed) -> None:
         self.import_state = message.state

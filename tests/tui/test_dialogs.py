@@ -149,6 +149,30 @@ async def test_searching_goes_on_while_an_import_runs(tmp_path, monkeypatch):
         assert app.import_state.imported == 150
 
 
+async def test_quitting_while_an_import_runs_asks_first(tmp_path):
+    # Ctrl+Q stopped an import at once, silently (a helper's trial): now it asks
+    from archive.tui.screens.dialogs import ConfirmScreen
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for number in range(300):
+        note = f"Field note {number}\n\nCompost, {number}.\n"
+        (folder / f"note-{number:03}.txt").write_text(note)
+    app = create_app(tmp_path / "archive")
+    async with app.run_test(size=(110, 36)) as pilot:
+        await settle(pilot)
+        app.start_import([folder])
+        await wait_until(pilot, lambda: app._import_job is not None)
+        await pilot.press("ctrl+q")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")  # stay: the import goes on
+        assert not isinstance(app.screen, ConfirmScreen) and app.is_running
+        await settle(pilot)
+        assert app.import_state.imported == 300
+        await pilot.press("ctrl+q")  # none running: quits at once
+    assert not app.is_running
+
+
 async def test_the_path_box_completes_names():
     suggester = PathSuggester()
     root = str(PAGES.parent)
