@@ -263,9 +263,17 @@ def import_cmd(
             click.echo(f"failed: {_name(failure.source)}: {_safe(failure.reason)}", err=True)
         for source in report.unknown:
             click.echo(f"skipped, unknown type: {_name(source)}", err=True)
-        for source, clipping_id, like in report.near_duplicates:
-            others = ", ".join(f"#{i}" for i in like)
-            click.echo(f"near-duplicate: {_name(source)} (#{clipping_id}) reads like {others}")
+        if len(report.near_duplicates) <= NAMED_AT_MOST:
+            for source, clipping_id, like in report.near_duplicates:
+                others = ", ".join(f"#{i}" for i in like[:NAMED_AT_MOST])
+                if len(like) > NAMED_AT_MOST:
+                    others += f" and {len(like) - NAMED_AT_MOST} more"
+                click.echo(f"near-duplicate: {_name(source)} (#{clipping_id}) reads like {others}")
+        else:  # (a folder of near-copies: a line each pushed the summary out of sight)
+            click.echo(
+                f"near-duplicates: {len(report.near_duplicates):,} pages read like clippings "
+                "already here (--report FILE names each)"
+            )
         for _, clipping_id, folder, files in report.files_added:
             click.echo(_files_added(clipping_id, titles[clipping_id], folder, files))
         for source, clipping_id, current in report.versions:
@@ -311,7 +319,8 @@ def import_cmd(
         sys.exit(1)
 
 
-# pages imported again are named one by one up to this many (a folder imported again is not)
+# pages imported again, or near-duplicates, are named one by one up to this many (a folder
+# imported again is not), and the clippings a near-duplicate reads like
 NAMED_AT_MOST = 10
 
 

@@ -341,6 +341,31 @@ def test_near_duplicates_are_reported_and_both_kept(archive: Archive, tmp_path: 
     assert not unrelated.near_duplicates
 
 
+def test_many_near_duplicates_are_told_in_one_line(tmp_path: Path) -> None:
+    # a folder of near-copies printed a line each, each naming every copy before it (314 lines
+    # of hundreds of ids, the summary pushed out of sight: a helper's trial)
+    from click.testing import CliRunner
+
+    from archive.cli import NAMED_AT_MOST, cli
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    count = NAMED_AT_MOST + 3
+    for n in range(count):
+        near_twin(pages / f"{n:02}.html", f"site{n}.example", f"Menu {n} Home News")
+    folder = tmp_path / "archive"
+    result = CliRunner().invoke(cli, ["--archive", str(folder), "import", str(pages)])
+    assert result.exit_code == 0, result.output
+    assert f"near-duplicates: {count - 1} pages read like clippings already here" in result.stdout
+    assert "near-duplicate:" not in result.stdout
+    few = tmp_path / "few"
+    few.mkdir()
+    near_twin(few / "x.html", "x.example", "Another menu entirely")
+    result = CliRunner().invoke(cli, ["--archive", str(folder), "import", str(few)])
+    line = next(n for n in result.stdout.splitlines() if n.startswith("near-duplicate:"))
+    assert line.endswith(f"and {count - NAMED_AT_MOST} more")  # the first ten named
+
+
 def test_an_import_killed_while_its_index_sub_writers_run_leaves_none(tmp_path: Path) -> None:
     """A big import indexes in sub-writer processes (``archive.index.parallel``): killed while
     they run, they end with it, and the import run again completes the archive."""
