@@ -38,7 +38,12 @@ SORT_CHOICE = click.Choice(["relevance", "newest", "oldest", "saved"])
 def _console(stderr: bool = False) -> Console:
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, emoji=False, markup=False)
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:  # rich's exits with status 1, as if it failed
+            self.quiet = True
+            _pipe_closed()
+
+    return _Console(stderr=stderr, highlight=False, emoji=False, markup=False)
 
 
 def _set_archive(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
