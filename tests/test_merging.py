@@ -93,6 +93,10 @@ def test_a_tier_of_ten_is_merged_in_the_background_and_finds_the_same(tmp_path: 
             found, expected = index.search(query, limit=None), whole.search(query, limit=None)
             assert found.total == expected.total
             assert sorted(h.id for h in found.hits) == sorted(h.id for h in expected.hits)
+            # the same scores: the merged segment's field length totals are the sources',
+            # exact, not summed from each clipping's length kept to a byte
+            scores = [sorted((h.id, round(h.score, 9)) for h in r.hits) for r in (found, expected)]
+            assert scores[0] == scores[1], query
     finally:
         index.close()
         whole.close()

@@ -227,6 +227,21 @@ class _MergeWriter(SegmentWriter):  # type: ignore[misc]
         super().__init__(ix, **kwargs)
         self._sources: list[tuple[object, int, dict[int, int] | None]] = []
 
+    def add_reader(self, reader: object) -> None:
+        lengths = self.perdocwriter._fieldlengths
+        before = dict(lengths)
+        super().add_reader(reader)
+        # each document's length is kept as one byte (a length to within about 10%), and the
+        # merged segment's totals were summed from those: a field's average length, and so
+        # every score, moved a little at each merge (CISI's MAP 0.1830 to 0.1809). The
+        # source's totals are exact: kept, less the documents deleted from it
+        deleted = list(reader._perdoc.deleted_docs())
+        for name in list(lengths):
+            exact = reader.field_length(name) - sum(
+                reader.doc_field_length(d, name) or 0 for d in deleted
+            )
+            lengths[name] = before.get(name, 0) + exact
+
     def add_postings_to_pool(self, reader: object, startdoc: int, docmap: object) -> None:
         self._sources.append((reader, startdoc, docmap))  # written at the commit, merged
 
