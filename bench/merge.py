@@ -1,6 +1,6 @@
 """Index merges: the merger's merge beside Whoosh's, and an import's pauses with each policy.
 
-    python bench/merge.py [--pages N] [--import]
+    python bench/merge.py [--pages N] [--import [--factors 4,10]]
 
 Imports N pages (``bench/import.py``'s corpus) into an archive with no merge, then merges its
 segments into one twice, from the same copy: with Whoosh's merge (``add_reader`` into its
@@ -8,10 +8,11 @@ writer's pool, as ``MERGE_SMALL`` does inside a commit) and with the merger's
 (``archive.index.merging``: postings merged in order), and prints the time of each, and
 whether the two merged segments hold the same postings.
 
-With ``--import``, it also imports the pages twice into new archives, in this process, and
-prints the import's time, its longest pauses (time between two pages told done) and its
-segments at the end: first with Whoosh's ``MERGE_SMALL`` in each commit (as before the merger),
-then with the merger, including the wait for a merge still under way at the end (what
+With ``--import``, it also imports the pages into new archives, in this process, and prints
+each import's time, its longest pauses (time between two pages told done), its segments at the
+end and the speed of searches then: first with Whoosh's ``MERGE_SMALL`` in each commit (as
+before the merger), then with the merger merging each of ``--factors`` segments at once
+(default 4 and 10), including the wait for a merge still under way at the end (what
 ``clippings import`` waits for).
 
 Prints figures; asserts nothing.
@@ -23,6 +24,7 @@ import argparse
 import importlib.util
 import itertools
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -90,11 +92,26 @@ def merged_once(index: Path, writer_class: type) -> tuple[float, int, int]:
     return seconds, count, digest
 
 
-def timed_import(pages: Path, policy: object) -> dict[str, object]:
+def latencies(clippings: Archive) -> tuple[float, float]:
+    """Median and p95 of searches for the first words of every 40th title, in ms."""
+    titles = [c.title for c in itertools.islice(clippings.clippings(), 0, None, 40) if c.title]
+    queries = [" ".join(t.split()[:3]) for t in titles]
+    for query in queries:
+        clippings.search(query, limit=10)  # warm
+    times = []
+    for query in queries:
+        started = time.perf_counter()
+        clippings.search(query, limit=10)
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return statistics.median(times), times[int(len(times) * 0.95)]
+
+
+def timed_import(pages: Path, policy: object, factor: int) -> dict[str, object]:
     folder = Path(tempfile.mkdtemp()) / "archive"
     told: list[float] = []
-    saved = archive.index.inline
-    archive.index.inline = policy  # what each commit merges itself
+    saved = archive.index.inline, merging.FACTOR
+    archive.index.inline, merging.FACTOR = policy, factor  # what each commit merges itself
     try:
         with Archive.open(folder) as clippings:
             started = time.monotonic()
@@ -104,8 +121,9 @@ def timed_import(pages: Path, policy: object) -> dict[str, object]:
             total = time.monotonic() - started
             storage = MappedStorage(str(folder / "index"))
             segments = sorted(s.doc_count() for s in TOC.read(storage, _INDEX_NAME).segments)
+            median, p95 = latencies(clippings)
     finally:
-        archive.index.inline = saved
+        archive.index.inline, merging.FACTOR = saved
         shutil.rmtree(folder.parent)
     gaps = sorted((b - a for a, b in itertools.pairwise(told)), reverse=True)
     return {
@@ -114,6 +132,8 @@ def timed_import(pages: Path, policy: object) -> dict[str, object]:
         "gaps": gaps[:3],
         "over 5 s": sum(g for g in gaps if g > 5),
         "segments": segments,
+        "median": median,
+        "p95": p95,
     }
 
 
@@ -121,6 +141,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=3000)
     parser.add_argument("--import", dest="imports", action="store_true")
+    parser.add_argument(
+        "--factors",
+        type=lambda text: [int(n) for n in text.split(",") if n],
+        default=[4, 10],
+        help="with --import: the merger's segments merged at once, one import each",
+    )
     args = parser.parse_args()
     index = unmerged(args.pages)
     storage = MappedStorage(str(index))
@@ -133,14 +159,19 @@ def main() -> None:
     print(f"  same postings: {whoosh[2] == ours[2]}, {ours[1]} clippings")
     if args.imports:
         pages = corpus(args.pages)
-        for name, policy in (("MERGE_SMALL in the commit", MERGE_SMALL), ("merger", None)):
-            found = timed_import(pages, policy or merging.inline)
+        # (the baseline: Whoosh's merges in the commit, and no merger)
+        policies = [("MERGE_SMALL in the commit", MERGE_SMALL, 10**9)] + [
+            (f"merger, {factor} at once", merging.inline, factor) for factor in args.factors
+        ]
+        for name, policy, factor in policies:
+            found = timed_import(pages, policy, factor)
             gaps = ", ".join(f"{g:.1f}" for g in found["gaps"])
             print(
                 f"import, {name}: {found['imported']:.1f} s, with the wait for merges "
                 f"{found['total']:.1f} s ({args.pages / found['total']:.1f} pages/s); longest "
                 f"pauses {gaps} s, {found['over 5 s']:.1f} s in pauses over 5 s; "
-                f"{len(found['segments'])} segments at the end"
+                f"{len(found['segments'])} segments at the end; searches then "
+                f"median {found['median']:.1f} ms, p95 {found['p95']:.1f} ms"
             )
 
 

@@ -68,16 +68,30 @@ def test_ten_segments_of_like_size_are_chosen_the_smallest_first() -> None:
     assert merging.choose(big) == big
 
 
+def assert_same_answers(index: Index, whole: Index) -> None:
+    """``index`` (merged) answers as ``whole`` (the same clippings written at once), scores
+    included: a merged segment's field-length totals are its sources', exact, not summed from
+    each clipping's length kept to a byte."""
+    for query in ["harbour", '"night trains"', "orchard*", "milz~", "clipping 7"]:
+        found, expected = index.search(query, limit=None), whole.search(query, limit=None)
+        assert found.total == expected.total, query
+        scores = [sorted((h.id, round(h.score, 9)) for h in r.hits) for r in (found, expected)]
+        assert scores[0] == scores[1], query
+
+
 def test_tiny_segments_are_merged_in_the_commit(tmp_path: Path) -> None:
     # a watched folder commits a page at a time: not a segment per page
-    index = Index(tmp_path / "index")
+    index, whole = Index(tmp_path / "index"), Index(tmp_path / "whole")
     try:
         for n in range(1, 8):
             commit(index, 1, n)
             assert len(segments(index)) <= 2
         assert index.doc_count() == 7 and not index.merging()
+        whole.rebuild(clippings(7))
+        assert_same_answers(index, whole)
     finally:
         index.close()
+        whole.close()
 
 
 def test_a_tier_of_ten_is_merged_in_the_background_and_finds_the_same(tmp_path: Path) -> None:
@@ -89,14 +103,7 @@ def test_a_tier_of_ten_is_merged_in_the_background_and_finds_the_same(tmp_path: 
         assert index.wait_for_merges(timeout=120)
         assert sizes(index) == [600]
         assert not (index.path / merging.FOLDER).exists()
-        for query in ["harbour", '"night trains"', "orchard*", "milz~", "clipping 7"]:
-            found, expected = index.search(query, limit=None), whole.search(query, limit=None)
-            assert found.total == expected.total
-            assert sorted(h.id for h in found.hits) == sorted(h.id for h in expected.hits)
-            # the same scores: the merged segment's field length totals are the sources',
-            # exact, not summed from each clipping's length kept to a byte
-            scores = [sorted((h.id, round(h.score, 9)) for h in r.hits) for r in (found, expected)]
-            assert scores[0] == scores[1], query
+        assert_same_answers(index, whole)
     finally:
         index.close()
         whole.close()

@@ -810,13 +810,10 @@ _OPEN_TRIES = 5
 def _open_searcher(ix: object) -> Searcher:
     """A searcher on ``ix``'s latest commit, read again if a commit retired one of its
     segments while it was opened."""
-    for attempt in range(_OPEN_TRIES):
-        try:
+    for _ in range(_OPEN_TRIES - 1):
+        with contextlib.suppress(FileNotFoundError):
             return ix.searcher(weighting=ranking.weighting())
-        except FileNotFoundError:
-            if attempt == _OPEN_TRIES - 1:
-                raise
-    raise AssertionError("unreachable")
+    return ix.searcher(weighting=ranking.weighting())
 
 
 def _ids(reader: object) -> list[int]:

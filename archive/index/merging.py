@@ -52,9 +52,10 @@ from .storage import MappedStorage
 SMALL = 50
 # segments of like size (within a factor of FACTOR of each other) merged as one once there are
 # this many (Lucene's "segments per tier" is 10, but a Whoosh search pays for each segment it
-# reads): on 10,000 pages imported, 4 left 6 segments, 10 left 12 and searches 30% slower
-# (p95 97 against 134 ms), for the same import time; each clipping goes through a merge about
-# once for each fourfold of the archive's size, at half the cost of its indexing
+# reads): on 10,000 pages imported (``bench/merge.py --import``), 4 left 5 segments, 10 left
+# 12 and searches 30% slower (p95 122 against 173 ms), for 0 to 7% more import time; each
+# clipping goes through a merge about once for each fourfold of the archive's size, at half
+# the cost of its indexing
 FACTOR = 4
 # the folder, inside the index's, where a merged segment is written until it replaces its sources
 FOLDER = "merging"
@@ -97,14 +98,31 @@ def inline(writer: object, segments: list[object]) -> list[object]:
         return segments
     for segment in tiny:
         reader = SegmentReader(writer.storage, writer.schema, segment)
-        writer.add_reader(reader)
+        add_exactly(writer, reader)
         reader.close()
     return [s for s in segments if s not in tiny]
 
 
+def add_exactly(writer: object, reader: object) -> None:
+    """``writer.add_reader(reader)``, the field-length totals kept exact. Each document's
+    length is kept as one byte (to within about 10%), and Whoosh sums a merged segment's
+    totals from those: a field's average length, and so every score, moved a little at each
+    merge (CISI's MAP 0.1830 to 0.1809). The source's totals are exact: kept, less the
+    documents deleted from it."""
+    lengths = writer.perdocwriter._fieldlengths
+    before = dict(lengths)
+    writer.add_reader(reader)
+    deleted = reader.deleted_docs_set
+    for name in list(lengths):
+        exact = reader.field_length(name) - sum(
+            reader.doc_field_length(d, name) or 0 for d in deleted
+        )
+        lengths[name] = before.get(name, 0) + exact
+
+
 class Merger:
-    """The merger process of one index, started after a commit when there is a tier to
-    merge; at most one at a time (another process's may run too: the merge lock keeps them
+    """The merger process of one index, started after a commit when segments are due to be
+    merged; at most one at a time (another process's may run too: the merge lock keeps them
     from merging at once)."""
 
     def __init__(self, path: Path, indexname: str) -> None:
@@ -116,8 +134,8 @@ class Merger:
         return self._process is not None and self._process.is_alive()
 
     def start(self, segments: Sequence[object]) -> None:
-        """Start the merger if ``segments`` (the commit's) hold a tier to merge and it is not
-        running already (one running picks up what the commit added, when its merge ends)."""
+        """Start the merger if ``segments`` (the commit's) hold some due to be merged and it is
+        not running already (one running picks up what the commit added, when its merge ends)."""
         if self.running() or not choose(segments):
             return
         self._process = _SPAWN.Process(
@@ -159,7 +177,7 @@ def _clear_work(path: Path, indexname: str) -> None:
 
 
 def run(path: str, indexname: str, small: int = SMALL, factor: int = FACTOR) -> None:
-    """The merger process: merge while there is a tier to merge (see the module's text)."""
+    """The merger process: merge while segments are due (see the module's text)."""
     exit_with_parent()
     storage = MappedStorage(path)
     lock = storage.lock(f"{indexname}_MERGELOCK")
@@ -188,7 +206,7 @@ def merge(storage: MappedStorage, folder: Path, indexname: str, sources: list[ob
     readers = [SegmentReader(storage, schema, segment) for segment in sources]
     try:
         for reader in readers:
-            writer.add_reader(reader)
+            add_exactly(writer, reader)
         writer.commit(merge=False)
     finally:
         for reader in readers:
@@ -226,21 +244,6 @@ class _MergeWriter(SegmentWriter):  # type: ignore[misc]
     def __init__(self, ix: object, **kwargs: object) -> None:
         super().__init__(ix, **kwargs)
         self._sources: list[tuple[object, int, dict[int, int] | None]] = []
-
-    def add_reader(self, reader: object) -> None:
-        lengths = self.perdocwriter._fieldlengths
-        before = dict(lengths)
-        super().add_reader(reader)
-        # each document's length is kept as one byte (a length to within about 10%), and the
-        # merged segment's totals were summed from those: a field's average length, and so
-        # every score, moved a little at each merge (CISI's MAP 0.1830 to 0.1809). The
-        # source's totals are exact: kept, less the documents deleted from it
-        deleted = list(reader._perdoc.deleted_docs())
-        for name in list(lengths):
-            exact = reader.field_length(name) - sum(
-                reader.doc_field_length(d, name) or 0 for d in deleted
-            )
-            lengths[name] = before.get(name, 0) + exact
 
     def add_postings_to_pool(self, reader: object, startdoc: int, docmap: object) -> None:
         self._sources.append((reader, startdoc, docmap))  # written at the commit, merged
